@@ -1,0 +1,74 @@
+import { createGuard, GuardError, type BackendRequest, type ScreenResult } from '../src/index.js';
+
+// Until the trained safety models land in models/, the demo runs the test fixture classifier
+// (a tiny bag-of-embeddings model; see test/fixtures/README.md).
+const DEMO_MODEL_URL = './test/fixtures/models/tiny-guard/';
+
+const prompt = document.querySelector<HTMLTextAreaElement>('#prompt')!;
+const status = document.querySelector<HTMLParagraphElement>('#status')!;
+const scoreRows = document.querySelector<HTMLTableSectionElement>('#scores tbody')!;
+
+const requested = new URLSearchParams(location.search).get('backend');
+const backend: BackendRequest = requested === 'webgpu' || requested === 'wasm' ? requested : 'auto';
+
+function renderScores(result: ScreenResult): void {
+  scoreRows.replaceChildren(
+    ...result.labels.map((label) => {
+      const score = result.scores[label]!;
+      const row = document.createElement('tr');
+      row.dataset.label = label;
+      const name = document.createElement('th');
+      name.scope = 'row';
+      name.textContent = label;
+      const value = document.createElement('td');
+      value.className = 'score';
+      value.textContent = score.toFixed(3);
+      const bar = document.createElement('td');
+      const meter = document.createElement('meter');
+      meter.min = 0;
+      meter.max = 1;
+      meter.high = 0.5;
+      meter.value = score;
+      meter.setAttribute('aria-label', `${label} score`);
+      bar.append(meter);
+      row.append(name, value, bar);
+      return row;
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  let guard;
+  try {
+    guard = await createGuard({ model: { url: DEMO_MODEL_URL }, backend });
+  } catch (error) {
+    status.textContent = error instanceof GuardError ? `Could not load the guard (${error.code}): ${error.message}` : String(error);
+    return;
+  }
+  const ready = `Backend ${guard.backend.summary}; model file ${guard.backend.modelFile}.`;
+  status.textContent = ready;
+  document.body.dataset.backend = guard.backend.name;
+
+  let latest = 0;
+  const screenNow = async (): Promise<void> => {
+    const ticket = ++latest;
+    const text = prompt.value;
+    try {
+      const result = await guard.screen(text);
+      if (ticket !== latest) return; // a newer keystroke already has its own screen
+      renderScores(result);
+      status.textContent = `${ready} Screened ${result.tokens} tokens in ${result.timings.totalMs.toFixed(1)} ms.`;
+      document.body.dataset.screened = String(ticket);
+    } catch (error) {
+      status.textContent = `Screen failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  prompt.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(screenNow, 120);
+  });
+  if (prompt.value) await screenNow();
+}
+
+void main();

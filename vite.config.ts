@@ -1,0 +1,66 @@
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+
+/**
+ * Model folders the demo loads at run time. The dev server serves them from the project root
+ * as they are; the demo build copies them to the same paths, so one URL works in both.
+ */
+const MODEL_FOLDERS = ['models', 'test/fixtures/models'];
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder).flatMap((name) => {
+    const path = join(folder, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+}
+
+function emitModelFolders(root: string): Plugin {
+  return {
+    name: 'guarded-chat:emit-model-folders',
+    apply: 'build',
+    generateBundle() {
+      for (const folder of MODEL_FOLDERS.map((f) => join(root, f)).filter(existsSync)) {
+        for (const file of filesUnder(folder)) {
+          if (file.includes(`${join('models', 'train')}`)) continue;
+          this.emitFile({ type: 'asset', fileName: relative(root, file), source: readFileSync(file) });
+        }
+      }
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  const root = import.meta.dirname;
+  const shared = {
+    // onnxruntime-web finds its .wasm through paths we set; pre-bundling it gains nothing.
+    optimizeDeps: { exclude: ['onnxruntime-web'] },
+    // The condition picks onnxruntime-web's build that does not embed a `new URL(...wasm)`:
+    // we point it at the runtime files ourselves (src/inference/ort-runtime.ts).
+    resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
+    worker: { format: 'es' as const },
+    // Relative asset URLs: the library and the demo work from whatever path they are served at.
+    base: './',
+  };
+  if (mode === 'lib') {
+    return {
+      ...shared,
+      build: {
+        outDir: 'dist/lib',
+        emptyOutDir: true,
+        target: 'es2022',
+        lib: { entry: join(root, 'src/index.ts'), formats: ['es' as const], fileName: 'index' },
+        rolldownOptions: {
+          // A library leaves its dependencies to the page's bundler, but the worker bundles its own.
+          external: [/^lit(\/|$)/, /^comlink$/, /^idb$/],
+        },
+      },
+    };
+  }
+  return {
+    ...shared,
+    plugins: [emitModelFolders(root)],
+    build: { outDir: 'dist/demo', emptyOutDir: true, target: 'es2022' },
+    preview: { port: 4173, strictPort: false },
+  };
+});
