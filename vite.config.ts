@@ -34,7 +34,7 @@ export default defineConfig(({ mode }) => {
   const root = import.meta.dirname;
   const shared = {
     // onnxruntime-web finds its .wasm through paths we set; pre-bundling it gains nothing.
-    optimizeDeps: { exclude: ['onnxruntime-web'] },
+    optimizeDeps: { exclude: ['onnxruntime-web'], include: ['comlink', '@huggingface/tokenizers'] },
     // The condition picks onnxruntime-web's build that does not embed a `new URL(...wasm)`:
     // we point it at the runtime files ourselves (src/inference/ort-runtime.ts).
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },

@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     guard = await createGuard({ model: { url: DEMO_MODEL_URL }, backend });
   } catch (error) {
     status.textContent = error instanceof GuardError ? `Could not load the guard (${error.code}): ${error.message}` : String(error);
+    document.body.dataset.error = error instanceof GuardError ? error.code : 'unknown';
     return;
   }
   const ready = `Backend ${guard.backend.summary}; model file ${guard.backend.modelFile}.`;
