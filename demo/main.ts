@@ -49,6 +49,8 @@ async function main(): Promise<void> {
   const ready = `Backend ${guard.backend.summary}; model file ${guard.backend.modelFile}.`;
   status.textContent = ready;
   document.body.dataset.backend = guard.backend.name;
+  // The chat below shares this guard: one worker, one copy of the model.
+  document.querySelector('guarded-chat')!.guard = guard;
 
   let latest = 0;
   const screenNow = async (): Promise<void> => {

@@ -13,3 +13,9 @@ export type {
   ModelSource,
   ScreenResult,
 } from './types.js';
+export { decideByThreshold, type Decision, type FlaggedCategory } from './policy/threshold-decision.js';
+
+// Side effect: importing the package registers its custom elements.
+export { GuardedChat } from './components/guarded-chat/guarded-chat.js';
+export type { GuardVerdictDetail } from './components/guarded-chat/guarded-chat.component.js';
+export type { ChatHandler, ChatMessage } from './components/guarded-chat/demo-responder.js';
