@@ -27,7 +27,9 @@ function renderScores(result: ScreenResult): void {
       const meter = document.createElement('meter');
       meter.min = 0;
       meter.max = 1;
+      meter.low = 0.25;
       meter.high = 0.5;
+      meter.optimum = 0;
       meter.value = score;
       meter.setAttribute('aria-label', `${label} score`);
       bar.append(meter);
