@@ -8,8 +8,12 @@ import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
  */
 const MODEL_FOLDERS = ['models', 'test/fixtures/models'];
 
+/** Files a model folder serves: not the training recipe, not installed packages. */
+const NOT_SERVED = new Set(['train', 'node_modules']);
+
 function filesUnder(folder: string): string[] {
   return readdirSync(folder).flatMap((name) => {
+    if (NOT_SERVED.has(name)) return [];
     const path = join(folder, name);
     return statSync(path).isDirectory() ? filesUnder(path) : [path];
   });
@@ -22,7 +26,6 @@ function emitModelFolders(root: string): Plugin {
     generateBundle() {
       for (const folder of MODEL_FOLDERS.map((f) => join(root, f)).filter(existsSync)) {
         for (const file of filesUnder(folder)) {
-          if (file.includes(`${join('models', 'train')}`)) continue;
           this.emitFile({ type: 'asset', fileName: relative(root, file), source: readFileSync(file) });
         }
       }

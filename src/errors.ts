@@ -11,7 +11,15 @@ export type GuardErrorCode =
   /** The worker could not be started, or crashed. */
   | 'worker-failed'
   /** The guard was disposed; create a new one. */
-  | 'disposed';
+  | 'disposed'
+  /** A model file's SHA-256 did not match its manifest, even after fetching it again. */
+  | 'integrity-failed'
+  /** IndexedDB cannot be used here (private mode, disabled storage); models load from the network. */
+  | 'storage-unavailable'
+  /** The browser's storage quota is too small for the model; it runs from the network copy. */
+  | 'storage-quota'
+  /** A load was cancelled through its AbortSignal. */
+  | 'aborted';
 
 /**
  * The one error type the guard throws. `code` survives the worker boundary (see

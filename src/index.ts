@@ -2,13 +2,20 @@
  * guarded-chat: an on-device guardrail for LLM chat. Prompts and replies are screened in a
  * Web Worker by small ONNX classifiers on WebGPU or WASM; nothing is sent anywhere to screen it.
  */
-export { createGuard, Guard } from './guard.js';
+export { createGuard, Guard, type GuardEventMap } from './guard.js';
+export { clearModelCache, evictCachedModel, listCachedModels, requestPersistentStorage } from './store/model-cache.js';
+export type { StoredModelSummary } from './store/model-store.js';
 export { GuardError, type GuardErrorCode } from './errors.js';
 export type {
   BackendInfo,
   BackendName,
   BackendRequest,
+  CacheReport,
   GuardOptions,
+  HubModelSource,
+  LoadProgress,
+  ShippedModelSource,
+  UrlModelSource,
   ModelDtype,
   ModelSource,
   ScreenResult,

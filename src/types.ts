@@ -7,12 +7,62 @@ export type BackendRequest = 'auto' | BackendName;
 /** Which weights to run: int8 (`q8`) suits WASM, fp32/fp16 suit WebGPU; `'auto'` follows the backend. */
 export type ModelDtype = 'auto' | 'fp32' | 'fp16' | 'q8';
 
-/** Where a model lives: the base URL of a folder in the layout transformers.js loads. */
-export interface ModelSource {
-  /** Absolute, or relative to the page; ends with or without `/`. */
-  url: string;
+/** What every model source may add. */
+interface ModelSourceCommon {
   /** Which weights to load; default `'auto'`. */
   dtype?: ModelDtype;
+  /** Cache key part: a new revision is downloaded afresh; default `'main'`. */
+  revision?: string;
+  /** Pinned SHA-256 per file (hex), checked before any manifest: `{ 'onnx/model_quantized.onnx': '…' }`. */
+  sha256?: Record<string, string>;
+}
+
+/** A folder in the layout transformers.js loads, at any URL (absolute, or relative to the page). */
+export interface UrlModelSource extends ModelSourceCommon {
+  url: string;
+}
+
+/** A Hugging Face hub model id (`org/name`), fetched as `<host>/<id>/resolve/<revision>/<file>`. */
+export interface HubModelSource extends ModelSourceCommon {
+  hub: string;
+  /** The hub's address; default `https://huggingface.co`. Point it at a mirror or a local server. */
+  host?: string;
+}
+
+/** A model shipped with the package, by folder name under `models/`. */
+export interface ShippedModelSource extends ModelSourceCommon {
+  name: string;
+  /** Where the package's `models/` folder is served; default: beside the package's build output. */
+  baseUrl?: string;
+}
+
+/** Where a model comes from. Every source is fetched, verified and cached the same way. */
+export type ModelSource = UrlModelSource | HubModelSource | ShippedModelSource;
+
+/** Progress of getting a model's files onto the device. */
+export interface LoadProgress {
+  /** The file this event is about. */
+  file: string;
+  /** `cache`: read from IndexedDB; `network`: downloading; `done`: verified and ready. */
+  phase: 'cache' | 'network' | 'done';
+  loaded: number;
+  /** 0 when the size is not known yet. */
+  total: number;
+  /** All files of this load together. */
+  overall: { loaded: number; total: number };
+}
+
+/** Where the model's files came from on this load, and what the cache did. */
+export interface CacheReport {
+  /** The model's cache key: id and revision. */
+  model: string;
+  revision: string;
+  fromCache: string[];
+  fromNetwork: string[];
+  /** Cached files whose bytes no longer matched their hash: discarded and fetched again. */
+  repaired: string[];
+  /** Why files could not be stored (e.g. `storage-quota`), when they could not; the guard still runs. */
+  storageProblem?: { code: string; message: string };
 }
 
 /** Options for `createGuard`. */
@@ -21,6 +71,12 @@ export interface GuardOptions {
   model: ModelSource;
   /** Default `'auto'`. Forcing `'webgpu'` accepts a software adapter; it fails if there is none. */
   backend?: BackendRequest;
+  /** Keep model files in IndexedDB (default true): later visits and offline use need no network. */
+  cache?: boolean;
+  /** Download progress, per file and overall. */
+  onProgress?: (progress: LoadProgress) => void;
+  /** Cancels the load; `createGuard` then rejects with `aborted`. */
+  signal?: AbortSignal;
 }
 
 /** Which backend runs, and why it was chosen: shown to users and written to reports. */
@@ -48,8 +104,8 @@ export interface ScreenResult {
   backend: BackendName;
   /** Tokens the model saw (special tokens included). */
   tokens: number;
-  /** True when the text was longer than the model's window and its end was not seen. */
-  truncated: boolean;
+  /** Token windows the text was split into (1 unless it is longer than the model's window). */
+  windows: number;
   /** Milliseconds spent, measured in the worker. */
   timings: { tokenizeMs: number; inferenceMs: number; totalMs: number };
 }

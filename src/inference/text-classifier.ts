@@ -1,152 +1,118 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { GuardError } from '../errors.js';
-import type { BackendInfo, ModelDtype, ScreenResult } from '../types.js';
-import { sigmoid, softmax } from './activation.js';
-import { chooseBackend, probeWebGpu, type WebGpuProbe } from './backend.js';
-import { fileUrl, modelFileCandidates } from './model-files.js';
+import type { BackendName } from '../types.js';
 import { configureOrt, ort } from './ort-runtime.js';
-import { padTokenBatch, truncateWithSpecialTokens } from './token-batch.js';
-import type { BackendRequest } from '../types.js';
+import { padTokenBatch } from './token-batch.js';
+import { splitIntoWindows, WINDOW_OVERLAP_TOKENS, withSpecialTokens } from './windows.js';
 
 /** The parts of a model's `config.json` the classifier reads. */
-interface ModelConfig {
+export interface ModelConfig {
   id2label?: Record<string, string>;
   problem_type?: string;
   max_position_embeddings?: number;
 }
 
 /** The parts of `tokenizer_config.json` read here; the rest goes to the tokenizer as is. */
-interface TokenizerConfigJson {
+export interface TokenizerConfigJson {
   model_max_length?: number;
   pad_token?: string;
   [key: string]: unknown;
 }
 
-/** What `TextClassifier.load` needs. */
-export interface ClassifierLoadOptions {
-  /** Absolute URL of the model folder. */
-  url: string;
-  dtype: ModelDtype;
-  backend: BackendRequest;
+/** A model's files, fetched and verified. */
+export interface ModelParts {
+  config: ModelConfig;
+  tokenizerJson: ConstructorParameters<typeof Tokenizer>[0];
+  tokenizerConfig: TokenizerConfigJson;
+  weights: Uint8Array;
+  /** Which weight file these are, e.g. `onnx/model_quantized.onnx`. */
+  weightsFile: string;
 }
 
-async function fetchOk(url: string): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (cause) {
-    throw new GuardError('model-load-failed', `could not fetch ${url}`, { cause });
-  }
-  if (!response.ok) throw new GuardError('model-load-failed', `fetching ${url} gave HTTP ${response.status}`);
-  return response;
-}
+/** Rows one `session.run` takes at most (windows of long texts, or many short texts). */
+export const MAX_ROWS_PER_RUN = 32;
 
-async function fetchJson<T>(url: string): Promise<T> {
-  const response = await fetchOk(url);
-  try {
-    return (await response.json()) as T;
-  } catch (cause) {
-    throw new GuardError('model-load-failed', `${url} is not valid JSON`, { cause });
-  }
-}
-
-/** Fetches the first weight file that exists, so a folder without fp16 still loads. */
-async function fetchFirstModelFile(folder: string, candidates: string[]): Promise<{ file: string; bytes: Uint8Array }> {
-  let lastError: unknown;
-  for (const file of candidates) {
-    try {
-      const response = await fetchOk(fileUrl(folder, file));
-      return { file, bytes: new Uint8Array(await response.arrayBuffer()) };
-    } catch (error) {
-      lastError = error;
-    }
-  }
-  throw new GuardError('model-load-failed', `none of ${candidates.join(', ')} could be loaded from ${folder}`, { cause: lastError });
+function parseLabels(config: ModelConfig): string[] {
+  const entries = Object.entries(config.id2label ?? {});
+  if (entries.length === 0) throw new GuardError('model-load-failed', 'the model\'s config.json has no id2label');
+  return entries.sort(([a], [b]) => Number(a) - Number(b)).map(([, label]) => label);
 }
 
 /**
- * One text-classification model on one backend: tokenizer + ONNX session. Runs go one at a
- * time (onnxruntime-web sessions must not overlap), queued in call order.
+ * One text-classification model on one backend: tokenizer + ONNX session. It turns a text
+ * into token windows and a batch of windows into logits; batching and queueing are the
+ * engine's job. Never runs two `session.run`s at once (the engine guarantees it).
  */
 export class TextClassifier {
-  private queue: Promise<unknown> = Promise.resolve();
+  readonly labels: readonly string[];
+  readonly multiLabel: boolean;
+  private readonly windowTokens: number;
+  private readonly prefix: number[];
+  private readonly suffix: number[];
+  private readonly padId: number;
 
   private constructor(
     private readonly session: ort.InferenceSession,
     private readonly tokenizer: Tokenizer,
-    readonly labels: readonly string[],
-    private readonly multiLabel: boolean,
-    private readonly maxLength: number,
-    private readonly padId: number,
-    readonly backend: BackendInfo,
-  ) {}
+    parts: ModelParts,
+    readonly backend: BackendName,
+  ) {
+    this.labels = parseLabels(parts.config);
+    this.multiLabel = parts.config.problem_type === 'multi_label_classification';
+    const maxLength = Math.min(parts.tokenizerConfig.model_max_length ?? 512, parts.config.max_position_embeddings ?? 512, 512);
+    // The special tokens the tokenizer adds around an empty text are the frame of every window.
+    const frame = tokenizer.encode('').ids;
+    const split = frame.length >= 2 ? 1 : frame.length;
+    this.prefix = frame.slice(0, split);
+    this.suffix = frame.slice(split);
+    this.windowTokens = maxLength - frame.length;
+    this.padId = tokenizer.token_to_id(parts.tokenizerConfig.pad_token ?? '[PAD]') ?? 0;
+  }
 
-  /** Fetches the model folder's files, picks the backend, creates the session and warms it up. */
-  static async load(options: ClassifierLoadOptions): Promise<TextClassifier> {
-    const { threads } = configureOrt();
-    const probe: WebGpuProbe = options.backend === 'wasm' ? { api: false, adapter: null } : await probeWebGpu();
-    const choice = chooseBackend(options.backend, probe);
-
-    const [config, tokenizerJson, tokenizerConfig] = await Promise.all([
-      fetchJson<ModelConfig>(fileUrl(options.url, 'config.json')),
-      fetchJson<ConstructorParameters<typeof Tokenizer>[0]>(fileUrl(options.url, 'tokenizer.json')),
-      fetchJson<TokenizerConfigJson>(fileUrl(options.url, 'tokenizer_config.json')),
-    ]);
-    const labels = labelsOf(config, options.url);
+  /** Builds the tokenizer and an onnxruntime-web session on `backend`. */
+  static async create(parts: ModelParts, backend: BackendName, gpuAdapter?: unknown): Promise<TextClassifier> {
+    configureOrt();
     let tokenizer: Tokenizer;
     try {
-      tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
+      tokenizer = new Tokenizer(parts.tokenizerJson, parts.tokenizerConfig);
     } catch (cause) {
-      throw new GuardError('model-load-failed', `the tokenizer in ${options.url} could not be built`, { cause });
+      throw new GuardError('model-load-failed', 'the model\'s tokenizer could not be built', { cause });
     }
-    const maxLength = Math.min(tokenizerConfig.model_max_length ?? 512, config.max_position_embeddings ?? 512, 512);
-    const padId = tokenizer.token_to_id(tokenizerConfig.pad_token ?? '[PAD]') ?? 0;
-
-    const candidates = modelFileCandidates(options.dtype, choice.name, probe.adapter?.shaderF16 ?? false);
-    const { file, bytes } = await fetchFirstModelFile(options.url, candidates);
-
-    if (choice.name === 'webgpu' && probe.gpuAdapter) {
+    if (backend === 'webgpu' && gpuAdapter) {
       // Run on the adapter we probed (a forced software adapter included), not one ort picks.
-      (ort.env.webgpu as { adapter?: unknown }).adapter = probe.gpuAdapter;
+      (ort.env.webgpu as { adapter?: unknown }).adapter = gpuAdapter;
     }
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(bytes, {
-        executionProviders: [choice.name],
-        graphOptimizationLevel: 'all',
-      });
+      session = await ort.InferenceSession.create(parts.weights, { executionProviders: [backend], graphOptimizationLevel: 'all' });
     } catch (cause) {
-      throw new GuardError(choice.name === 'webgpu' ? 'backend-unavailable' : 'model-load-failed',
-        `onnxruntime-web could not create a ${choice.name} session for ${file}`, { cause });
+      throw new GuardError(backend === 'webgpu' ? 'backend-unavailable' : 'model-load-failed',
+        `onnxruntime-web could not create a ${backend} session for ${parts.weightsFile}`, { cause });
     }
-
-    const backend: BackendInfo = {
-      name: choice.name,
-      reason: choice.reason,
-      summary: `${choice.name}: ${choice.reason}`,
-      threads: choice.name === 'wasm' ? threads : 0,
-      modelFile: file,
-      ...(choice.name === 'webgpu' && probe.adapter ? { adapter: probe.adapter.description } : {}),
-    };
-    const classifier = new TextClassifier(session, tokenizer, labels,
-      config.problem_type === 'multi_label_classification', maxLength, padId, backend);
-    // The first run (WebGPU above all) costs several warm ones: pay it now, not on a user's text.
-    await classifier.classify('warm-up');
-    return classifier;
+    return new TextClassifier(session, tokenizer, parts, backend);
   }
 
-  /** Scores one text. Texts past the model's window are truncated (and say so). */
-  classify(text: string): Promise<ScreenResult> {
-    const run = this.queue.then(() => this.run(text));
-    this.queue = run.catch(() => undefined);
-    return run;
+  /**
+   * The text as model inputs: one row if it fits the window, else overlapping windows
+   * (`WINDOW_OVERLAP_TOKENS` shared) covering all of it, each framed by the special tokens.
+   */
+  encode(text: string): number[][] {
+    const ids = this.tokenizer.encode(text, { add_special_tokens: false }).ids;
+    return splitIntoWindows(ids, this.windowTokens, Math.min(WINDOW_OVERLAP_TOKENS, this.windowTokens - 1))
+      .map((w) => withSpecialTokens(w, this.prefix, this.suffix));
   }
 
-  private async run(text: string): Promise<ScreenResult> {
-    const started = performance.now();
-    const { ids, truncated } = truncateWithSpecialTokens(this.tokenizer.encode(text).ids, this.maxLength);
-    const tokenized = performance.now();
-    const batch = padTokenBatch([ids], this.padId);
+  /** Logits for each row, in order; runs in chunks of `MAX_ROWS_PER_RUN` rows. */
+  async run(rows: number[][]): Promise<Float32Array[]> {
+    const out: Float32Array[] = [];
+    for (let start = 0; start < rows.length; start += MAX_ROWS_PER_RUN) {
+      out.push(...(await this.runChunk(rows.slice(start, start + MAX_ROWS_PER_RUN))));
+    }
+    return out;
+  }
+
+  private async runChunk(rows: number[][]): Promise<Float32Array[]> {
+    const batch = padTokenBatch(rows, this.padId);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', batch.inputIds, batch.dims),
       attention_mask: new ort.Tensor('int64', batch.attentionMask, batch.dims),
@@ -159,33 +125,18 @@ export class TextClassifier {
       const outputs = await this.session.run(feeds);
       logits = outputs.logits ?? outputs[this.session.outputNames[0]!]!;
     } catch (cause) {
-      throw new GuardError('inference-failed', `the ${this.backend.name} run failed`, { cause });
+      throw new GuardError('inference-failed', `the ${this.backend} run failed`, { cause });
     }
-    const row = logits.data as Float32Array;
-    if (row.length !== this.labels.length) {
-      throw new GuardError('inference-failed', `the model gave ${row.length} logits for ${this.labels.length} labels`);
+    const data = logits.data as Float32Array;
+    const width = this.labels.length;
+    if (data.length !== rows.length * width) {
+      throw new GuardError('inference-failed', `the model gave ${data.length} logits for ${rows.length} rows of ${width} labels`);
     }
-    const probabilities = this.multiLabel ? sigmoid(row) : softmax(row);
-    const finished = performance.now();
-    return {
-      scores: Object.fromEntries(this.labels.map((label, i) => [label, probabilities[i]!])),
-      labels: this.labels,
-      backend: this.backend.name,
-      tokens: ids.length,
-      truncated,
-      timings: { tokenizeMs: tokenized - started, inferenceMs: finished - tokenized, totalMs: finished - started },
-    };
+    return rows.map((_, r) => data.slice(r * width, (r + 1) * width));
   }
 
   /** Frees the session's memory (GPU buffers included). */
   async release(): Promise<void> {
-    await this.queue;
     await this.session.release();
   }
-}
-
-function labelsOf(config: ModelConfig, url: string): string[] {
-  const entries = Object.entries(config.id2label ?? {});
-  if (entries.length === 0) throw new GuardError('model-load-failed', `${url}config.json has no id2label`);
-  return entries.sort(([a], [b]) => Number(a) - Number(b)).map(([, label]) => label);
 }

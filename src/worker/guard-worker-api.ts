@@ -1,12 +1,17 @@
 import { GuardError } from '../errors.js';
-import { TextClassifier } from '../inference/text-classifier.js';
-import type { BackendInfo, BackendRequest, ModelDtype, ScreenResult } from '../types.js';
+import { ClassifierEngine, type EngineInit } from '../inference/engine.js';
+import type { BackendInfo, CacheReport, LoadProgress, ScreenResult } from '../types.js';
 
-/** What the main thread sends to set the worker up: plain data, the model URL already absolute. */
-export interface WorkerInit {
-  modelUrl: string;
-  dtype: ModelDtype;
-  backend: BackendRequest;
+/** What the worker tells the main thread while it works. */
+export type WorkerEvent =
+  | { type: 'progress'; progress: LoadProgress }
+  | { type: 'backend'; backend: BackendInfo };
+
+/** The worker's answer to `init`. */
+export interface WorkerReady {
+  backend: BackendInfo;
+  labels: readonly string[];
+  cache: CacheReport;
 }
 
 /**
@@ -14,24 +19,44 @@ export interface WorkerInit {
  * never blocks on tokenizing or inference.
  */
 export class GuardWorkerApi {
-  private classifier: TextClassifier | null = null;
+  private engine: ClassifierEngine | null = null;
+  private readonly loading = new AbortController();
 
-  /** Loads the model; resolves with the backend that runs it and the model's labels. */
-  async init(init: WorkerInit): Promise<{ backend: BackendInfo; labels: readonly string[] }> {
-    if (this.classifier) throw new GuardError('invalid-input', 'the guard worker is already initialised');
-    this.classifier = await TextClassifier.load({ url: init.modelUrl, dtype: init.dtype, backend: init.backend });
-    return { backend: this.classifier.backend, labels: this.classifier.labels };
+  /** Loads the model; `onEvent` (a Comlink proxy) hears progress and backend changes. */
+  async init(init: EngineInit, onEvent?: (event: WorkerEvent) => void): Promise<WorkerReady> {
+    if (this.engine) throw new GuardError('invalid-input', 'the guard worker is already initialised');
+    this.engine = await ClassifierEngine.create(init, {
+      signal: this.loading.signal,
+      onProgress: (progress) => void onEvent?.({ type: 'progress', progress }),
+      onBackendChange: (backend) => void onEvent?.({ type: 'backend', backend }),
+    });
+    return { backend: this.engine.backend, labels: this.engine.labels, cache: this.engine.cacheReport };
+  }
+
+  /** Cancels a load in progress (its downloads abort; `init` rejects with `aborted`). */
+  cancelInit(): void {
+    this.loading.abort();
   }
 
   /** Scores one text with the loaded classifier. */
   async screen(text: string): Promise<ScreenResult> {
-    if (!this.classifier) throw new GuardError('worker-failed', 'the guard worker has no model loaded');
-    return this.classifier.classify(text);
+    if (!this.engine) throw new GuardError('worker-failed', 'the guard worker has no model loaded');
+    return this.engine.classify(text);
+  }
+
+  /** How screens were batched into model runs so far. */
+  batchStats(): { runs: number; jobs: number; largestRun: number } {
+    return this.engine?.batchStats ?? { runs: 0, jobs: 0, largestRun: 0 };
+  }
+
+  /** Test hook: loses the WebGPU device the way a driver reset would. */
+  destroyGpuDeviceForTesting(): Promise<boolean> {
+    return this.engine?.destroyGpuDeviceForTesting() ?? Promise.resolve(false);
   }
 
   /** Frees the model's memory before the worker is terminated. */
   async dispose(): Promise<void> {
-    await this.classifier?.release();
-    this.classifier = null;
+    await this.engine?.release();
+    this.engine = null;
   }
 }

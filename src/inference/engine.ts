@@ -1,0 +1,255 @@
+import { GuardError } from '../errors.js';
+import { ModelFileLoader } from '../store/model-file-loader.js';
+import type { ResolvedModelSource } from '../store/model-source.js';
+import { ModelStore } from '../store/model-store.js';
+import type { BackendInfo, BackendName, BackendRequest, CacheReport, LoadProgress, ModelDtype, ScreenResult } from '../types.js';
+import { sigmoid, softmax } from './activation.js';
+import { chooseBackend, probeWebGpu, type BackendChoice, type WebGpuProbe } from './backend.js';
+import { BatchQueue } from './batch-queue.js';
+import { modelFileCandidates } from './model-files.js';
+import { configureOrt, ort } from './ort-runtime.js';
+import { MAX_ROWS_PER_RUN, TextClassifier, type ModelConfig, type ModelParts, type TokenizerConfigJson } from './text-classifier.js';
+
+/** What the engine needs to start: plain data (it crosses the worker boundary). */
+export interface EngineInit {
+  source: ResolvedModelSource;
+  dtype: ModelDtype;
+  backend: BackendRequest;
+  /** Keep files in IndexedDB. */
+  cache: boolean;
+}
+
+/** Callbacks from the engine to whoever hosts it. */
+export interface EngineHooks {
+  onProgress?: (progress: LoadProgress) => void;
+  /** The backend changed after start-up (WebGPU device lost → WASM). */
+  onBackendChange?: (backend: BackendInfo) => void;
+  signal?: AbortSignal;
+}
+
+interface Job {
+  rows: number[][];
+  tokenizeMs: number;
+  enqueuedAt: number;
+}
+
+interface JobOutput {
+  probabilities: number[];
+  inferenceMs: number;
+  queuedMs: number;
+}
+
+const TEXT_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'] as const;
+
+const describe = (choice: BackendChoice, threads: number, modelFile: string, adapter?: string): BackendInfo => ({
+  name: choice.name,
+  reason: choice.reason,
+  summary: `${choice.name}: ${choice.reason}`,
+  threads: choice.name === 'wasm' ? threads : 0,
+  modelFile,
+  ...(choice.name === 'webgpu' && adapter ? { adapter } : {}),
+});
+
+/**
+ * The classifier engine: loads a model (cache first, verified), picks the backend, and
+ * screens texts. Calls that arrive together share one model run; long texts become windows
+ * batched into runs; a lost WebGPU device is replaced by a WASM session without dropping the
+ * screens waiting for it.
+ */
+export class ClassifierEngine {
+  private readonly queue: BatchQueue<Job, JobOutput>;
+  private recovering: Promise<void> | null = null;
+  private released = false;
+
+  private constructor(
+    private classifier: TextClassifier,
+    private info: BackendInfo,
+    private readonly init: EngineInit,
+    private readonly textParts: Omit<ModelParts, 'weights' | 'weightsFile'>,
+    private readonly store: ModelStore | null,
+    private readonly hooks: EngineHooks,
+    readonly cacheReport: CacheReport,
+  ) {
+    this.queue = new BatchQueue((jobs) => this.runJobs(jobs), { maxRows: MAX_ROWS_PER_RUN, rowsOf: (job) => job.rows.length });
+  }
+
+  get backend(): BackendInfo {
+    return this.info;
+  }
+
+  get labels(): readonly string[] {
+    return this.classifier.labels;
+  }
+
+  /** Batching so far: model runs and the texts they carried. */
+  get batchStats(): { runs: number; jobs: number; largestRun: number } {
+    return { ...this.queue.stats };
+  }
+
+  static async create(init: EngineInit, hooks: EngineHooks = {}): Promise<ClassifierEngine> {
+    const { threads } = configureOrt();
+    const probe: WebGpuProbe = init.backend === 'wasm' ? { api: false, adapter: null } : await probeWebGpu();
+    let choice = chooseBackend(init.backend, probe);
+
+    let store: ModelStore | null = null;
+    let storeProblem: GuardError | null = null;
+    if (init.cache) {
+      try {
+        store = await ModelStore.open();
+      } catch (error) {
+        storeProblem = error as GuardError;
+      }
+    }
+    const loader = new ModelFileLoader(init.source, store, { ...(hooks.signal ? { signal: hooks.signal } : {}), ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}) });
+    if (storeProblem) loader.report.storageProblem = { code: storeProblem.code, message: storeProblem.message };
+    await loader.loadManifest();
+    const text = await loader.loadFiles([...TEXT_FILES]);
+    const textParts = {
+      config: parseJson<ModelConfig>(text.get('config.json')!, 'config.json'),
+      tokenizerJson: parseJson<ModelParts['tokenizerJson']>(text.get('tokenizer.json')!, 'tokenizer.json'),
+      tokenizerConfig: parseJson<TokenizerConfigJson>(text.get('tokenizer_config.json')!, 'tokenizer_config.json'),
+    };
+
+    let classifier: TextClassifier;
+    let weightsFile: string;
+    try {
+      ({ classifier, weightsFile } = await ClassifierEngine.build(loader, textParts, init.dtype, choice.name, probe));
+    } catch (error) {
+      // auto chose WebGPU but it cannot run this model: WASM still can.
+      if (init.backend !== 'auto' || choice.name !== 'webgpu') throw error;
+      choice = { name: 'wasm', reason: `WebGPU failed (${(error as Error).message})` };
+      ({ classifier, weightsFile } = await ClassifierEngine.build(loader, textParts, init.dtype, 'wasm', probe));
+    }
+    const engine = new ClassifierEngine(classifier, describe(choice, threads, weightsFile, probe.adapter?.description),
+      init, textParts, store, hooks, loader.report);
+    // The first run (WebGPU above all) costs several warm ones: pay it now, not on a user's text.
+    await engine.classify('warm-up');
+    if (choice.name === 'webgpu') void engine.watchGpuDevice();
+    return engine;
+  }
+
+  /** Loads the first weight file that exists for `backend` and builds a classifier on it. */
+  private static async build(loader: ModelFileLoader, textParts: ClassifierEngine['textParts'], dtype: ModelDtype,
+    backend: BackendName, probe: WebGpuProbe): Promise<{ classifier: TextClassifier; weightsFile: string }> {
+    const listed = loader.listedFiles();
+    let candidates = modelFileCandidates(dtype, backend, probe.adapter?.shaderF16 ?? false);
+    if (listed) candidates = candidates.filter((f) => listed.includes(f));
+    if (candidates.length === 0) throw new GuardError('model-load-failed', `the manifest lists no ${dtype} weights for ${backend}`);
+    let lastError: unknown;
+    for (const weightsFile of candidates) {
+      let weights: Uint8Array;
+      try {
+        weights = (await loader.loadFiles([weightsFile])).get(weightsFile)!;
+      } catch (error) {
+        if ((error as GuardError).code !== 'model-load-failed') throw error;
+        lastError = error;
+        continue;
+      }
+      const classifier = await TextClassifier.create({ ...textParts, weights, weightsFile }, backend, probe.gpuAdapter);
+      return { classifier, weightsFile };
+    }
+    throw lastError;
+  }
+
+  /** Scores one text: every window of it, the max per label over windows. */
+  async classify(text: string): Promise<ScreenResult> {
+    if (this.released) throw new GuardError('disposed', 'this engine was released');
+    const started = performance.now();
+    const rows = this.classifier.encode(text);
+    const tokenizeMs = performance.now() - started;
+    const output = await this.queue.push({ rows, tokenizeMs, enqueuedAt: performance.now() });
+    const labels = this.classifier.labels;
+    return {
+      scores: Object.fromEntries(labels.map((label, i) => [label, output.probabilities[i]!])),
+      labels,
+      backend: this.info.name,
+      tokens: rows.reduce((n, r) => n + r.length, 0),
+      windows: rows.length,
+      timings: { tokenizeMs, inferenceMs: output.inferenceMs, totalMs: performance.now() - started },
+    };
+  }
+
+  private async runJobs(jobs: Job[]): Promise<JobOutput[]> {
+    if (this.recovering) await this.recovering;
+    const rows = jobs.flatMap((j) => j.rows);
+    const started = performance.now();
+    let logits: Float32Array[];
+    try {
+      logits = await this.classifier.run(rows);
+    } catch (error) {
+      if (this.classifier.backend !== 'webgpu' || this.released) throw error;
+      // A failing WebGPU run (device lost, out of memory): carry on with WASM, then retry once.
+      await this.recoverOnWasm(`WebGPU run failed (${(error as Error).message})`);
+      logits = await this.classifier.run(rows);
+    }
+    const inferenceMs = performance.now() - started;
+    const activate = this.classifier.multiLabel ? sigmoid : softmax;
+    let next = 0;
+    return jobs.map((job) => {
+      const windows = logits.slice(next, next + job.rows.length).map((l) => activate(l));
+      next += job.rows.length;
+      const probabilities = windows[0]!.map((_, label) => Math.max(...windows.map((w) => w[label]!)));
+      return { probabilities, inferenceMs, queuedMs: started - job.enqueuedAt };
+    });
+  }
+
+  private async watchGpuDevice(): Promise<void> {
+    const device = await ClassifierEngine.gpuDevice();
+    if (!device) return;
+    const info = await device.lost;
+    if (this.released || this.classifier.backend !== 'webgpu') return;
+    await this.recoverOnWasm(`WebGPU device lost (${info.reason}${info.message ? `: ${info.message}` : ''})`);
+  }
+
+  private static async gpuDevice(): Promise<GPUDevice | undefined> {
+    try {
+      return await (ort.env.webgpu as { device?: GPUDevice | Promise<GPUDevice> }).device;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Rebuilds the classifier on WASM (weights from the cache when stored); screens wait for it. */
+  private recoverOnWasm(reason: string): Promise<void> {
+    this.recovering ??= (async () => {
+      const loader = new ModelFileLoader(this.init.source, this.store);
+      await loader.loadManifest();
+      const { classifier, weightsFile } = await ClassifierEngine.build(loader, this.textParts, this.init.dtype, 'wasm', { api: false, adapter: null });
+      const lost = this.classifier;
+      this.classifier = classifier;
+      this.info = describe({ name: 'wasm', reason: `${reason}; rebuilt on WASM` }, configureOrt().threads, weightsFile);
+      this.hooks.onBackendChange?.(this.info);
+      await lost.release().catch(() => undefined);
+    })().finally(() => {
+      this.recovering = null;
+    });
+    return this.recovering;
+  }
+
+  /**
+   * Destroys the WebGPU device the session runs on, exactly as a driver reset would lose it.
+   * For tests of the recovery path; resolves false when not on WebGPU.
+   */
+  async destroyGpuDeviceForTesting(): Promise<boolean> {
+    if (this.classifier.backend !== 'webgpu') return false;
+    const device = await ClassifierEngine.gpuDevice();
+    if (!device) return false;
+    device.destroy();
+    return true;
+  }
+
+  async release(): Promise<void> {
+    this.released = true;
+    await this.recovering;
+    await this.classifier.release();
+    this.store?.close();
+  }
+}
+
+function parseJson<T>(bytes: Uint8Array, file: string): T {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes)) as T;
+  } catch (cause) {
+    throw new GuardError('model-load-failed', `${file} is not valid JSON`, { cause });
+  }
+}

@@ -1,0 +1,46 @@
+import { GuardError } from '../errors.js';
+import type { ModelSource } from '../types.js';
+
+/** A model source reduced to plain data the worker can use: where files are and how they are keyed. */
+export interface ResolvedModelSource {
+  /** Cache key: the folder URL, `hub:<host>/<id>` or `shipped:<name>`. */
+  id: string;
+  revision: string;
+  /** Absolute URL of the folder, ending with `/`. */
+  baseUrl: string;
+  /** Pinned hashes from the caller, if any. */
+  sha256: Record<string, string>;
+}
+
+export const DEFAULT_HUB_HOST = 'https://huggingface.co';
+const HUB_ID = /^[\w.-]+\/[\w.-]+$/;
+
+const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
+
+/** Resolves any model source against the page (`pageUrl`) and the package's models folder. */
+export function resolveModelSource(source: ModelSource, pageUrl: string, shippedModelsUrl: string): ResolvedModelSource {
+  const revision = source.revision ?? 'main';
+  const sha256 = Object.fromEntries(Object.entries(source.sha256 ?? {}).map(([f, h]) => [f, h.toLowerCase()]));
+  if ('hub' in source) {
+    if (!HUB_ID.test(source.hub)) {
+      throw new GuardError('invalid-input', `hub model ids look like "org/name"; got ${JSON.stringify(source.hub)}`);
+    }
+    const host = withSlash(new URL(source.host ?? DEFAULT_HUB_HOST, pageUrl).href);
+    return {
+      id: `hub:${host}${source.hub}`,
+      revision,
+      baseUrl: `${host}${source.hub}/resolve/${encodeURIComponent(revision)}/`,
+      sha256,
+    };
+  }
+  if ('name' in source) {
+    if (!/^[\w.-]+$/.test(source.name)) throw new GuardError('invalid-input', `not a shipped model name: ${JSON.stringify(source.name)}`);
+    const base = withSlash(new URL(source.baseUrl ?? shippedModelsUrl, pageUrl).href);
+    return { id: `shipped:${source.name}`, revision, baseUrl: `${base}${source.name}/`, sha256 };
+  }
+  if ('url' in source && typeof source.url === 'string' && source.url) {
+    const baseUrl = withSlash(new URL(source.url, pageUrl).href);
+    return { id: baseUrl, revision, baseUrl, sha256 };
+  }
+  throw new GuardError('invalid-input', 'a model source needs one of: url, hub, name');
+}
