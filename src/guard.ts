@@ -1,6 +1,7 @@
 import { proxy, wrap, type Remote } from 'comlink';
 import { installGuardErrorTransfer } from './error-transfer.js';
 import { GuardError } from './errors.js';
+import { DEFAULT_WINDOW } from './inference/windows.js';
 import { SHIPPED_MODELS_URL } from './shipped-models.js';
 import { resolveModelSource } from './store/model-source.js';
 import type { BackendInfo, CacheReport, GuardOptions, LoadProgress, ScreenResult } from './types.js';
@@ -92,6 +93,10 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
   installGuardErrorTransfer();
   const pageUrl = globalThis.document?.baseURI ?? globalThis.location?.href;
   const source = resolveModelSource(options.model, pageUrl, SHIPPED_MODELS_URL);
+  const { tokens = DEFAULT_WINDOW.tokens, overlap = DEFAULT_WINDOW.overlap } = options.window ?? {};
+  if (!Number.isInteger(tokens) || tokens < 8 || !Number.isInteger(overlap) || overlap < 0 || overlap >= tokens) {
+    throw new GuardError('invalid-input', `window needs whole numbers with tokens ≥ 8 and 0 ≤ overlap < tokens; got ${JSON.stringify(options.window)}`);
+  }
   if (options.signal?.aborted) throw new GuardError('aborted', 'the model load was cancelled');
 
   let worker: Worker;
@@ -119,7 +124,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
   const cache = options.cache ?? true;
   try {
     const ready = await Promise.race([
-      remote.init({ source, dtype: options.model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache }, onEvent),
+      remote.init({ source, dtype: options.model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap } }, onEvent),
       crashed,
     ]);
     guard = new Guard(worker, remote, ready.backend, ready.labels, ready.cache);

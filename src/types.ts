@@ -77,6 +77,12 @@ export interface GuardOptions {
   onProgress?: (progress: LoadProgress) => void;
   /** Cancels the load; `createGuard` then rejects with `aborted`. */
   signal?: AbortSignal;
+  /**
+   * How texts longer than one window are cut: content tokens per window (default 128, capped
+   * by the model's maximum) and tokens shared by neighbouring windows (default 32). Each label
+   * takes its highest score over the windows.
+   */
+  window?: { tokens?: number; overlap?: number };
 }
 
 /** Which backend runs, and why it was chosen: shown to users and written to reports. */

@@ -9,6 +9,7 @@ import { BatchQueue } from './batch-queue.js';
 import { modelFileCandidates } from './model-files.js';
 import { configureOrt, ort } from './ort-runtime.js';
 import { MAX_ROWS_PER_RUN, TextClassifier, type ModelConfig, type ModelParts, type TokenizerConfigJson } from './text-classifier.js';
+import type { WindowOptions } from './windows.js';
 
 /** What the engine needs to start: plain data (it crosses the worker boundary). */
 export interface EngineInit {
@@ -17,6 +18,7 @@ export interface EngineInit {
   backend: BackendRequest;
   /** Keep files in IndexedDB. */
   cache: boolean;
+  window: WindowOptions;
 }
 
 /** Callbacks from the engine to whoever hosts it. */
@@ -113,12 +115,12 @@ export class ClassifierEngine {
     let classifier: TextClassifier;
     let weightsFile: string;
     try {
-      ({ classifier, weightsFile } = await ClassifierEngine.build(loader, textParts, init.dtype, choice.name, probe));
+      ({ classifier, weightsFile } = await ClassifierEngine.build(loader, textParts, init, choice.name, probe));
     } catch (error) {
       // auto chose WebGPU but it cannot run this model: WASM still can.
       if (init.backend !== 'auto' || choice.name !== 'webgpu') throw error;
       choice = { name: 'wasm', reason: `WebGPU failed (${(error as Error).message})` };
-      ({ classifier, weightsFile } = await ClassifierEngine.build(loader, textParts, init.dtype, 'wasm', probe));
+      ({ classifier, weightsFile } = await ClassifierEngine.build(loader, textParts, init, 'wasm', probe));
     }
     const engine = new ClassifierEngine(classifier, describe(choice, threads, weightsFile, probe.adapter?.description),
       init, textParts, store, hooks, loader.report);
@@ -129,8 +131,9 @@ export class ClassifierEngine {
   }
 
   /** Loads the first weight file that exists for `backend` and builds a classifier on it. */
-  private static async build(loader: ModelFileLoader, textParts: ClassifierEngine['textParts'], dtype: ModelDtype,
+  private static async build(loader: ModelFileLoader, textParts: ClassifierEngine['textParts'], init: EngineInit,
     backend: BackendName, probe: WebGpuProbe): Promise<{ classifier: TextClassifier; weightsFile: string }> {
+    const { dtype } = init;
     const listed = loader.listedFiles();
     let candidates = modelFileCandidates(dtype, backend, probe.adapter?.shaderF16 ?? false);
     if (listed) candidates = candidates.filter((f) => listed.includes(f));
@@ -145,7 +148,7 @@ export class ClassifierEngine {
         lastError = error;
         continue;
       }
-      const classifier = await TextClassifier.create({ ...textParts, weights, weightsFile }, backend, probe.gpuAdapter);
+      const classifier = await TextClassifier.create({ ...textParts, weights, weightsFile }, backend, probe.gpuAdapter, init.window);
       return { classifier, weightsFile };
     }
     throw lastError;
@@ -214,7 +217,7 @@ export class ClassifierEngine {
     this.recovering ??= (async () => {
       const loader = new ModelFileLoader(this.init.source, this.store);
       await loader.loadManifest();
-      const { classifier, weightsFile } = await ClassifierEngine.build(loader, this.textParts, this.init.dtype, 'wasm', { api: false, adapter: null });
+      const { classifier, weightsFile } = await ClassifierEngine.build(loader, this.textParts, this.init, 'wasm', { api: false, adapter: null });
       const lost = this.classifier;
       this.classifier = classifier;
       this.info = describe({ name: 'wasm', reason: `${reason}; rebuilt on WASM` }, configureOrt().threads, weightsFile);

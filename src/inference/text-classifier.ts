@@ -3,7 +3,7 @@ import { GuardError } from '../errors.js';
 import type { BackendName } from '../types.js';
 import { configureOrt, ort } from './ort-runtime.js';
 import { padTokenBatch } from './token-batch.js';
-import { splitIntoWindows, WINDOW_OVERLAP_TOKENS, withSpecialTokens } from './windows.js';
+import { DEFAULT_WINDOW, splitIntoWindows, withSpecialTokens, type WindowOptions } from './windows.js';
 
 /** The parts of a model's `config.json` the classifier reads. */
 export interface ModelConfig {
@@ -46,7 +46,8 @@ function parseLabels(config: ModelConfig): string[] {
 export class TextClassifier {
   readonly labels: readonly string[];
   readonly multiLabel: boolean;
-  private readonly windowTokens: number;
+  /** The windows actually used: the requested size, capped by the model's maximum length. */
+  readonly window: WindowOptions;
   private readonly prefix: number[];
   private readonly suffix: number[];
   private readonly padId: number;
@@ -56,6 +57,7 @@ export class TextClassifier {
     private readonly tokenizer: Tokenizer,
     parts: ModelParts,
     readonly backend: BackendName,
+    window: WindowOptions,
   ) {
     this.labels = parseLabels(parts.config);
     this.multiLabel = parts.config.problem_type === 'multi_label_classification';
@@ -65,12 +67,13 @@ export class TextClassifier {
     const split = frame.length >= 2 ? 1 : frame.length;
     this.prefix = frame.slice(0, split);
     this.suffix = frame.slice(split);
-    this.windowTokens = maxLength - frame.length;
+    const tokens = Math.max(1, Math.min(window.tokens, maxLength - frame.length));
+    this.window = { tokens, overlap: Math.min(window.overlap, tokens - 1) };
     this.padId = tokenizer.token_to_id(parts.tokenizerConfig.pad_token ?? '[PAD]') ?? 0;
   }
 
   /** Builds the tokenizer and an onnxruntime-web session on `backend`. */
-  static async create(parts: ModelParts, backend: BackendName, gpuAdapter?: unknown): Promise<TextClassifier> {
+  static async create(parts: ModelParts, backend: BackendName, gpuAdapter?: unknown, window: WindowOptions = DEFAULT_WINDOW): Promise<TextClassifier> {
     configureOrt();
     let tokenizer: Tokenizer;
     try {
@@ -89,16 +92,16 @@ export class TextClassifier {
       throw new GuardError(backend === 'webgpu' ? 'backend-unavailable' : 'model-load-failed',
         `onnxruntime-web could not create a ${backend} session for ${parts.weightsFile}`, { cause });
     }
-    return new TextClassifier(session, tokenizer, parts, backend);
+    return new TextClassifier(session, tokenizer, parts, backend, window);
   }
 
   /**
-   * The text as model inputs: one row if it fits the window, else overlapping windows
-   * (`WINDOW_OVERLAP_TOKENS` shared) covering all of it, each framed by the special tokens.
+   * The text as model inputs: one row if it fits a window, else overlapping windows
+   * covering all of it (see `DEFAULT_WINDOW`), each framed by the special tokens.
    */
   encode(text: string): number[][] {
     const ids = this.tokenizer.encode(text, { add_special_tokens: false }).ids;
-    return splitIntoWindows(ids, this.windowTokens, Math.min(WINDOW_OVERLAP_TOKENS, this.windowTokens - 1))
+    return splitIntoWindows(ids, this.window.tokens, this.window.overlap)
       .map((w) => withSpecialTokens(w, this.prefix, this.suffix));
   }
 

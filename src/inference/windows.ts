@@ -1,12 +1,23 @@
-/** How many tokens consecutive windows share, so an attack cut by a window edge is still whole in one. */
-export const WINDOW_OVERLAP_TOKENS = 64;
+/** How a long text is cut into windows: content tokens per window, and tokens shared by neighbours. */
+export interface WindowOptions {
+  tokens: number;
+  overlap: number;
+}
+
+/**
+ * The default windows: 128 content tokens, 32 shared. Prompt classifiers are trained on
+ * prompt-length texts, and an attack diluted in a 510-token window of other text scores far
+ * lower than the same attack in a short one; short windows keep it in distribution. The
+ * overlap keeps an attack cut by a window edge whole in one window.
+ */
+export const DEFAULT_WINDOW: WindowOptions = { tokens: 128, overlap: 32 };
 
 /**
  * Splits content token ids (no special tokens) into windows of at most `size` tokens, each
  * starting `size - overlap` after the previous; the last window ends at the last token, so the
  * end of a long text is always seen in full. An empty text gives one empty window.
  */
-export function splitIntoWindows(ids: readonly number[], size: number, overlap: number = WINDOW_OVERLAP_TOKENS): number[][] {
+export function splitIntoWindows(ids: readonly number[], size: number, overlap: number = DEFAULT_WINDOW.overlap): number[][] {
   if (size < 1) throw new RangeError('window size must be at least 1');
   if (overlap < 0 || overlap >= size) throw new RangeError('overlap must be in [0, size)');
   if (ids.length <= size) return [[...ids]];

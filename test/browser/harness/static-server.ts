@@ -27,7 +27,7 @@ export interface StaticServer {
  * Serves a folder as plain files, the way a page's own web server would serve the built
  * package: no dev-server transforms. `isolated` adds COOP/COEP (cross-origin isolation).
  */
-export async function startStaticServer(root: string, options: { isolated?: boolean } = {}): Promise<StaticServer> {
+export async function startStaticServer(root: string, options: { isolated?: boolean; cors?: boolean } = {}): Promise<StaticServer> {
   const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -45,6 +45,7 @@ export async function startStaticServer(root: string, options: { isolated?: bool
         'content-length': info.size,
         'cache-control': 'no-store',
       };
+      if (options.cors) headers['access-control-allow-origin'] = '*';
       if (options.isolated) {
         headers['cross-origin-opener-policy'] = 'same-origin';
         headers['cross-origin-embedder-policy'] = 'require-corp';
@@ -52,7 +53,7 @@ export async function startStaticServer(root: string, options: { isolated?: bool
       res.writeHead(200, headers);
       createReadStream(file).pipe(res);
     } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      res.writeHead(404, { 'content-type': 'text/plain', ...(options.cors ? { 'access-control-allow-origin': '*' } : {}) }).end('not found');
     }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
