@@ -42,13 +42,24 @@ function renderScores(result: ScreenResult): void {
 async function main(): Promise<void> {
   let guard;
   try {
-    guard = await createGuard({ model: { url: DEMO_MODEL_URL }, backend });
+    guard = await createGuard({
+      model: { url: DEMO_MODEL_URL },
+      backend,
+      onProgress: ({ overall, file }) => {
+        const percent = overall.total ? Math.round((100 * overall.loaded) / overall.total) : 0;
+        status.textContent = `Loading the model: ${percent}% (${file})`;
+      },
+    });
   } catch (error) {
     status.textContent = error instanceof GuardError ? `Could not load the guard (${error.code}): ${error.message}` : String(error);
     document.body.dataset.error = error instanceof GuardError ? error.code : 'unknown';
     return;
   }
-  const ready = `Backend ${guard.backend.summary}; model file ${guard.backend.modelFile}.`;
+  const { fromCache, fromNetwork, storageProblem } = guard.cache;
+  const cacheState = fromNetwork.length === 0
+    ? 'model from this device\'s cache'
+    : `${fromNetwork.length} file(s) downloaded${fromCache.length ? `, ${fromCache.length} from cache` : ''}${storageProblem ? ` (not cached: ${storageProblem.code})` : ''}`;
+  const ready = `Backend ${guard.backend.summary}; model file ${guard.backend.modelFile}; ${cacheState}.`;
   status.textContent = ready;
   document.body.dataset.backend = guard.backend.name;
   // The chat below shares this guard: one worker, one copy of the model.
