@@ -9,8 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { launchChromium } from '../browser/harness/chromium.js';
-import { startStaticServer } from '../browser/harness/static-server.js';
+import { openBuiltLibraryPage } from '../browser/harness/built-library-page.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const { values: args } = parseArgs({
@@ -52,14 +51,9 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 };
 
-async function measure(origin: string, backend: 'wasm' | 'webgpu', mode: string): Promise<Run> {
-  const browser = await launchChromium();
+async function measure(isolated: boolean, backend: 'wasm' | 'webgpu', mode: string): Promise<Run> {
+  const { page, close } = await openBuiltLibraryPage(root, { isolated });
   try {
-    // tsx (esbuild, keepNames) wraps functions in `__name(...)`, which the page lacks.
-    await browser.context.addInitScript('globalThis.__name = (fn) => fn;');
-    const page = await browser.context.newPage();
-    await page.goto(`${origin}/test/browser/pages/consumer.html`);
-    await page.waitForFunction(() => document.body.dataset.ready === 'true');
     const raw = await page.evaluate(async ({ url, backend, shortText, longText, shortRuns, longRuns }) => {
       const { createGuard, clearModelCache } = window.guardedChat;
       await clearModelCache();
@@ -96,23 +90,16 @@ async function measure(origin: string, backend: 'wasm' | 'webgpu', mode: string)
       long: { tokens: raw.long.tokens, windows: raw.long.windows, p50: percentile(raw.long.ms, 50), p95: percentile(raw.long.ms, 95) },
     };
   } finally {
-    await browser.close();
+    await close();
   }
 }
 
 async function main(): Promise<void> {
   if (!args['no-build']) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  const plain = await startStaticServer(root);
-  const isolated = await startStaticServer(root, { isolated: true });
   const runs: Run[] = [];
-  try {
-    runs.push(await measure(plain.url, 'wasm', 'wasm, 1 thread'));
-    runs.push(await measure(isolated.url, 'wasm', 'wasm, cross-origin isolated'));
-    runs.push(await measure(plain.url, 'webgpu', 'webgpu (forced)'));
-  } finally {
-    await plain.close();
-    await isolated.close();
-  }
+  runs.push(await measure(false, 'wasm', 'wasm, 1 thread'));
+  runs.push(await measure(true, 'wasm', 'wasm, cross-origin isolated'));
+  runs.push(await measure(false, 'webgpu', 'webgpu (forced)'));
   const chromium = execFileSync('/usr/bin/chromium', ['--version']).toString().trim();
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ${chromium} headless`;
   const f = (ms: number) => ms.toFixed(ms < 10 ? 2 : 1).padStart(8);
