@@ -1,0 +1,241 @@
+/**
+ * Normalize: undo the tricks attacks hide behind, so the layers below see what a model would.
+ * Invisible and bidi characters are stripped (tag characters decoded: "ASCII smuggling"),
+ * compatibility forms folded (NFKC: fullwidth, math alphanumerics), Cyrillic/Greek look-alikes
+ * and leetspeak folded to Latin, spaced-out letters joined, and encoded payloads (base64, hex,
+ * URL-encoding, rot13, reversed text) decoded. Each trick found is flagged.
+ */
+
+/** A trick found in the text. */
+export type NormalizationFlag =
+  | 'zero-width'
+  | 'bidi-control'
+  | 'tag-characters'
+  | 'compatibility-forms'
+  | 'homoglyphs'
+  | 'leetspeak'
+  | 'spaced-letters'
+  | 'base64'
+  | 'hex'
+  | 'url-encoding'
+  | 'rot13'
+  | 'reversed';
+
+/** A payload found encoded in the text, decoded. */
+export interface DecodedPayload {
+  kind: 'base64' | 'hex' | 'url-encoding' | 'rot13' | 'reversed' | 'tag-characters';
+  /** The decoded text (itself normalized). */
+  text: string;
+  /** How many decodings deep it was (base64 of base64 is 2). */
+  depth: number;
+}
+
+export interface NormalizedText {
+  original: string;
+  /** The original with invisible characters removed and look-alikes, leetspeak and spacing folded. */
+  text: string;
+  flags: NormalizationFlag[];
+  decoded: DecodedPayload[];
+}
+
+export interface NormalizeOptions {
+  /** How deep to follow encodings inside encodings (default 3). */
+  maxDepth?: number;
+  /** Stop decoding after this many payloads (default 16): bounded work on hostile input. */
+  maxPayloads?: number;
+}
+
+const ZERO_WIDTH = /[\u200B-\u200D\u2060-\u2064\uFEFF\u180E\u00AD\u034F]/g;
+const BIDI = /[\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/g;
+const TAG_CHARS = /[\u{E0000}-\u{E007F}]+/gu;
+
+/** Cyrillic and Greek letters that look like Latin ones. */
+const HOMOGLYPHS: Record<string, string> = {
+  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
+  ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', ԛ: 'q', ԝ: 'w', ɡ: 'g', һ: 'h', ӏ: 'l', ո: 'n', ս: 'u',
+  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', Х: 'X', Ѕ: 'S', І: 'I', Ј: 'J',
+  α: 'a', β: 'b', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', γ: 'y',
+  Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
+};
+const HOMOGLYPH_RE = new RegExp(`[${Object.keys(HOMOGLYPHS).join('')}]`, 'g');
+
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', '@': 'a', '$': 's', '!': 'i', '|': 'l', '+': 't' };
+/** A word of letters with leet characters inside it (not plain numbers, not trailing punctuation). */
+const LEET_WORD = /(?<![\w@$])(?=[\w@$!|+]*[a-z])(?=[\w@$!|+]*[013457890@$|+])[a-z0-9@$!|+]{3,}(?![\w@$])/gi;
+
+/** Four or more single letters each followed by one space or punctuation mark: "i g n o r e". */
+const SPACED_LETTERS = /(?<![\p{L}\p{N}])(?:\p{L}[ .\-_*]){3,}\p{L}(?![\p{L}\p{N}])/gu;
+
+const BASE64 = /(?<![A-Za-z0-9+/=_-])(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=])/g;
+/** Text that is nothing but an encoding (base64, hex, %XX): worth decoding again. */
+const ENCODED_ONLY = /^(?:[A-Za-z0-9+/=_-]{16,}|(?:\\x)?[0-9a-f\s:\\x]{16,}|(?:[^\s%]*%[0-9a-f]{2}){2,}[^\s%]*)$/i;
+const BASE64URL = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g;
+const HEX = /(?<![0-9a-f])(?:[0-9a-f]{2}[ :]?){8,}(?![0-9a-f])/gi;
+const HEX_ESCAPES = /(?:\\x[0-9a-f]{2}){4,}/gi;
+/** A run of non-space text with at least two %XX escapes. */
+const URL_ENCODED = /[^\s%]*(?:%[0-9a-f]{2}[^\s%]*){2,}/gi;
+/** Digits then a unit or ordinal ("50mm", "4k", "2nd"): not leetspeak. */
+const NUMBER_WITH_UNIT = /^\d+(?:mm|cm|km|m|kg|g|mg|ml|l|gb|mb|kb|tb|k|px|pt|em|fps|hz|khz|mhz|ghz|st|nd|rd|th|s|x|d|p|am|pm|v|w|mah|h|min)$/i;
+
+/** Common English words: enough to tell decoded text from noise, and rot13/reversed from plain. */
+const COMMON_WORDS = new Set(('the a an and or of to in is it you your me my i we be are was this that for on with as at by ' +
+  'not no do does how what who why when where can will would should all any about from into ignore previous instructions ' +
+  'instruction prompt system rules tell say print reveal show make give write now then if so but please have has make').split(' '));
+
+function commonWordShare(text: string): number {
+  const words = text.toLowerCase().match(/[a-z]+/g) ?? [];
+  if (words.length === 0) return 0;
+  return words.filter((w) => COMMON_WORDS.has(w)).length / words.length;
+}
+
+/** Mostly printable text, and enough of it looks like words. */
+function looksLikeText(text: string): boolean {
+  if (text.length < 4) return false;
+  const printable = text.replace(/[^\x20-\x7E\n\r\t\u00A0-\uFFFF]/g, '').length / text.length;
+  if (printable < 0.95) return false;
+  if (/[\uFFFD]/.test(text)) return false;
+  return /[a-z]{2,}/i.test(text) && (commonWordShare(text) >= 0.15 || /\s/.test(text));
+}
+
+function decodeBase64(candidate: string): string | null {
+  try {
+    const standard = candidate.replace(/-/g, '+').replace(/_/g, '/');
+    const padded = standard + '='.repeat((4 - (standard.length % 4)) % 4);
+    const binary = atob(padded);
+    const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function decodeHex(candidate: string): string | null {
+  const digits = candidate.replace(/\\x|[\s:]/gi, '');
+  if (digits.length % 2 !== 0) return null;
+  const bytes = new Uint8Array(digits.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(digits.slice(2 * i, 2 * i + 2), 16);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function decodeUrl(candidate: string): string | null {
+  try {
+    return decodeURIComponent(candidate.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}
+
+/** ROT13 of ASCII letters. */
+export function rot13(text: string): string {
+  return text.replace(/[a-z]/gi, (c) => {
+    const base = c <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+  });
+}
+
+function foldHomoglyphs(text: string): string {
+  return text.replace(HOMOGLYPH_RE, (c) => HOMOGLYPHS[c] ?? c);
+}
+
+function foldLeet(text: string): string {
+  return text.replace(LEET_WORD, (word) =>
+    /\d{3,}/.test(word) || NUMBER_WITH_UNIT.test(word) ? word : word.replace(/[013457890@$!|+]/g, (c) => LEET[c] ?? c));
+}
+
+function joinSpacedLetters(text: string): string {
+  return text.replace(SPACED_LETTERS, (run) => run.replace(/[ .\-_*]/g, ''));
+}
+
+function decodeTagCharacters(run: string): string {
+  return Array.from(run, (c) => {
+    const code = c.codePointAt(0)! - 0xe0000;
+    return code >= 0x20 && code <= 0x7e ? String.fromCharCode(code) : '';
+  }).join('');
+}
+
+/** `re.test` for a global regex, without the `lastIndex` carried between calls. */
+function matches(re: RegExp, text: string): boolean {
+  re.lastIndex = 0;
+  const found = re.test(text);
+  re.lastIndex = 0;
+  return found;
+}
+
+/** Surface normalization of one text (no payload decoding). */
+function foldSurface(text: string, flags: Set<NormalizationFlag>, decoded: DecodedPayload[], depth: number): string {
+  let out = text;
+  out = out.replace(TAG_CHARS, (run) => {
+    flags.add('tag-characters');
+    const hidden = decodeTagCharacters(run);
+    if (hidden.trim()) decoded.push({ kind: 'tag-characters', text: hidden, depth });
+    return '';
+  });
+  if (matches(ZERO_WIDTH, out)) flags.add('zero-width');
+  if (matches(BIDI, out)) flags.add('bidi-control');
+  out = out.replace(ZERO_WIDTH, '').replace(BIDI, '');
+  const nfkc = out.normalize('NFKC');
+  if (nfkc !== out) flags.add('compatibility-forms');
+  out = nfkc;
+  const folded = foldHomoglyphs(out);
+  if (folded !== out) flags.add('homoglyphs');
+  out = folded;
+  const joined = joinSpacedLetters(out);
+  if (joined !== out) flags.add('spaced-letters');
+  out = joined;
+  const unleet = foldLeet(out);
+  if (unleet !== out) flags.add('leetspeak');
+  return unleet;
+}
+
+/** Normalizes `text` for screening; see the module comment. Bounded work for any input. */
+export function normalize(text: string, options: NormalizeOptions = {}): NormalizedText {
+  const maxDepth = options.maxDepth ?? 3;
+  const maxPayloads = options.maxPayloads ?? 16;
+  const flags = new Set<NormalizationFlag>();
+  const decoded: DecodedPayload[] = [];
+  const seen = new Set<string>();
+
+  const addPayload = (kind: DecodedPayload['kind'], raw: string, depth: number) => {
+    if (decoded.length >= maxPayloads || seen.has(raw)) return;
+    seen.add(raw);
+    flags.add(kind);
+    const payload: DecodedPayload = { kind, text: foldSurface(raw, flags, decoded, depth), depth };
+    decoded.push(payload);
+    if (depth < maxDepth) findPayloads(raw, depth + 1);
+  };
+
+  // A decoding that gives text is a payload; one that gives another encoding is followed deeper.
+  const consider = (kind: 'base64' | 'hex' | 'url-encoding', out: string | null, depth: number) => {
+    if (!out) return;
+    if (looksLikeText(out)) addPayload(kind, out, depth);
+    else if (depth < maxDepth && decoded.length < maxPayloads && ENCODED_ONLY.test(out.trim())) findPayloads(out, depth + 1);
+  };
+
+  const findPayloads = (source: string, depth: number) => {
+    for (const match of source.matchAll(BASE64)) consider('base64', decodeBase64(match[0]), depth);
+    for (const match of source.matchAll(BASE64URL)) {
+      if (/[-_]/.test(match[0])) consider('base64', decodeBase64(match[0]), depth); // plain base64 was handled above
+    }
+    for (const re of [HEX, HEX_ESCAPES]) {
+      for (const match of source.matchAll(re)) consider('hex', decodeHex(match[0]), depth);
+    }
+    for (const match of source.matchAll(URL_ENCODED)) {
+      const out = decodeUrl(match[0]);
+      if (out !== match[0]) consider('url-encoding', out, depth);
+    }
+    // Whole-text transforms: kept only when they read clearly better than the text as given.
+    const plainShare = commonWordShare(source);
+    const rotated = rot13(source);
+    if (commonWordShare(rotated) >= Math.max(0.25, plainShare + 0.2)) addPayload('rot13', rotated, depth);
+    const reversed = Array.from(source).reverse().join('');
+    if (commonWordShare(reversed) >= Math.max(0.25, plainShare + 0.2)) addPayload('reversed', reversed, depth);
+  };
+
+  const surface = foldSurface(text, flags, decoded, 0);
+  findPayloads(surface === text ? text : `${text}\n${surface}`, 1);
+  return { original: text, text: surface, flags: [...flags], decoded };
+}
