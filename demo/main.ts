@@ -1,4 +1,4 @@
-import { createGuard, GuardError, type BackendRequest, type ScreenResult } from '../src/index.js';
+import { createGuard, GuardError, type BackendRequest, type Verdict } from '../src/index.js';
 
 // Until the trained safety models land in models/, the demo runs the test fixture classifier
 // (a tiny bag-of-embeddings model; see test/fixtures/README.md).
@@ -11,10 +11,10 @@ const scoreRows = document.querySelector<HTMLTableSectionElement>('#scores tbody
 const requested = new URLSearchParams(location.search).get('backend');
 const backend: BackendRequest = requested === 'webgpu' || requested === 'wasm' ? requested : 'auto';
 
-function renderScores(result: ScreenResult): void {
+function renderScores(labels: readonly string[], result: Verdict): void {
   scoreRows.replaceChildren(
-    ...result.labels.map((label) => {
-      const score = result.scores[label]!;
+    ...labels.map((label) => {
+      const score = result.scores[label] ?? 0;
       const row = document.createElement('tr');
       row.dataset.label = label;
       const name = document.createElement('th');
@@ -72,8 +72,8 @@ async function main(): Promise<void> {
     try {
       const result = await guard.screen(text);
       if (ticket !== latest) return; // a newer keystroke already has its own screen
-      renderScores(result);
-      status.textContent = `${ready} Screened ${result.tokens} tokens in ${result.timings.totalMs.toFixed(1)} ms.`;
+      renderScores(guard.labels, result);
+      status.textContent = `${ready} ${result.reason} (${result.timings.totalMs.toFixed(1)} ms)`;
       document.body.dataset.screened = String(ticket);
     } catch (error) {
       status.textContent = `Screen failed: ${error instanceof Error ? error.message : String(error)}`;

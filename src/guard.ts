@@ -4,6 +4,10 @@ import { GuardError } from './errors.js';
 import { DEFAULT_WINDOW } from './inference/windows.js';
 import { SHIPPED_MODELS_URL } from './shipped-models.js';
 import { resolveModelSource } from './store/model-source.js';
+import { POLICY_PRESETS } from './policy/presets.js';
+import { validatePolicy, type Policy } from './policy/policy.js';
+import type { Verdict } from './policy/verdict.js';
+import type { LayerSwitches } from './screen/pipeline.js';
 import type { BackendInfo, CacheReport, GuardOptions, LoadProgress, ScreenResult } from './types.js';
 import type { GuardWorkerApi, WorkerEvent } from './worker/guard-worker-api.js';
 
@@ -20,6 +24,7 @@ export interface GuardEventMap {
 export class Guard extends EventTarget {
   private disposed = false;
   private currentBackend: BackendInfo;
+  private currentPolicy: Policy;
 
   /** @internal use `createGuard` */
   constructor(
@@ -30,9 +35,24 @@ export class Guard extends EventTarget {
     readonly labels: readonly string[],
     /** Where this load's files came from (cache or network) and what the cache did. */
     readonly cache: CacheReport,
+    policy: Policy,
   ) {
     super();
     this.currentBackend = backend;
+    this.currentPolicy = policy;
+  }
+
+  /** The policy screens are judged by. */
+  get policy(): Policy {
+    return this.currentPolicy;
+  }
+
+  /**
+   * Replaces the policy (a preset name or a Policy object). An invalid policy is rejected
+   * whole, with every problem listed by path, and the old one stays in force.
+   */
+  setPolicy(policy: Policy | keyof typeof POLICY_PRESETS): void {
+    this.currentPolicy = resolvePolicy(policy);
   }
 
   /** Which backend runs the model, and why. Changes if the WebGPU device is lost (see `backendchange`). */
@@ -48,18 +68,42 @@ export class Guard extends EventTarget {
     }
   }
 
-  /**
-   * Scores `text` with the classifier; texts longer than the model's window are screened in
-   * overlapping windows, each label taking its highest score. Rejects with a `GuardError`:
-   * `invalid-input` when `text` is not a string, `disposed` after `dispose()`,
-   * `inference-failed` when the run fails.
-   */
-  async screen(text: string): Promise<ScreenResult> {
+  private checkUsable(text: unknown, method: string): asserts text is string {
     if (this.disposed) throw new GuardError('disposed', 'this guard was disposed; create a new one');
     if (typeof text !== 'string') {
-      throw new GuardError('invalid-input', `screen() takes a string, got ${text === null ? 'null' : typeof text}`);
+      throw new GuardError('invalid-input', `${method}() takes a string, got ${text === null ? 'null' : typeof text}`);
     }
-    return this.remote.screen(text);
+  }
+
+  /**
+   * Screens `text` through every layer (normalize → rules → classifiers → conversation) and
+   * judges it by the policy. When the guard itself fails (the worker or the model), the policy's
+   * failure mode decides: `closed` gives a `block` verdict, `open` a `warn`, both carrying
+   * `failure`. Rejects only for misuse: `invalid-input` (not a string), `disposed`.
+   */
+  async screen(text: string, options: { direction?: 'input' | 'output'; conversation?: string; layers?: LayerSwitches } = {}): Promise<Verdict> {
+    this.checkUsable(text, 'screen');
+    const request = { text, direction: options.direction ?? 'input', ...(options.conversation ? { conversation: options.conversation } : {}) };
+    try {
+      return await this.remote.screen(request, this.currentPolicy, options.layers);
+    } catch (error) {
+      if (!(error instanceof GuardError) || !['inference-failed', 'worker-failed'].includes(error.code)) throw error;
+      return failureVerdict(error, request.direction, this.currentPolicy, this.currentBackend);
+    }
+  }
+
+  /**
+   * The classifier alone on `text` as given: per-label probabilities, no rules, no policy.
+   * Long texts are screened in overlapping windows, each label taking its highest score.
+   */
+  async classify(text: string): Promise<ScreenResult> {
+    this.checkUsable(text, 'classify');
+    return this.remote.classify(text);
+  }
+
+  /** Forgets a conversation's history (e.g. when the user starts a new chat). */
+  resetConversation(id: string): Promise<void> {
+    return this.remote.resetConversation(id);
   }
 
   /** How concurrent screens were batched into model runs so far. */
@@ -84,12 +128,45 @@ export class Guard extends EventTarget {
   }
 }
 
+/** A policy from a preset name or an object, validated: never half-applied. */
+export function resolvePolicy(policy: Policy | keyof typeof POLICY_PRESETS): Policy {
+  if (typeof policy === 'string') {
+    const preset = POLICY_PRESETS[policy];
+    if (!preset) throw new GuardError('invalid-input', `no policy preset named ${JSON.stringify(policy)}; presets: ${Object.keys(POLICY_PRESETS).join(', ')}`);
+    return structuredClone(preset);
+  }
+  const problems = validatePolicy(policy);
+  if (problems.length > 0) {
+    throw new GuardError('invalid-input', `the policy is invalid:\n${problems.map((p) => `- ${p.path || '(root)'}: ${p.message}`).join('\n')}`);
+  }
+  return structuredClone(policy);
+}
+
+function failureVerdict(error: GuardError, direction: 'input' | 'output', policy: Policy, backend: BackendInfo): Verdict {
+  const closed = policy.failureMode === 'closed';
+  return {
+    action: closed ? 'block' : 'warn',
+    direction,
+    reason: closed
+      ? `Blocked: the guard could not screen this (${error.code}), and the policy fails closed.`
+      : `Warning: the guard could not screen this (${error.code}); the policy fails open, so it was let through unscreened.`,
+    categories: [],
+    hits: [],
+    scores: {},
+    normalization: { flags: [], decoded: 0 },
+    backend: backend.name,
+    timings: { normalizeMs: 0, rulesMs: 0, classifierMs: 0, totalMs: 0 },
+    failure: { code: error.code, message: error.message },
+  };
+}
+
 /**
  * Starts the guard's worker and loads the model in it: from IndexedDB when stored and intact,
  * else from the network (verified, then stored). Runs on WebGPU or WASM; see `guard.backend`.
  */
 export async function createGuard(options: GuardOptions): Promise<Guard> {
   if (!options?.model) throw new GuardError('invalid-input', 'createGuard needs options.model ({ url }, { hub } or { name })');
+  const policy = resolvePolicy(options.policy ?? 'balanced');
   installGuardErrorTransfer();
   const pageUrl = globalThis.document?.baseURI ?? globalThis.location?.href;
   const source = resolveModelSource(options.model, pageUrl, SHIPPED_MODELS_URL);
@@ -127,7 +204,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
       remote.init({ source, dtype: options.model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap } }, onEvent),
       crashed,
     ]);
-    guard = new Guard(worker, remote, ready.backend, ready.labels, ready.cache);
+    guard = new Guard(worker, remote, ready.backend, ready.labels, ready.cache, policy);
     for (const event of early) if (event.type === 'backend') guard.handleWorkerEvent(event);
     // Ask the browser not to evict the weights under storage pressure (Window-only API).
     if (cache && ready.cache.fromNetwork.length > 0) void globalThis.navigator?.storage?.persist?.().catch(() => false);

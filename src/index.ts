@@ -2,7 +2,7 @@
  * guarded-chat: an on-device guardrail for LLM chat. Prompts and replies are screened in a
  * Web Worker by small ONNX classifiers on WebGPU or WASM; nothing is sent anywhere to screen it.
  */
-export { createGuard, Guard, type GuardEventMap } from './guard.js';
+export { createGuard, Guard, resolvePolicy, type GuardEventMap } from './guard.js';
 export { clearModelCache, evictCachedModel, listCachedModels, requestPersistentStorage } from './store/model-cache.js';
 export type { StoredModelSummary } from './store/model-store.js';
 export { GuardError, type GuardErrorCode } from './errors.js';
@@ -20,7 +20,12 @@ export type {
   ModelSource,
   ScreenResult,
 } from './types.js';
-export { decideByThreshold, type Decision, type FlaggedCategory } from './policy/threshold-decision.js';
+export { validatePolicy, type Action, type CategoryRule, type ConversationPolicy, type DirectionPolicy, type Policy, type PolicyProblem } from './policy/policy.js';
+export { POLICY_PRESETS } from './policy/presets.js';
+export type { CategoryVerdict, Layer, Verdict } from './policy/verdict.js';
+export type { RuleHit, RuleCategory } from './screen/rules/rule-hit.js';
+export type { LayerSwitches, ScreenRequest } from './screen/pipeline.js';
+export { normalize, type NormalizedText, type NormalizationFlag } from './screen/normalize.js';
 
 // Side effect: importing the package registers its custom elements.
 export { GuardedChat } from './components/guarded-chat/guarded-chat.js';

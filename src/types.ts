@@ -67,6 +67,8 @@ export interface CacheReport {
 
 /** Options for `createGuard`. */
 export interface GuardOptions {
+  /** A preset (`strict`, `balanced` – the default –, `permissive`) or a full Policy object. */
+  policy?: import('./policy/policy.js').Policy | 'strict' | 'balanced' | 'permissive';
   /** The classifier to run. */
   model: ModelSource;
   /** Default `'auto'`. Forcing `'webgpu'` accepts a software adapter; it fails if there is none. */

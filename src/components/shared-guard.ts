@@ -9,7 +9,7 @@ const guards = new Map<string, Promise<Guard>>();
  * later attempt can retry.
  */
 export function sharedGuard(options: GuardOptions): Promise<Guard> {
-  const key = JSON.stringify([options.model, options.backend ?? 'auto', options.cache ?? true]);
+  const key = JSON.stringify([options.model, options.backend ?? 'auto', options.cache ?? true, options.policy ?? 'balanced']);
   let guard = guards.get(key);
   if (!guard) {
     guard = createGuard(options);

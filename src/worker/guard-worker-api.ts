@@ -1,5 +1,8 @@
 import { GuardError } from '../errors.js';
 import { ClassifierEngine, type EngineInit } from '../inference/engine.js';
+import type { Policy } from '../policy/policy.js';
+import type { Verdict } from '../policy/verdict.js';
+import { ALL_LAYERS, ScreeningPipeline, type LayerSwitches, type ScreenRequest } from '../screen/pipeline.js';
 import type { BackendInfo, CacheReport, LoadProgress, ScreenResult } from '../types.js';
 
 /** What the worker tells the main thread while it works. */
@@ -16,21 +19,24 @@ export interface WorkerReady {
 
 /**
  * The worker's side of the Comlink boundary. The only place models run: the main thread
- * never blocks on tokenizing or inference.
+ * never blocks on tokenizing, rules or inference.
  */
 export class GuardWorkerApi {
   private engine: ClassifierEngine | null = null;
+  private pipeline: ScreeningPipeline | null = null;
   private readonly loading = new AbortController();
 
   /** Loads the model; `onEvent` (a Comlink proxy) hears progress and backend changes. */
   async init(init: EngineInit, onEvent?: (event: WorkerEvent) => void): Promise<WorkerReady> {
     if (this.engine) throw new GuardError('invalid-input', 'the guard worker is already initialised');
-    this.engine = await ClassifierEngine.create(init, {
+    const engine = await ClassifierEngine.create(init, {
       signal: this.loading.signal,
       onProgress: (progress) => void onEvent?.({ type: 'progress', progress }),
       onBackendChange: (backend) => void onEvent?.({ type: 'backend', backend }),
     });
-    return { backend: this.engine.backend, labels: this.engine.labels, cache: this.engine.cacheReport };
+    this.engine = engine;
+    this.pipeline = new ScreeningPipeline((text) => engine.classify(text));
+    return { backend: engine.backend, labels: engine.labels, cache: engine.cacheReport };
   }
 
   /** Cancels a load in progress (its downloads abort; `init` rejects with `aborted`). */
@@ -38,10 +44,21 @@ export class GuardWorkerApi {
     this.loading.abort();
   }
 
-  /** Scores one text with the loaded classifier. */
-  async screen(text: string): Promise<ScreenResult> {
+  /** The full layered screen of one text under `policy`. */
+  async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS): Promise<Verdict> {
+    if (!this.pipeline) throw new GuardError('worker-failed', 'the guard worker has no model loaded');
+    return this.pipeline.screen(request, policy, layers);
+  }
+
+  /** The classifier alone on the text as given: raw per-label probabilities. */
+  async classify(text: string): Promise<ScreenResult> {
     if (!this.engine) throw new GuardError('worker-failed', 'the guard worker has no model loaded');
     return this.engine.classify(text);
+  }
+
+  /** Forgets a conversation's history in the conversation layer. */
+  resetConversation(id: string): void {
+    this.pipeline?.resetConversation(id);
   }
 
   /** How screens were batched into model runs so far. */
@@ -58,5 +75,6 @@ export class GuardWorkerApi {
   async dispose(): Promise<void> {
     await this.engine?.release();
     this.engine = null;
+    this.pipeline = null;
   }
 }

@@ -41,10 +41,10 @@ describe('engine: long inputs, batching, device loss', () => {
       const half = filler.indexOf('. ', filler.length / 2) + 2;
       const result = await page.evaluate(async ({ url, backend, filler, half, attack }) => {
         const guard = await window.guardedChat.createGuard({ model: { url }, backend });
-        const benign = await guard.screen(filler);
-        const atStart = await guard.screen(`${attack} ${filler}`);
-        const inMiddle = await guard.screen(`${filler.slice(0, half)}${attack} ${filler.slice(half)}`);
-        const atEnd = await guard.screen(`${filler} ${attack}`);
+        const benign = await guard.classify(filler);
+        const atStart = await guard.classify(`${attack} ${filler}`);
+        const inMiddle = await guard.classify(`${filler.slice(0, half)}${attack} ${filler.slice(half)}`);
+        const atEnd = await guard.classify(`${filler} ${attack}`);
         await guard.dispose();
         return { benign, atStart, inMiddle, atEnd };
       }, { url: FIXTURE_MODEL_URL, backend, filler, half, attack: ATTACK });
@@ -67,9 +67,9 @@ describe('engine: long inputs, batching, device loss', () => {
     const outcome = await page.evaluate(async ({ url, texts }) => {
       const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm' });
       const alone = [];
-      for (const text of texts) alone.push((await guard.screen(text)).scores);
+      for (const text of texts) alone.push((await guard.classify(text)).scores);
       const before = await guard.batchStats();
-      const together = (await Promise.all(texts.map((text) => guard.screen(text)))).map((r) => r.scores);
+      const together = (await Promise.all(texts.map((text) => guard.classify(text)))).map((r) => r.scores);
       const after = await guard.batchStats();
       await guard.dispose();
       return { alone, together, runs: after.runs - before.runs, largestRun: after.largestRun };
@@ -90,11 +90,11 @@ describe('engine: long inputs, batching, device loss', () => {
       const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'webgpu' });
       const changes: string[] = [];
       guard.addEventListener('backendchange', (e) => changes.push((e as CustomEvent).detail.summary));
-      const before = await guard.screen(attack);
+      const before = await guard.classify(attack);
       const destroyed = await guard.destroyGpuDeviceForTesting();
       // Screens issued right away, while the loss is still being noticed.
-      const queued = await Promise.all(Array.from({ length: 8 }, (_, i) => guard.screen(`${attack} ${i}`)));
-      const later = await guard.screen(attack);
+      const queued = await Promise.all(Array.from({ length: 8 }, (_, i) => guard.classify(`${attack} ${i}`)));
+      const later = await guard.classify(attack);
       await guard.dispose();
       return { destroyed, before, queued, later, changes, backend: guard.backend };
     }, { url: FIXTURE_MODEL_URL, attack: ATTACK });

@@ -19,7 +19,7 @@ async function mountChat(page: Page, extra: string = ''): Promise<void> {
       for (const type of ['guard-ready', 'guard-verdict', 'guard-blocked', 'guard-error']) {
         chat.addEventListener(type, (e) => {
           const detail = (e as CustomEvent).detail ?? {};
-          events.push({ type, direction: detail.direction, action: detail.decision?.action });
+          events.push({ type, direction: detail.direction, action: detail.verdict?.action });
         });
       }
       if (extra) new Function('chat', extra)(chat);
@@ -63,7 +63,7 @@ describe('<guarded-chat>', () => {
     const composer = page.locator('guarded-chat textarea');
     await composer.fill(INJECTION);
     await page.locator('guarded-chat button[part="send"]').click();
-    await expect.poll(() => page.locator('guarded-chat [part="notice"]').textContent()).toContain('Not sent: injection');
+    await expect.poll(() => page.locator('guarded-chat [part="notice"]').textContent()).toMatch(/^Not sent\. Blocked: injection/);
     expect(await composer.inputValue()).toBe(INJECTION);
     expect(await page.locator('guarded-chat li[part~="message"]').count()).toBe(0);
     expect((await events(page)).map((e) => e.type)).toContain('guard-blocked');
@@ -80,7 +80,7 @@ describe('<guarded-chat>', () => {
     const composer = page.locator('guarded-chat textarea');
     await composer.fill(ALLOWED);
     await composer.press('Enter');
-    await expect.poll(() => page.locator('guarded-chat li[part~="assistant"]').textContent()).toContain('Reply withheld: harmful');
+    await expect.poll(() => page.locator('guarded-chat li[part~="assistant"]').textContent()).toMatch(/withheld by the on-device guard\. \(Blocked: harmful/);
     expect(await page.locator('guarded-chat li[part~="withheld"]').count()).toBe(1);
     expect(await page.evaluate(() => (window as unknown as { streamFinished?: boolean }).streamFinished)).toBeUndefined();
     expect((await events(page)).some((e) => e.type === 'guard-blocked' && e.direction === 'output')).toBe(true);

@@ -32,7 +32,7 @@ async function screenAll(page: Page, backend: 'wasm' | 'webgpu', dtype: 'auto' |
     async ({ backend, dtype, texts, url }) => {
       const guard = await window.guardedChat.createGuard({ model: { url, dtype }, backend });
       const results = [];
-      for (const text of texts) results.push(await guard.screen(text));
+      for (const text of texts) results.push(await guard.classify(text));
       await guard.dispose();
       return { backend: guard.backend, scores: results.map((r) => r.scores), backends: results.map((r) => r.backend) };
     },

@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       const guard = await window.guardedChat.createGuard({ model: { url }, backend: backend as 'wasm' | 'webgpu' });
       const scores: number[][] = [];
       for (let i = 0; i < texts.length; i += 256) {
-        const results = await Promise.all(texts.slice(i, i + 256).map((t) => guard.screen(t)));
+        const results = await Promise.all(texts.slice(i, i + 256).map((t) => guard.classify(t)));
         for (const r of results) scores.push(r.labels.map((l) => r.scores[l]!));
       }
       const out = { labels: [...guard.labels], scores, backend: guard.backend.summary };

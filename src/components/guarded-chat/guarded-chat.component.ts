@@ -1,40 +1,47 @@
 import { html, LitElement, type PropertyValues } from 'lit';
 import { GuardError } from '../../errors.js';
 import type { Guard } from '../../guard.js';
-import { decideByThreshold, type Decision } from '../../policy/threshold-decision.js';
-import type { BackendRequest, ScreenResult } from '../../types.js';
+import type { Policy } from '../../policy/policy.js';
+import type { Verdict } from '../../policy/verdict.js';
+import type { BackendRequest } from '../../types.js';
 import { sharedGuard } from '../shared-guard.js';
 import { demoResponder, type ChatHandler, type ChatMessage } from './demo-responder.js';
 import { guardedChatStyles } from './guarded-chat.styles.js';
 
-/** A message in the log, with the decision that let it through (or withheld it). */
+/** A message in the log, with what the guard did to it. */
 interface LoggedMessage extends ChatMessage {
-  withheld?: boolean;
+  /** `block`: withheld; `redact`: shown masked; `warn`: shown with a warning; `incomplete`: the stream failed. */
+  mark?: 'withheld' | 'redacted' | 'warned' | 'incomplete';
 }
 
-/** `detail` of `guard-verdict`: every screen, input or output. */
+/** `detail` of `guard-verdict` and `guard-blocked`. */
 export interface GuardVerdictDetail {
   direction: 'input' | 'output';
-  result: ScreenResult;
-  decision: Decision;
+  text: string;
+  verdict: Verdict;
 }
 
 type Phase = 'loading' | 'ready' | 'screening' | 'replying' | 'error';
+type PolicyChoice = Policy | 'strict' | 'balanced' | 'permissive';
 
 /** Replies are re-screened when a sentence ends, so harm is caught within one sentence. */
 const SENTENCE_END = /[.!?\n]\s*$/;
+let nextConversation = 0;
 
 /**
  * A complete chat whose every prompt is screened on this device before it is sent, and whose
- * replies are screened as they stream in. A blocked prompt stays in the composer.
+ * replies are screened as they stream in. The guard's verdict decides: `block` keeps the draft
+ * in the composer with the reason; `warn` asks the user to send again to confirm; `redact`
+ * sends the redacted text and says so. A blocked reply is stopped and replaced.
  *
  * @event guard-ready - the model is loaded; `detail.backend` says which backend runs it.
- * @event guard-verdict - a prompt or reply was screened; detail: `GuardVerdictDetail`.
+ * @event guard-verdict - a prompt or reply was screened; detail: `GuardVerdictDetail`. Cancelable:
+ *   `preventDefault()` on an input verdict lets the prompt through unchanged (a page-level override).
  * @event guard-blocked - a prompt or reply was blocked; detail: `GuardVerdictDetail`.
  * @event guard-error - the guard could not load or screen; `detail.error` is a `GuardError`.
  *
  * @csspart log - the message list
- * @csspart message - each message; also `user` or `assistant`, and `withheld` when blocked
+ * @csspart message - each message; also `user` or `assistant`, and `withheld`, `redacted`, `warned` or `incomplete`
  * @csspart composer - the prompt textarea
  * @csspart send - the send button
  * @csspart notice - the status / reason line (an ARIA live region)
@@ -49,7 +56,7 @@ export class GuardedChat extends LitElement {
   static override properties = {
     model: { type: String },
     backend: { type: String },
-    threshold: { type: Number },
+    policy: { attribute: 'policy' },
     systemPrompt: { type: String, attribute: 'system-prompt' },
     guard: { attribute: false },
     handler: { attribute: false },
@@ -63,8 +70,8 @@ export class GuardedChat extends LitElement {
   declare model: string;
   /** `auto` (default), `wasm` or `webgpu`. */
   declare backend: BackendRequest;
-  /** Block when any category's score reaches this (default 0.5). */
-  declare threshold: number;
+  /** A preset name (attribute) or a Policy object (property); default `balanced`. Ignored when `guard` is given. */
+  declare policy: PolicyChoice;
   /** Sent first to the handler, never shown. */
   declare systemPrompt: string;
   /** A Guard to use instead of loading `model`: share one across components. */
@@ -77,12 +84,15 @@ export class GuardedChat extends LitElement {
   declare phase: Phase;
 
   private abort: AbortController | null = null;
+  /** The draft the user was warned about: sending it again unchanged confirms. */
+  private warnedDraft: string | null = null;
+  private readonly conversation = `guarded-chat-${++nextConversation}`;
 
   constructor() {
     super();
     this.model = '';
     this.backend = 'auto';
-    this.threshold = 0.5;
+    this.policy = 'balanced';
     this.systemPrompt = '';
     this.guard = undefined;
     this.handler = demoResponder;
@@ -93,7 +103,7 @@ export class GuardedChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('guard') || changed.has('model') || changed.has('backend')) void this.connectGuard();
+    if (changed.has('guard') || changed.has('model') || changed.has('backend') || changed.has('policy')) void this.connectGuard();
   }
 
   private async connectGuard(): Promise<void> {
@@ -105,7 +115,7 @@ export class GuardedChat extends LitElement {
     this.phase = 'loading';
     this.notice = 'Loading the safety model…';
     try {
-      const guard = this.guard ?? (await sharedGuard({ model: { url: this.model }, backend: this.backend }));
+      const guard = this.guard ?? (await sharedGuard({ model: { url: this.model }, backend: this.backend, policy: this.policy }));
       this.guard = guard;
       this.phase = 'ready';
       this.notice = `Screening on this device (${guard.backend.summary}).`;
@@ -115,8 +125,8 @@ export class GuardedChat extends LitElement {
     }
   }
 
-  private emit(type: string, detail: unknown): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  private emit(type: string, detail: unknown, cancelable = false): boolean {
+    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
   }
 
   /** Shows and reports a failure; `phase` says whether the chat can go on ('ready') or not. */
@@ -126,13 +136,14 @@ export class GuardedChat extends LitElement {
     this.emit('guard-error', { error });
   }
 
-  private async screen(direction: 'input' | 'output', text: string): Promise<Decision> {
-    const result = await this.guard!.screen(text);
-    const decision = decideByThreshold(result, this.threshold);
-    const detail: GuardVerdictDetail = { direction, result, decision };
-    this.emit('guard-verdict', detail);
-    if (decision.action === 'block') this.emit('guard-blocked', detail);
-    return decision;
+  /** Screens one text; returns the verdict, or null when the page overrode it (input only). */
+  private async screen(direction: 'input' | 'output', text: string): Promise<Verdict | null> {
+    const verdict = await this.guard!.screen(text, { direction, conversation: this.conversation });
+    const detail: GuardVerdictDetail = { direction, text, verdict };
+    const proceed = this.emit('guard-verdict', detail, direction === 'input');
+    if (!proceed) return null;
+    if (verdict.action === 'block') this.emit('guard-blocked', detail);
+    return verdict;
   }
 
   /** Screens the draft and, if allowed, sends it and streams the reply. */
@@ -140,58 +151,79 @@ export class GuardedChat extends LitElement {
     const text = this.draft;
     if (!text.trim() || this.phase !== 'ready') return;
     this.phase = 'screening';
-    let decision: Decision;
+    let verdict: Verdict | null;
     try {
-      decision = await this.screen('input', text);
+      verdict = await this.screen('input', text);
     } catch (error) {
       // Fail closed: an unscreened prompt is not sent, and the draft stays where it was.
       this.fail(error, 'ready');
       return;
     }
-    if (decision.action === 'block') {
+    let outgoing = text;
+    let mark: LoggedMessage['mark'];
+    if (verdict?.action === 'block') {
       this.phase = 'ready';
-      this.notice = `Not sent: ${decision.reason}. Your text is still in the box.`;
+      this.notice = `Not sent. ${verdict.reason} Your text is still in the box.`;
       return;
     }
+    if (verdict?.action === 'warn' && this.warnedDraft !== text) {
+      this.warnedDraft = text;
+      this.phase = 'ready';
+      this.notice = `${verdict.reason} Press Send again to send it anyway.`;
+      return;
+    }
+    if (verdict?.action === 'redact' && verdict.redactedText !== undefined) {
+      outgoing = verdict.redactedText;
+      mark = 'redacted';
+    }
+    this.warnedDraft = null;
     this.draft = '';
-    this.messages = [...this.messages, { role: 'user', content: text }];
-    await this.streamReply();
+    this.messages = [...this.messages, { role: 'user', content: outgoing, ...(mark ? { mark } : {}) }];
+    await this.streamReply(mark === 'redacted' ? `Sent with personal data redacted: ${verdict!.reason}` : '');
   }
 
-  private async streamReply(): Promise<void> {
+  private async streamReply(notice: string): Promise<void> {
     this.phase = 'replying';
-    this.notice = '';
+    this.notice = notice;
     const history: ChatMessage[] = [
       ...(this.systemPrompt ? [{ role: 'system' as const, content: this.systemPrompt }] : []),
-      ...this.messages.filter((m) => !m.withheld).map(({ role, content }) => ({ role, content })),
+      ...this.messages.filter((m) => m.mark !== 'withheld').map(({ role, content }) => ({ role, content })),
     ];
     const reply: LoggedMessage = { role: 'assistant', content: '' };
     this.messages = [...this.messages, reply];
     this.abort = new AbortController();
-    const replace = (next: LoggedMessage) => {
-      this.messages = this.messages.map((m) => (m === reply ? Object.assign(reply, next) : m));
+    const update = (next: Partial<LoggedMessage>) => {
+      Object.assign(reply, next);
+      this.messages = [...this.messages];
+    };
+    let raw = '';
+    const judge = async (): Promise<boolean> => {
+      const verdict = (await this.screen('output', raw))!;
+      if (verdict.action === 'block') {
+        this.abort?.abort();
+        update({ content: `${this.guard!.policy.blockMessage} (${verdict.reason})`, mark: 'withheld' });
+        return false;
+      }
+      if (verdict.action === 'redact' && verdict.redactedText !== undefined) update({ content: verdict.redactedText, mark: 'redacted' });
+      else if (verdict.action === 'warn') update({ mark: 'warned' });
+      return true;
     };
     try {
       let screenedUpTo = 0;
+      let going = true;
       for await (const piece of this.handler(history, this.abort.signal)) {
-        replace({ ...reply, content: reply.content + piece });
-        if (SENTENCE_END.test(reply.content)) {
-          screenedUpTo = reply.content.length;
-          const decision = await this.screen('output', reply.content);
-          if (decision.action === 'block') {
-            this.abort.abort();
-            replace({ role: 'assistant', content: `Reply withheld: ${decision.reason}.`, withheld: true });
-            break;
-          }
+        raw += piece;
+        update({ content: reply.mark === 'redacted' ? reply.content + piece : raw });
+        if (SENTENCE_END.test(raw)) {
+          screenedUpTo = raw.length;
+          going = await judge();
+          if (!going) break;
         }
       }
-      if (!reply.withheld && reply.content.length > screenedUpTo) {
-        const decision = await this.screen('output', reply.content);
-        if (decision.action === 'block') replace({ role: 'assistant', content: `Reply withheld: ${decision.reason}.`, withheld: true });
-      }
+      if (going && raw.length > screenedUpTo) await judge();
       this.phase = 'ready';
     } catch (error) {
-      replace({ role: 'assistant', content: `${reply.content}\n[reply incomplete]`, withheld: true });
+      update({ content: `${reply.content}\n[reply incomplete]`, mark: 'incomplete' });
       this.fail(error, 'ready');
     } finally {
       this.abort = null;
@@ -214,9 +246,7 @@ export class GuardedChat extends LitElement {
     const busy = this.phase !== 'ready';
     return html`
       <ol part="log" aria-label="Conversation">
-        ${this.messages.map(
-          (m) => html`<li part="message ${m.role}${m.withheld ? ' withheld' : ''}">${m.content}</li>`,
-        )}
+        ${this.messages.map((m) => html`<li part="message ${m.role}${m.mark ? ` ${m.mark}` : ''}">${m.content}</li>`)}
       </ol>
       <form @submit=${(e: Event) => { e.preventDefault(); void this.send(); }}>
         <textarea

@@ -25,7 +25,8 @@ export const guardedChatStyles = css`
   }
   [part~='user'] { background: var(--guarded-chat-user-bg, color-mix(in srgb, Highlight 15%, transparent)); }
   [part~='assistant'] { background: var(--guarded-chat-assistant-bg, color-mix(in srgb, currentColor 7%, transparent)); }
-  [part~='withheld'] { font-style: italic; }
+  [part~='withheld'], [part~='incomplete'] { font-style: italic; }
+  [part~='warned'] { outline: 1px dashed var(--guarded-chat-warn-color, #b26a00); }
   form { display: flex; gap: 0.5rem; align-items: flex-end; }
   textarea { flex: 1; font: inherit; padding: 0.5rem; min-height: 2.5rem; resize: vertical; }
   button { font: inherit; padding: 0.5rem 1rem; }

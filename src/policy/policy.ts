@@ -1,0 +1,125 @@
+/**
+ * A Policy is plain, serializable data (JSON): what to do, per category and direction, with
+ * what the screening layers found. `policy.schema.json` beside this file is its JSON Schema;
+ * `validatePolicy` checks one and lists every problem by path.
+ */
+
+/** What happens to a screened text. Ordered by severity. */
+export type Action = 'allow' | 'warn' | 'redact' | 'block';
+export const ACTIONS: readonly Action[] = ['allow', 'warn', 'redact', 'block'];
+
+/** A threshold in [0, 1] on the category's score, and the action when the score reaches it. */
+export interface CategoryRule {
+  threshold: number;
+  action: Action;
+}
+
+/** Rules for one direction: user prompts (`input`) or model replies (`output`). */
+export interface DirectionPolicy {
+  /**
+   * Per category: classifier labels (`injection`, `jailbreak`, `harmful`, `toxic`), rule
+   * categories (`pii`, `secrets`), topics (`topic:<name>`), `conversation:escalation`,
+   * `conversation:turns`. A category not listed is allowed.
+   */
+  categories: Record<string, CategoryRule>;
+}
+
+/** Conversation-level limits: escalation across turns, long-conversation drift, repeat offenders. */
+export interface ConversationPolicy {
+  /** Turns (user messages) after which `conversation:turns` fires. */
+  maxTurns: number;
+  /** Each turn's risk is added to the running risk after multiplying that by `decay` (0–1). */
+  decay: number;
+  /** After this many blocked prompts in one conversation, thresholds are scaled by `repeatFactor`. */
+  repeatLimit: number;
+  /** Multiplier (0–1] applied to input thresholds once `repeatLimit` is reached. */
+  repeatFactor: number;
+}
+
+export interface Policy {
+  version: 1;
+  /** A name for reports and the audit log. */
+  name?: string;
+  input: DirectionPolicy;
+  output: DirectionPolicy;
+  /** Topic lists: a deny topic is a named list of phrases; `topic:<name>` fires when one appears. */
+  topics: { deny: Record<string, string[]> };
+  conversation: ConversationPolicy;
+  /** When the guard cannot screen: `closed` blocks (with a clear reason), `open` allows with a warning. */
+  failureMode: 'closed' | 'open';
+  /** The block message shown in place of a withheld reply. */
+  blockMessage: string;
+}
+
+/** A problem with a policy, at a JSON path like `input.categories.toxic.threshold`. */
+export interface PolicyProblem {
+  path: string;
+  message: string;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const CATEGORY_NAME = /^(?:[a-z][a-z0-9_-]*|topic:[a-z0-9][a-z0-9_-]*|conversation:(?:escalation|turns))$/;
+const SPAN_CATEGORIES = new Set(['pii', 'secrets']);
+
+function checkUnit(problems: PolicyProblem[], path: string, value: unknown, { min = 0, max = 1, openMin = false } = {}): void {
+  if (typeof value !== 'number' || !Number.isFinite(value)) problems.push({ path, message: 'must be a number' });
+  else if (value > max || (openMin ? value <= min : value < min)) problems.push({ path, message: `must be in ${openMin ? '(' : '['}${min}, ${max}]` });
+}
+
+function checkDirection(problems: PolicyProblem[], path: string, value: unknown): void {
+  if (!isObject(value)) {
+    problems.push({ path, message: 'must be an object with "categories"' });
+    return;
+  }
+  if (!isObject(value.categories)) {
+    problems.push({ path: `${path}.categories`, message: 'must be an object' });
+    return;
+  }
+  for (const [name, rule] of Object.entries(value.categories)) {
+    const at = `${path}.categories.${name}`;
+    if (!CATEGORY_NAME.test(name)) problems.push({ path: at, message: 'is not a category name (lower-case label, topic:<name> or conversation:escalation|turns)' });
+    if (!isObject(rule)) {
+      problems.push({ path: at, message: 'must be { threshold, action }' });
+      continue;
+    }
+    checkUnit(problems, `${at}.threshold`, rule.threshold);
+    if (!ACTIONS.includes(rule.action as Action)) problems.push({ path: `${at}.action`, message: `must be one of ${ACTIONS.join(', ')}` });
+    else if (rule.action === 'redact' && !SPAN_CATEGORIES.has(name)) {
+      problems.push({ path: `${at}.action`, message: '"redact" needs spans: only pii and secrets can be redacted' });
+    }
+    for (const key of Object.keys(rule)) if (key !== 'threshold' && key !== 'action') problems.push({ path: `${at}.${key}`, message: 'is not a known field' });
+  }
+}
+
+/** Every problem with `value` as a Policy; an empty list means it is valid. */
+export function validatePolicy(value: unknown): PolicyProblem[] {
+  const problems: PolicyProblem[] = [];
+  if (!isObject(value)) return [{ path: '', message: 'a policy must be a JSON object' }];
+  if (value.version !== 1) problems.push({ path: 'version', message: 'must be 1' });
+  if (value.name !== undefined && typeof value.name !== 'string') problems.push({ path: 'name', message: 'must be a string' });
+  checkDirection(problems, 'input', value.input);
+  checkDirection(problems, 'output', value.output);
+  if (!isObject(value.topics) || !isObject(value.topics.deny)) {
+    problems.push({ path: 'topics.deny', message: 'must be an object of topic name → list of phrases' });
+  } else {
+    for (const [topic, phrases] of Object.entries(value.topics.deny)) {
+      if (!/^[a-z0-9][a-z0-9_-]*$/.test(topic)) problems.push({ path: `topics.deny.${topic}`, message: 'topic names are lower-case letters, digits, - and _' });
+      if (!Array.isArray(phrases) || phrases.length === 0 || phrases.some((p) => typeof p !== 'string' || !p.trim())) {
+        problems.push({ path: `topics.deny.${topic}`, message: 'must be a non-empty list of non-empty strings' });
+      }
+    }
+  }
+  const c = value.conversation;
+  if (!isObject(c)) problems.push({ path: 'conversation', message: 'must be an object' });
+  else {
+    if (!Number.isInteger(c.maxTurns) || (c.maxTurns as number) < 1) problems.push({ path: 'conversation.maxTurns', message: 'must be a whole number ≥ 1' });
+    checkUnit(problems, 'conversation.decay', c.decay);
+    if (!Number.isInteger(c.repeatLimit) || (c.repeatLimit as number) < 1) problems.push({ path: 'conversation.repeatLimit', message: 'must be a whole number ≥ 1' });
+    checkUnit(problems, 'conversation.repeatFactor', c.repeatFactor, { openMin: true });
+  }
+  if (value.failureMode !== 'closed' && value.failureMode !== 'open') problems.push({ path: 'failureMode', message: 'must be "closed" or "open"' });
+  if (typeof value.blockMessage !== 'string') problems.push({ path: 'blockMessage', message: 'must be a string' });
+  const known = new Set(['version', 'name', 'input', 'output', 'topics', 'conversation', 'failureMode', 'blockMessage']);
+  for (const key of Object.keys(value)) if (!known.has(key)) problems.push({ path: key, message: 'is not a known field' });
+  return problems;
+}

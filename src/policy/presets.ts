@@ -1,0 +1,45 @@
+import type { CategoryRule, Policy } from './policy.js';
+
+const rule = (threshold: number, action: CategoryRule['action']): CategoryRule => ({ threshold, action });
+
+function preset(name: string, input: number, output: number, piiAction: 'redact' | 'warn'): Policy {
+  return {
+    version: 1,
+    name,
+    input: {
+      categories: {
+        injection: rule(input, 'block'),
+        jailbreak: rule(input, 'block'),
+        harmful: rule(input, 'block'),
+        toxic: rule(Math.min(0.95, input + 0.1), name === 'permissive' ? 'warn' : 'block'),
+        pii: rule(0.5, piiAction),
+        secrets: rule(0.5, 'redact'),
+        'conversation:escalation': rule(0.5, 'block'),
+        'conversation:turns': rule(0.5, name === 'strict' ? 'block' : 'warn'),
+      },
+    },
+    output: {
+      categories: {
+        harmful: rule(output, 'block'),
+        toxic: rule(output, 'block'),
+        pii: rule(0.5, 'redact'),
+        secrets: rule(0.5, 'redact'),
+      },
+    },
+    topics: { deny: {} },
+    conversation: { maxTurns: name === 'strict' ? 30 : 100, decay: 0.7, repeatLimit: 3, repeatFactor: 0.8 },
+    failureMode: name === 'permissive' ? 'open' : 'closed',
+    blockMessage: 'This message was withheld by the on-device guard.',
+  };
+}
+
+/**
+ * Shipped presets. Thresholds are on calibrated probabilities: `strict` blocks at 0.35,
+ * `balanced` at 0.5, `permissive` at 0.8 and only warns on toxicity. Their measured
+ * false-positive rates are in the README (`npm run eval`).
+ */
+export const POLICY_PRESETS: Readonly<Record<'strict' | 'balanced' | 'permissive', Policy>> = {
+  strict: preset('strict', 0.35, 0.4, 'redact'),
+  balanced: preset('balanced', 0.5, 0.5, 'redact'),
+  permissive: preset('permissive', 0.8, 0.8, 'warn'),
+};

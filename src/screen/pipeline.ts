@@ -1,0 +1,137 @@
+import { decide, describeDecision, redact, type CategoryScore } from '../policy/decide.js';
+import type { Policy } from '../policy/policy.js';
+import type { CategoryVerdict, Verdict } from '../policy/verdict.js';
+import type { ScreenResult } from '../types.js';
+import { ConversationTracker } from './conversation.js';
+import { stripFraming } from './framing.js';
+import { normalize } from './normalize.js';
+import { findAttackPatterns } from './rules/attack-patterns.js';
+import { findPii } from './rules/pii.js';
+import type { RuleHit } from './rules/rule-hit.js';
+import { findSecrets } from './rules/secrets.js';
+import { findTopics } from './rules/topics.js';
+
+/** One text to screen, and where it stands. */
+export interface ScreenRequest {
+  text: string;
+  /** `input`: a user's prompt before it is sent; `output`: a model's reply. Default `input`. */
+  direction?: 'input' | 'output';
+  /** Ties turns together for the conversation layer (any stable id, e.g. a chat's id). */
+  conversation?: string;
+}
+
+/** Which layers run: all by default; `npm run eval -- --layers` turns them off one by one. */
+export interface LayerSwitches {
+  normalize: boolean;
+  rules: boolean;
+  classifier: boolean;
+  conversation: boolean;
+}
+
+export const ALL_LAYERS: LayerSwitches = { normalize: true, rules: true, classifier: true, conversation: true };
+
+type View = NonNullable<CategoryVerdict['view']>;
+
+/**
+ * The layered screen: normalize → rules → classifiers → conversation → policy. Each layer's
+ * findings become category scores; the policy turns them into one action. The classifier sees
+ * the original text and every other view (normalized, decoded payloads, the core of a framed
+ * request); a hit on any view counts.
+ */
+export class ScreeningPipeline {
+  constructor(
+    private readonly classify: (text: string) => Promise<ScreenResult>,
+    private readonly tracker: ConversationTracker = new ConversationTracker(),
+  ) {}
+
+  async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS): Promise<Verdict> {
+    const started = performance.now();
+    const direction = request.direction ?? 'input';
+    const text = request.text;
+
+    const normalized = layers.normalize ? normalize(text) : { original: text, text, flags: [], decoded: [] };
+    const views: [View, string][] = [['original', text]];
+    if (normalized.text !== text) views.push(['normalized', normalized.text]);
+    for (const payload of normalized.decoded) views.push(['decoded', payload.text]);
+    const core = layers.normalize ? stripFraming(normalized.text) : null;
+    if (core) views.push(['unframed', core]);
+    const normalizedAt = performance.now();
+
+    const hits: RuleHit[] = [];
+    if (layers.rules) {
+      hits.push(...findPii(text), ...findSecrets(text), ...findAttackPatterns(text), ...findTopics(text, policy.topics.deny));
+      for (const [view, viewText] of views.slice(1)) {
+        if (view === 'unframed') continue;
+        const source = view === 'normalized' ? 'normalized' : 'decoded';
+        for (const hit of [...findAttackPatterns(viewText), ...findTopics(viewText, policy.topics.deny), ...findSecrets(viewText)]) {
+          hits.push({ ...hit, source });
+        }
+      }
+    }
+    const rulesAt = performance.now();
+
+    const scores: Record<string, number> = {};
+    const bestView: Record<string, View> = {};
+    let backend: Verdict['backend'] = 'wasm';
+    if (layers.classifier) {
+      const results = await Promise.all(views.map(([, viewText]) => this.classify(viewText)));
+      results.forEach((result, i) => {
+        backend = result.backend;
+        for (const label of result.labels) {
+          const score = result.scores[label]!;
+          if (scores[label] === undefined || score > scores[label]!) {
+            scores[label] = score;
+            bestView[label] = views[i]![0];
+          }
+        }
+      });
+    }
+    const classifiedAt = performance.now();
+
+    const categoryScores = new Map<string, CategoryScore>();
+    const raise = (s: CategoryScore) => {
+      const current = categoryScores.get(s.category);
+      if (!current || s.score > current.score) categoryScores.set(s.category, s);
+    };
+    for (const [label, score] of Object.entries(scores)) raise({ category: label, score, layer: 'classifier', view: bestView[label]! });
+    for (const hit of hits) raise({ category: hit.category, score: 1, layer: 'rules', view: hit.source });
+
+    let conversation: Verdict['conversation'];
+    let thresholdFactor = 1;
+    if (layers.conversation && request.conversation && direction === 'input') {
+      const before = this.tracker.peek(request.conversation, policy.conversation);
+      thresholdFactor = before.thresholdFactor;
+      const signal = this.tracker.recordTurn(request.conversation, scores, policy.conversation);
+      if (signal.top) raise({ category: 'conversation:escalation', score: signal.top.score, layer: 'conversation' });
+      raise({ category: 'conversation:turns', score: signal.turnLimit, layer: 'conversation' });
+      conversation = { id: request.conversation, turns: signal.turns, escalation: signal.top?.score ?? 0 };
+    }
+
+    const { action, categories } = decide([...categoryScores.values()], policy[direction], thresholdFactor);
+    if (action === 'block' && conversation) this.tracker.recordBlock(conversation.id);
+    const finished = performance.now();
+    return {
+      action,
+      direction,
+      reason: describeDecision(action, categories),
+      categories,
+      hits,
+      ...(action === 'redact' ? { redactedText: redact(text, hits, categories) } : {}),
+      scores,
+      normalization: { flags: normalized.flags, decoded: normalized.decoded.length },
+      ...(conversation ? { conversation } : {}),
+      backend,
+      timings: {
+        normalizeMs: normalizedAt - started,
+        rulesMs: rulesAt - normalizedAt,
+        classifierMs: classifiedAt - rulesAt,
+        totalMs: finished - started,
+      },
+    };
+  }
+
+  /** Forgets a conversation's history. */
+  resetConversation(id: string): void {
+    this.tracker.reset(id);
+  }
+}
