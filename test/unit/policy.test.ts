@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { decide, describeDecision, redact } from '../../src/policy/decide.js';
+import { validatePolicy, type Policy } from '../../src/policy/policy.js';
+import { POLICY_PRESETS } from '../../src/policy/presets.js';
+import type { RuleHit } from '../../src/screen/rules/rule-hit.js';
+
+const schema = JSON.parse(readFileSync(new URL('../../src/policy/policy.schema.json', import.meta.url), 'utf8'));
+
+describe('policy presets', () => {
+  for (const [name, preset] of Object.entries(POLICY_PRESETS)) {
+    it(`${name} is valid and has every field the JSON Schema requires`, () => {
+      expect(validatePolicy(preset)).toEqual([]);
+      for (const field of schema.required) expect(preset).toHaveProperty(field);
+    });
+  }
+
+  it('go from strict to permissive in their thresholds', () => {
+    const t = (p: Policy) => p.input.categories.injection!.threshold;
+    expect(t(POLICY_PRESETS.strict)).toBeLessThan(t(POLICY_PRESETS.balanced));
+    expect(t(POLICY_PRESETS.balanced)).toBeLessThan(t(POLICY_PRESETS.permissive));
+  });
+});
+
+describe('validatePolicy', () => {
+  it('lists every problem by path, not just the first', () => {
+    const bad = structuredClone(POLICY_PRESETS.balanced) as unknown as Record<string, any>;
+    bad.version = 2;
+    bad.input.categories.toxic.threshold = 1.5;
+    bad.input.categories.injection.action = 'delete';
+    bad.output.categories.harmful = { threshold: 0.5, action: 'redact' };
+    bad.topics.deny.weapons = [];
+    bad.conversation.decay = -1;
+    bad.failureMode = 'sometimes';
+    bad.extra = true;
+    const paths = validatePolicy(bad).map((p) => p.path);
+    expect(paths).toEqual(expect.arrayContaining([
+      'version', 'input.categories.toxic.threshold', 'input.categories.injection.action',
+      'output.categories.harmful.action', 'topics.deny.weapons', 'conversation.decay', 'failureMode', 'extra',
+    ]));
+  });
+
+  it('refuses non-objects', () => {
+    expect(validatePolicy(null)).toEqual([{ path: '', message: 'a policy must be a JSON object' }]);
+  });
+});
+
+describe('decide', () => {
+  const rules = POLICY_PRESETS.balanced.input;
+
+  it('takes the most severe action of the categories that fire', () => {
+    const { action, categories } = decide([
+      { category: 'injection', score: 0.9, layer: 'classifier' },
+      { category: 'pii', score: 1, layer: 'rules' },
+      { category: 'toxic', score: 0.1, layer: 'classifier' },
+    ], rules);
+    expect(action).toBe('block');
+    expect(categories.filter((c) => c.fired).map((c) => c.category)).toEqual(['pii', 'injection']);
+  });
+
+  it('allows what stays under every threshold, and ignores categories the policy does not name', () => {
+    expect(decide([{ category: 'injection', score: 0.2, layer: 'classifier' }, { category: 'made-up', score: 1, layer: 'rules' }], rules).action).toBe('allow');
+  });
+
+  it('scales classifier thresholds for repeat offenders, not rule ones', () => {
+    const scores = [{ category: 'injection', score: 0.45, layer: 'classifier' as const }];
+    expect(decide(scores, rules).action).toBe('allow');
+    expect(decide(scores, rules, 0.8).action).toBe('block');
+  });
+
+  it('says why in one line', () => {
+    const { action, categories } = decide([{ category: 'injection', score: 0.93, layer: 'classifier', view: 'decoded' }], rules);
+    expect(describeDecision(action, categories)).toBe('Blocked: injection 0.93 ≥ 0.50 (classifier, decoded).');
+    expect(describeDecision('allow', [])).toBe('Allowed: nothing reached its threshold.');
+  });
+});
+
+describe('redact', () => {
+  const hit = (category: 'pii' | 'secrets', span: [number, number], placeholder: string): RuleHit =>
+    ({ rule: `${category}.x`, category, span, placeholder, source: 'original' });
+
+  it('replaces fired spans with their placeholders and keeps the rest of the text', () => {
+    const text = 'mail a@b.io, call +44 20 7946 0958';
+    const hits = [hit('pii', [5, 11], '[EMAIL]'), hit('pii', [18, 34], '[PHONE]')];
+    const { categories } = decide([{ category: 'pii', score: 1, layer: 'rules' }], POLICY_PRESETS.balanced.input);
+    expect(redact(text, hits, categories)).toBe('mail [EMAIL], call [PHONE]');
+  });
+
+  it('leaves spans of categories that did not fire as they are', () => {
+    expect(redact('key sk-1', [hit('secrets', [4, 8], '[SECRET]')], [])).toBe('key sk-1');
+  });
+});
