@@ -1,5 +1,5 @@
 /**
- * `npm run eval -- <file.jsonl> [--model NAME|/path/] [--backend wasm|webgpu] [--json OUT] [--limit N]`
+ * `npm run eval -- <file.jsonl> [--model NAME|/path/] [--backend wasm|webgpu] [--json OUT] [--limit N] [--layers]`
  *
  * Screens every row of a labelled JSONL file (`{"text", "label"}`; label `benign` or one of the
  * model's labels) through the built library in headless Chromium, the same code path a page
@@ -23,8 +23,18 @@ const { values: args, positionals } = parseArgs({
     json: { type: 'string' },
     limit: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
+    layers: { type: 'boolean', default: false },
   },
 });
+
+/** `--layers`: the guard's catch rate and benign block rate with its layers added one by one. */
+const LAYER_STEPS = [
+  { name: 'rules only', layers: { normalize: false, rules: true, classifier: false, conversation: false } },
+  { name: 'classifiers only', layers: { normalize: false, rules: false, classifier: true, conversation: false } },
+  { name: 'rules + classifiers', layers: { normalize: false, rules: true, classifier: true, conversation: false } },
+  { name: '+ normalization', layers: { normalize: true, rules: true, classifier: true, conversation: false } },
+  { name: '+ conversation', layers: { normalize: true, rules: true, classifier: true, conversation: true } },
+];
 
 function modelPath(): string {
   const given = args.model;
@@ -37,6 +47,8 @@ function modelPath(): string {
 interface Row {
   text: string;
   label: string;
+  /** Rows sharing an id are turns of one conversation, in file order. */
+  conversation?: string;
 }
 
 async function main(): Promise<void> {
@@ -48,7 +60,7 @@ async function main(): Promise<void> {
   let rows: Row[] = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
     const row = JSON.parse(l) as Partial<Row>;
     if (typeof row.text !== 'string' || typeof row.label !== 'string') throw new Error(`${file}:${i + 1}: needs "text" and "label"`);
-    return { text: row.text, label: row.label };
+    return { text: row.text, label: row.label, ...(typeof row.conversation === 'string' ? { conversation: row.conversation } : {}) };
   });
   if (args.limit) rows = rows.slice(0, Number(args.limit));
   const model = modelPath();
@@ -60,7 +72,32 @@ async function main(): Promise<void> {
   const { page, close } = await openBuiltLibraryPage(root);
   const started = performance.now();
   let screened: { labels: string[]; scores: number[][]; backend: string };
+  let layerActions: string[][] = [];
   try {
+    if (args.layers) {
+      layerActions = await page.evaluate(async ({ url, backend, rows, steps }) => {
+        const guard = await window.guardedChat.createGuard({ model: { url }, backend: backend as 'wasm' | 'webgpu' });
+        const out: string[][] = [];
+        for (const step of steps) {
+          const actions: string[] = new Array(rows.length);
+          const single = rows.flatMap((r, i) => (r.conversation && step.layers.conversation ? [] : [i]));
+          for (let i = 0; i < single.length; i += 256) {
+            const chunk = single.slice(i, i + 256);
+            const verdicts = await Promise.all(chunk.map((j) => guard.screen(rows[j]!.text, { layers: step.layers })));
+            verdicts.forEach((v, k) => { actions[chunk[k]!] = v.action; });
+          }
+          // Turns of a conversation go in order, each conversation under its own id for this step.
+          for (let i = 0; i < rows.length; i++) {
+            const row = rows[i]!;
+            if (!row.conversation || !step.layers.conversation) continue;
+            actions[i] = (await guard.screen(row.text, { layers: step.layers, conversation: `${step.name}:${row.conversation}` })).action;
+          }
+          out.push(actions);
+        }
+        await guard.dispose();
+        return out;
+      }, { url: model, backend, rows, steps: LAYER_STEPS });
+    }
     screened = await page.evaluate(async ({ url, backend, texts }) => {
       const guard = await window.guardedChat.createGuard({ model: { url }, backend: backend as 'wasm' | 'webgpu' });
       const scores: number[][] = [];
@@ -105,8 +142,22 @@ async function main(): Promise<void> {
   console.log(`benign rows: ${overall.benignRows}, flagged by any label: ${pct(overall.benignFlaggedByAnyLabel)}; attack rows: ${overall.attackRows}, caught by any label: ${pct(overall.caughtByAnyLabel)}`);
   console.log(`thresholds: ${Object.entries(thresholds).map(([l, t]) => `${l} ${t.value.toFixed(3)} (${t.source})`).join(', ')}`);
   if (ignored.length) console.log(`rows with labels the model does not have were left out of per-label figures: ${ignored.join(', ')}`);
+  let layers: { name: string; caught: number; benignBlocked: number }[] | undefined;
+  if (args.layers) {
+    const attacks = rows.flatMap((r, i) => (r.label !== 'benign' ? [i] : []));
+    layers = LAYER_STEPS.map((step, s) => ({
+      name: step.name,
+      caught: attacks.filter((i) => layerActions[s]![i] === 'block').length / (attacks.length || Number.NaN),
+      benignBlocked: benignIndex.filter((i) => layerActions[s]![i] === 'block').length / (benignIndex.length || Number.NaN),
+    }));
+    const multiTurn = rows.some((r) => r.conversation);
+    console.log(`\nlayers (balanced policy; "caught" = attack rows blocked, all ${attacks.length} attack rows; benign blocked of ${benignIndex.length}):`);
+    console.log(`${'layers'.padEnd(22)} ${'caught'.padStart(8)} ${'benign blocked'.padStart(15)}`);
+    for (const l of layers) console.log(`${l.name.padEnd(22)} ${pct(l.caught).padStart(8)} ${pct(l.benignBlocked).padStart(15)}`);
+    if (!multiTurn) console.log('(no rows carry "conversation": the conversation layer had no multi-turn cases to act on)');
+  }
   if (args.json) {
-    writeFileSync(args.json, JSON.stringify({ file, model, backend: screened.backend, rows: rows.length, seconds, metrics, overall, thresholds }, null, 2));
+    writeFileSync(args.json, JSON.stringify({ file, model, backend: screened.backend, rows: rows.length, seconds, metrics, overall, thresholds, layers }, null, 2));
     console.log(`wrote ${args.json}`);
   }
 }
