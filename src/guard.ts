@@ -1,4 +1,5 @@
 import { proxy, wrap, type Remote } from 'comlink';
+import { AuditLog } from './audit/audit-log.js';
 import { installGuardErrorTransfer } from './error-transfer.js';
 import { GuardError } from './errors.js';
 import { DEFAULT_WINDOW } from './inference/windows.js';
@@ -36,6 +37,8 @@ export class Guard extends EventTarget {
     /** Where this load's files came from (cache or network) and what the cache did. */
     readonly cache: CacheReport,
     policy: Policy,
+    /** The local audit log, when `createGuard({ audit })` turned it on. */
+    readonly audit: AuditLog | null = null,
   ) {
     super();
     this.currentBackend = backend;
@@ -84,12 +87,19 @@ export class Guard extends EventTarget {
   async screen(text: string, options: { direction?: 'input' | 'output'; conversation?: string; layers?: LayerSwitches } = {}): Promise<Verdict> {
     this.checkUsable(text, 'screen');
     const request = { text, direction: options.direction ?? 'input', ...(options.conversation ? { conversation: options.conversation } : {}) };
+    let verdict: Verdict;
     try {
-      return await this.remote.screen(request, this.currentPolicy, options.layers);
+      verdict = await this.remote.screen(request, this.currentPolicy, options.layers);
     } catch (error) {
       if (!(error instanceof GuardError) || !['inference-failed', 'worker-failed'].includes(error.code)) throw error;
-      return failureVerdict(error, request.direction, this.currentPolicy, this.currentBackend);
+      verdict = failureVerdict(error, request.direction, this.currentPolicy, this.currentBackend);
     }
+    if (this.audit) {
+      const context = { ...(options.conversation ? { conversation: options.conversation } : {}), ...(this.currentPolicy.name ? { policy: this.currentPolicy.name } : {}) };
+      // The log must never break screening: a failed write is dropped.
+      await this.audit.record(text, verdict, context).catch(() => undefined);
+    }
+    return verdict;
   }
 
   /**
@@ -124,6 +134,7 @@ export class Guard extends EventTarget {
       await this.remote.dispose();
     } finally {
       this.worker.terminate();
+      this.audit?.close();
     }
   }
 }
@@ -204,7 +215,8 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
       remote.init({ source, dtype: options.model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap } }, onEvent),
       crashed,
     ]);
-    guard = new Guard(worker, remote, ready.backend, ready.labels, ready.cache, policy);
+    const audit = options.audit ? await AuditLog.open(options.audit === true ? {} : options.audit) : null;
+    guard = new Guard(worker, remote, ready.backend, ready.labels, ready.cache, policy, audit);
     for (const event of early) if (event.type === 'backend') guard.handleWorkerEvent(event);
     // Ask the browser not to evict the weights under storage pressure (Window-only API).
     if (cache && ready.cache.fromNetwork.length > 0) void globalThis.navigator?.storage?.persist?.().catch(() => false);

@@ -20,6 +20,7 @@ export type {
   ModelSource,
   ScreenResult,
 } from './types.js';
+export { AuditLog, redactForLog, type AuditEntry, type AuditOptions, type AuditTextMode } from './audit/audit-log.js';
 export { validatePolicy, type Action, type CategoryRule, type ConversationPolicy, type DirectionPolicy, type Policy, type PolicyProblem } from './policy/policy.js';
 export { POLICY_PRESETS } from './policy/presets.js';
 export type { CategoryVerdict, Layer, Verdict } from './policy/verdict.js';

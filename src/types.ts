@@ -67,6 +67,8 @@ export interface CacheReport {
 
 /** Options for `createGuard`. */
 export interface GuardOptions {
+  /** Keep a local audit log of verdicts (IndexedDB; text redacted by default). Off by default. */
+  audit?: boolean | import('./audit/audit-log.js').AuditOptions;
   /** A preset (`strict`, `balanced` – the default –, `permissive`) or a full Policy object. */
   policy?: import('./policy/policy.js').Policy | 'strict' | 'balanced' | 'permissive';
   /** The classifier to run. */

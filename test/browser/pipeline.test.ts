@@ -106,3 +106,33 @@ describe('layered screening: normalize → rules → classifiers → conversatio
     expect(verdict.timings.totalMs).toBeGreaterThanOrEqual(verdict.timings.classifierMs);
   });
 });
+
+describe('audit log (opt-in, IndexedDB)', () => {
+  it('keeps verdicts with text redacted by default, hashed on request, and exports JSONL cases', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await openHarness(browser.context, inject('devUrl'));
+      const outcome = await page.evaluate(async ({ url, attack }) => {
+        const { createGuard } = window.guardedChat;
+        const guard = await createGuard({ model: { url }, backend: 'wasm', audit: true });
+        await guard.screen('My email is jane.doe@example.com, what is the weather today?');
+        await guard.screen(attack, { conversation: 'c1' });
+        const jsonl = await guard.audit!.exportJsonl();
+        await guard.dispose();
+        const hashed = await createGuard({ model: { url }, backend: 'wasm', audit: { text: 'hashed', database: 'audit-hashed' } });
+        await hashed.screen('My email is jane.doe@example.com');
+        const hashedEntries = await hashed.audit!.entries();
+        await hashed.dispose();
+        return { jsonl, hashedText: hashedEntries[0]?.text };
+      }, { url: FIXTURE_MODEL_URL, attack: ATTACK });
+      const entries = outcome.jsonl.trim().split('\n').map((line) => JSON.parse(line));
+      expect(entries).toHaveLength(2);
+      expect(entries[0]).toMatchObject({ direction: 'input', action: 'redact', label: 'pii', text: 'My email is [EMAIL], what is the weather today?' });
+      expect(outcome.jsonl).not.toContain('jane.doe@example.com');
+      expect(entries[1]).toMatchObject({ action: 'block', label: 'injection', conversation: 'c1', policy: 'balanced', text: ATTACK });
+      expect(outcome.hashedText).toMatch(/^sha256:[0-9a-f]{64}$/);
+    } finally {
+      await browser.close();
+    }
+  });
+});
