@@ -3,6 +3,7 @@ import { GuardError } from '../../errors.js';
 import type { Guard } from '../../guard.js';
 import type { Policy } from '../../policy/policy.js';
 import type { Verdict } from '../../policy/verdict.js';
+import { lookBackWindow, SENTENCE_END } from '../../screen/look-back.js';
 import type { BackendRequest } from '../../types.js';
 import { sharedGuard } from '../shared-guard.js';
 import { demoResponder, type ChatHandler, type ChatMessage } from './demo-responder.js';
@@ -24,8 +25,6 @@ export interface GuardVerdictDetail {
 type Phase = 'loading' | 'ready' | 'screening' | 'replying' | 'error';
 type PolicyChoice = Policy | 'strict' | 'balanced' | 'permissive';
 
-/** Replies are re-screened when a sentence ends, so harm is caught within one sentence. */
-const SENTENCE_END = /[.!?\n]\s*$/;
 let nextConversation = 0;
 
 /**
@@ -197,8 +196,11 @@ export class GuardedChat extends LitElement {
       this.messages = [...this.messages];
     };
     let raw = '';
-    const judge = async (): Promise<boolean> => {
-      const verdict = (await this.screen('output', raw))!;
+    // While streaming, each finished sentence is screened with a bounded look-back; at the end, the whole reply.
+    const judge = async (whole: boolean): Promise<boolean> => {
+      let verdict = (await this.screen('output', whole ? raw : lookBackWindow(raw)))!;
+      // Redaction spans must be exact in the whole reply: re-screen it whole to get them.
+      if (verdict.action === 'redact' && !whole && raw.length > lookBackWindow(raw).length) verdict = (await this.screen('output', raw))!;
       if (verdict.action === 'block') {
         this.abort?.abort();
         update({ content: `${this.guard!.policy.blockMessage} (${verdict.reason})`, mark: 'withheld' });
@@ -216,11 +218,11 @@ export class GuardedChat extends LitElement {
         update({ content: reply.mark === 'redacted' ? reply.content + piece : raw });
         if (SENTENCE_END.test(raw)) {
           screenedUpTo = raw.length;
-          going = await judge();
+          going = await judge(false);
           if (!going) break;
         }
       }
-      if (going && raw.length > screenedUpTo) await judge();
+      if (going && (raw.length > screenedUpTo || raw.length > lookBackWindow(raw).length)) await judge(true);
       this.phase = 'ready';
     } catch (error) {
       update({ content: `${reply.content}\n[reply incomplete]`, mark: 'incomplete' });
