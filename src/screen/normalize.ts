@@ -73,7 +73,7 @@ const BASE64URL = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g;
 const HEX = /(?<![0-9a-f])(?:[0-9a-f]{2}[ :]?){8,}(?![0-9a-f])/gi;
 const HEX_ESCAPES = /(?:\\x[0-9a-f]{2}){4,}/gi;
 /** A run of non-space text with at least two %XX escapes. */
-const URL_ENCODED = /[^\s%]*(?:%[0-9a-f]{2}[^\s%]*){2,}/gi;
+const URL_ENCODED = /(?<![^\s%])[^\s%]*(?:%[0-9a-f]{2}[^\s%]*){2,}/gi;
 /** Digits then a unit or ordinal ("50mm", "4k", "2nd"): not leetspeak. */
 const NUMBER_WITH_UNIT = /^\d+(?:mm|cm|km|m|kg|g|mg|ml|l|gb|mb|kb|tb|k|px|pt|em|fps|hz|khz|mhz|ghz|st|nd|rd|th|s|x|d|p|am|pm|v|w|mah|h|min)$/i;
 

@@ -4,7 +4,8 @@ import { matchAll, withoutOverlaps, type RuleHit } from './rule-hit.js';
 const pii = (rule: string, placeholder: string) => ({ rule: `pii.${rule}`, category: 'pii' as const, placeholder });
 const digitsOf = (s: string) => s.replace(/\D/g, '');
 
-const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// Anchored at the start of a run and bounded (RFC 5321 lengths): linear even on a 1 MB "word".
+const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
 /** International (+CC …) or North American ((555) 123-4567) phone numbers; 8–15 digits. */
 const PHONE = /(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){2,4}|\(\d{3}\)\s?\d{3}[\s.-]\d{4}|\b\d{3}[.-]\d{3}[.-]\d{4})\b/g;
 const CARD = /\b(?:\d[ -]?){12,18}\d\b/g;
