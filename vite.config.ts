@@ -1,5 +1,5 @@
-import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
 
 /**
@@ -33,6 +33,28 @@ function emitModelFolders(root: string): Plugin {
   };
 }
 
+/**
+ * The library finds shipped models at `../models/` from its own module (src/shipped-models.ts):
+ * `dist/lib/index.js` → `dist/models/`. Copied after the build, without the training recipe.
+ */
+function copyShippedModels(root: string): Plugin {
+  return {
+    name: 'guarded-chat:copy-shipped-models',
+    apply: 'build',
+    closeBundle() {
+      const source = join(root, 'models');
+      const target = join(root, 'dist', 'models');
+      rmSync(target, { recursive: true, force: true });
+      if (!existsSync(source)) return;
+      for (const file of filesUnder(source)) {
+        const to = join(target, relative(source, file));
+        mkdirSync(dirname(to), { recursive: true });
+        cpSync(file, to);
+      }
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
   const root = import.meta.dirname;
   const shared = {
@@ -48,6 +70,7 @@ export default defineConfig(({ mode }) => {
   if (mode === 'lib') {
     return {
       ...shared,
+      plugins: [copyShippedModels(root)],
       build: {
         outDir: 'dist/lib',
         emptyOutDir: true,
