@@ -4,12 +4,12 @@ import { installGuardErrorTransfer } from './error-transfer.js';
 import { GuardError } from './errors.js';
 import { DEFAULT_WINDOW } from './inference/windows.js';
 import { SHIPPED_MODELS_URL } from './shipped-models.js';
-import { resolveModelSource } from './store/model-source.js';
+import { resolveModelSource, type ResolvedModelSource } from './store/model-source.js';
 import { POLICY_PRESETS } from './policy/presets.js';
 import { validatePolicy, type Policy } from './policy/policy.js';
 import type { Verdict } from './policy/verdict.js';
 import type { LayerSwitches } from './screen/pipeline.js';
-import type { BackendInfo, CacheReport, GuardOptions, LoadProgress, ScreenResult } from './types.js';
+import type { BackendInfo, CacheReport, GuardOptions, LoadProgress, ModelSource, ScreenResult } from './types.js';
 import type { GuardWorkerApi, WorkerEvent } from './worker/guard-worker-api.js';
 
 /** Events a Guard dispatches: `progress` (detail: `LoadProgress`), `backendchange` (detail: `BackendInfo`). */
@@ -26,6 +26,7 @@ export class Guard extends EventTarget {
   private disposed = false;
   private currentBackend: BackendInfo;
   private currentPolicy: Policy;
+  private reviewSource: ResolvedModelSource | undefined;
 
   /** @internal use `createGuard` */
   constructor(
@@ -43,6 +44,17 @@ export class Guard extends EventTarget {
     super();
     this.currentBackend = backend;
     this.currentPolicy = policy;
+    this.prepareReview();
+  }
+
+  /** Resolves the policy's second-review model and starts loading it in the worker. */
+  private prepareReview(): void {
+    const review = this.currentPolicy.secondReview;
+    this.reviewSource = review
+      ? resolveModelSource(review.model as ModelSource, globalThis.document?.baseURI ?? globalThis.location?.href, SHIPPED_MODELS_URL)
+      : undefined;
+    // A load failure shows up on the verdict of the first text that needs the review.
+    if (this.reviewSource) void this.remote.prepareReview(this.reviewSource, this.currentPolicy).catch(() => undefined);
   }
 
   /** The policy screens are judged by. */
@@ -56,6 +68,7 @@ export class Guard extends EventTarget {
    */
   setPolicy(policy: Policy | keyof typeof POLICY_PRESETS): void {
     this.currentPolicy = resolvePolicy(policy);
+    this.prepareReview();
   }
 
   /** Which backend runs the model, and why. Changes if the WebGPU device is lost (see `backendchange`). */
@@ -89,7 +102,7 @@ export class Guard extends EventTarget {
     const request = { text, direction: options.direction ?? 'input', ...(options.conversation ? { conversation: options.conversation } : {}) };
     let verdict: Verdict;
     try {
-      verdict = await this.remote.screen(request, this.currentPolicy, options.layers);
+      verdict = await this.remote.screen(request, this.currentPolicy, options.layers, this.reviewSource);
     } catch (error) {
       if (!(error instanceof GuardError) || !['inference-failed', 'worker-failed'].includes(error.code)) throw error;
       verdict = failureVerdict(error, request.direction, this.currentPolicy, this.currentBackend);

@@ -21,7 +21,7 @@ export type {
   ScreenResult,
 } from './types.js';
 export { AuditLog, redactForLog, type AuditEntry, type AuditOptions, type AuditTextMode } from './audit/audit-log.js';
-export { validatePolicy, type Action, type CategoryRule, type ConversationPolicy, type DirectionPolicy, type Policy, type PolicyProblem } from './policy/policy.js';
+export { validatePolicy, type SecondReviewPolicy, type Action, type CategoryRule, type ConversationPolicy, type DirectionPolicy, type Policy, type PolicyProblem } from './policy/policy.js';
 export { POLICY_PRESETS } from './policy/presets.js';
 export type { CategoryVerdict, Layer, Verdict } from './policy/verdict.js';
 export type { RuleHit, RuleCategory } from './screen/rules/rule-hit.js';

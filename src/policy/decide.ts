@@ -13,7 +13,7 @@ export interface CategoryScore {
 const severity = (action: Action) => ACTIONS.indexOf(action);
 const SPAN_CATEGORIES = new Set(['pii', 'secrets']);
 /** Scaled down for repeat offenders: what the classifiers and the conversation layer judge. */
-const SCALED_LAYERS = new Set<Layer>(['classifier', 'conversation']);
+const SCALED_LAYERS = new Set<Layer>(['classifier', 'review', 'conversation']);
 
 /** Applies one direction's rules to the scores: which categories fire, and the overall action. */
 export function decide(scores: CategoryScore[], rules: DirectionPolicy, thresholdFactor = 1): { action: Action; categories: CategoryVerdict[] } {

@@ -49,6 +49,19 @@ export interface Policy {
   failureMode: 'closed' | 'open';
   /** The block message shown in place of a withheld reply. */
   blockMessage: string;
+  /**
+   * Optional second review: texts whose highest classifier score falls in `band` [low, high)
+   * are re-scored by a second (typically larger) model, whose scores replace the first's for
+   * the labels both have. It loads on first use (or ahead, on `setPolicy`).
+   */
+  secondReview?: SecondReviewPolicy;
+}
+
+/** The second-review layer: which model, and the grey band of scores it re-checks. */
+export interface SecondReviewPolicy {
+  /** `{ url }`, `{ hub, revision?, host? }` or `{ name }`, as for the first model. */
+  model: { url?: string; hub?: string; name?: string; revision?: string; host?: string; dtype?: 'auto' | 'fp32' | 'fp16' | 'q8' };
+  band: [number, number];
 }
 
 /** A problem with a policy, at a JSON path like `input.categories.toxic.threshold`. */
@@ -119,7 +132,24 @@ export function validatePolicy(value: unknown): PolicyProblem[] {
   }
   if (value.failureMode !== 'closed' && value.failureMode !== 'open') problems.push({ path: 'failureMode', message: 'must be "closed" or "open"' });
   if (typeof value.blockMessage !== 'string') problems.push({ path: 'blockMessage', message: 'must be a string' });
-  const known = new Set(['version', 'name', 'input', 'output', 'topics', 'conversation', 'failureMode', 'blockMessage']);
+  if (value.secondReview !== undefined) {
+    const review = value.secondReview;
+    if (!isObject(review)) problems.push({ path: 'secondReview', message: 'must be { model, band }' });
+    else {
+      const model = review.model;
+      if (!isObject(model) || [model.url, model.hub, model.name].filter((v) => typeof v === 'string' && v).length !== 1) {
+        problems.push({ path: 'secondReview.model', message: 'must name exactly one of url, hub, name' });
+      }
+      const band = review.band;
+      if (!Array.isArray(band) || band.length !== 2) problems.push({ path: 'secondReview.band', message: 'must be [low, high]' });
+      else {
+        checkUnit(problems, 'secondReview.band.0', band[0]);
+        checkUnit(problems, 'secondReview.band.1', band[1]);
+        if (typeof band[0] === 'number' && typeof band[1] === 'number' && band[0] >= band[1]) problems.push({ path: 'secondReview.band', message: 'low must be below high' });
+      }
+    }
+  }
+  const known = new Set(['version', 'name', 'input', 'output', 'topics', 'conversation', 'failureMode', 'blockMessage', 'secondReview']);
   for (const key of Object.keys(value)) if (!known.has(key)) problems.push({ path: key, message: 'is not a known field' });
   return problems;
 }

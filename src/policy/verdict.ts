@@ -3,7 +3,7 @@ import type { BackendName } from '../types.js';
 import type { Action } from './policy.js';
 
 /** Which layer produced a category's score. */
-export type Layer = 'rules' | 'classifier' | 'conversation';
+export type Layer = 'rules' | 'classifier' | 'review' | 'conversation';
 
 /** One category's outcome. */
 export interface CategoryVerdict {
@@ -39,6 +39,8 @@ export interface Verdict {
   normalization: { flags: string[]; decoded: number };
   conversation?: { id: string; turns: number; escalation: number };
   backend: BackendName;
+  /** Present when the second-review model re-scored this text: which model, and its scores. */
+  secondReview?: { model: string; scores: Record<string, number>; failed?: string };
   /** Present when the guard could not screen and the policy's failure mode decided. */
   failure?: { code: string; message: string };
   timings: { normalizeMs: number; rulesMs: number; classifierMs: number; totalMs: number };

@@ -32,6 +32,12 @@ export const ALL_LAYERS: LayerSwitches = { normalize: true, rules: true, classif
 
 type View = NonNullable<CategoryVerdict['view']>;
 
+/** The second-review model, as the pipeline sees it: an id for the verdict, and its classifier. */
+export interface Reviewer {
+  id: string;
+  classify(text: string): Promise<ScreenResult>;
+}
+
 /**
  * The layered screen: normalize → rules → classifiers → conversation → policy. Each layer's
  * findings become category scores; the policy turns them into one action. The classifier sees
@@ -44,7 +50,7 @@ export class ScreeningPipeline {
     private readonly tracker: ConversationTracker = new ConversationTracker(),
   ) {}
 
-  async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS): Promise<Verdict> {
+  async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS, reviewer?: Reviewer): Promise<Verdict> {
     const started = performance.now();
     const direction = request.direction ?? 'input';
     const text = request.text;
@@ -86,6 +92,29 @@ export class ScreeningPipeline {
         }
       });
     }
+    let secondReview: Verdict['secondReview'];
+    const band = policy.secondReview?.band;
+    const top = Math.max(0, ...Object.values(scores));
+    if (layers.classifier && reviewer && band && top >= band[0] && top < band[1]) {
+      try {
+        const reviewed = await Promise.all(views.map(([, viewText]) => reviewer.classify(viewText)));
+        const reviewScores: Record<string, number> = {};
+        reviewed.forEach((result, i) => {
+          for (const label of result.labels) {
+            const score = result.scores[label]!;
+            if (reviewScores[label] === undefined || score > reviewScores[label]!) {
+              reviewScores[label] = score;
+              bestView[label] = views[i]![0];
+            }
+          }
+        });
+        // The larger model's judgement replaces the first's on the labels both have.
+        for (const label of Object.keys(scores)) if (reviewScores[label] !== undefined) scores[label] = reviewScores[label]!;
+        secondReview = { model: reviewer.id, scores: reviewScores };
+      } catch (error) {
+        secondReview = { model: reviewer.id, scores: {}, failed: error instanceof Error ? error.message : String(error) };
+      }
+    }
     const classifiedAt = performance.now();
 
     const categoryScores = new Map<string, CategoryScore>();
@@ -93,7 +122,8 @@ export class ScreeningPipeline {
       const current = categoryScores.get(s.category);
       if (!current || s.score > current.score) categoryScores.set(s.category, s);
     };
-    for (const [label, score] of Object.entries(scores)) raise({ category: label, score, layer: 'classifier', view: bestView[label]! });
+    const classifierLayer = secondReview && !secondReview.failed ? 'review' : 'classifier';
+    for (const [label, score] of Object.entries(scores)) raise({ category: label, score, layer: classifierLayer, view: bestView[label]! });
     for (const hit of hits) raise({ category: hit.category, score: 1, layer: 'rules', view: hit.source });
 
     let conversation: Verdict['conversation'];
@@ -118,6 +148,7 @@ export class ScreeningPipeline {
       hits,
       ...(action === 'redact' ? { redactedText: redact(text, hits, categories) } : {}),
       scores,
+      ...(secondReview ? { secondReview } : {}),
       normalization: { flags: normalized.flags, decoded: normalized.decoded.length },
       ...(conversation ? { conversation } : {}),
       backend,

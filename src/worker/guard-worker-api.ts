@@ -2,7 +2,8 @@ import { GuardError } from '../errors.js';
 import { ClassifierEngine, type EngineInit } from '../inference/engine.js';
 import type { Policy } from '../policy/policy.js';
 import type { Verdict } from '../policy/verdict.js';
-import { ALL_LAYERS, ScreeningPipeline, type LayerSwitches, type ScreenRequest } from '../screen/pipeline.js';
+import { ALL_LAYERS, ScreeningPipeline, type LayerSwitches, type Reviewer, type ScreenRequest } from '../screen/pipeline.js';
+import type { ResolvedModelSource } from '../store/model-source.js';
 import type { BackendInfo, CacheReport, LoadProgress, ScreenResult } from '../types.js';
 
 /** What the worker tells the main thread while it works. */
@@ -25,6 +26,9 @@ export class GuardWorkerApi {
   private engine: ClassifierEngine | null = null;
   private pipeline: ScreeningPipeline | null = null;
   private readonly loading = new AbortController();
+  private init_: EngineInit | null = null;
+  /** Second-review engines by model id, loaded on first use. */
+  private readonly reviewers = new Map<string, Promise<ClassifierEngine>>();
 
   /** Loads the model; `onEvent` (a Comlink proxy) hears progress and backend changes. */
   async init(init: EngineInit, onEvent?: (event: WorkerEvent) => void): Promise<WorkerReady> {
@@ -35,6 +39,7 @@ export class GuardWorkerApi {
       onBackendChange: (backend) => void onEvent?.({ type: 'backend', backend }),
     });
     this.engine = engine;
+    this.init_ = init;
     this.pipeline = new ScreeningPipeline((text) => engine.classify(text));
     return { backend: engine.backend, labels: engine.labels, cache: engine.cacheReport };
   }
@@ -45,9 +50,29 @@ export class GuardWorkerApi {
   }
 
   /** The full layered screen of one text under `policy`. */
-  async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS): Promise<Verdict> {
+  async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS, review?: ResolvedModelSource): Promise<Verdict> {
     if (!this.pipeline) throw new GuardError('worker-failed', 'the guard worker has no model loaded');
-    return this.pipeline.screen(request, policy, layers);
+    const reviewer: Reviewer | undefined = review && {
+      id: review.id,
+      classify: async (text) => (await this.reviewEngine(review, policy)).classify(text),
+    };
+    return this.pipeline.screen(request, policy, layers, reviewer);
+  }
+
+  /** Starts loading the second-review model now, so the first grey-band text does not wait for it. */
+  prepareReview(review: ResolvedModelSource, policy: Policy): Promise<void> {
+    return this.reviewEngine(review, policy).then(() => undefined);
+  }
+
+  private reviewEngine(review: ResolvedModelSource, policy: Policy): Promise<ClassifierEngine> {
+    let engine = this.reviewers.get(review.id);
+    if (!engine) {
+      const base = this.init_!;
+      engine = ClassifierEngine.create({ ...base, source: review, dtype: policy.secondReview?.model.dtype ?? 'auto' });
+      engine.catch(() => this.reviewers.delete(review.id)); // a failed load may be retried
+      this.reviewers.set(review.id, engine);
+    }
+    return engine;
   }
 
   /** The classifier alone on the text as given: raw per-label probabilities. */
@@ -73,6 +98,8 @@ export class GuardWorkerApi {
 
   /** Frees the model's memory before the worker is terminated. */
   async dispose(): Promise<void> {
+    for (const reviewer of this.reviewers.values()) await reviewer.then((e) => e.release(), () => undefined);
+    this.reviewers.clear();
     await this.engine?.release();
     this.engine = null;
     this.pipeline = null;

@@ -90,3 +90,16 @@ describe('redact', () => {
     expect(redact('key sk-1', [hit('secrets', [4, 8], '[SECRET]')], [])).toBe('key sk-1');
   });
 });
+
+describe('validatePolicy: second review', () => {
+  const withReview = (secondReview: unknown) => ({ ...structuredClone(POLICY_PRESETS.balanced), secondReview });
+
+  it('accepts a model source and a band', () => {
+    expect(validatePolicy(withReview({ model: { hub: 'org/big-guard' }, band: [0.3, 0.7] }))).toEqual([]);
+  });
+
+  it('needs exactly one model source and a band with low below high', () => {
+    const paths = validatePolicy(withReview({ model: { url: '/a/', hub: 'o/b' }, band: [0.7, 0.3] })).map((p) => p.path);
+    expect(paths).toEqual(['secondReview.model', 'secondReview.band']);
+  });
+});
