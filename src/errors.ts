@@ -19,7 +19,9 @@ export type GuardErrorCode =
   /** The browser's storage quota is too small for the model; it runs from the network copy. */
   | 'storage-quota'
   /** A load was cancelled through its AbortSignal. */
-  | 'aborted';
+  | 'aborted'
+  /** A screen passed its deadline (`GuardOptions.timeoutMs`); the worker is restarted. */
+  | 'timeout';
 
 /**
  * The one error type the guard throws. `code` survives the worker boundary (see

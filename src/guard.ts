@@ -1,4 +1,4 @@
-import { proxy, wrap, type Remote } from 'comlink';
+import type { Remote } from 'comlink';
 import { AuditLog } from './audit/audit-log.js';
 import { installGuardErrorTransfer } from './error-transfer.js';
 import { GuardError } from './errors.js';
@@ -11,16 +11,22 @@ import type { Verdict } from './policy/verdict.js';
 import type { LayerSwitches } from './screen/pipeline.js';
 import type { BackendInfo, CacheReport, GuardOptions, LoadProgress, ModelSource, ScreenResult } from './types.js';
 import type { GuardWorkerApi, WorkerEvent } from './worker/guard-worker-api.js';
+import { WorkerConnection } from './worker/worker-connection.js';
 
 /** Events a Guard dispatches: `progress` (detail: `LoadProgress`), `backendchange` (detail: `BackendInfo`). */
 export interface GuardEventMap {
-  progress: CustomEvent<LoadProgress>;
   backendchange: CustomEvent<BackendInfo>;
+  workerrestart: CustomEvent<{ reason: string; attempt: number }>;
 }
+
+/** How long one screen may take before the worker is presumed hung (default; `timeoutMs` changes it). */
+export const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * The main-thread face of the guard. It owns one worker; every screen runs there.
  * Create it with `createGuard`, which resolves once the model is loaded and warmed up.
+ * Events: `backendchange` (the WebGPU device was lost), `workerrestart` (the worker was lost
+ * or hung and is being replaced; screens in flight got the failure verdict).
  */
 export class Guard extends EventTarget {
   private disposed = false;
@@ -30,8 +36,7 @@ export class Guard extends EventTarget {
 
   /** @internal use `createGuard` */
   constructor(
-    private readonly worker: Worker,
-    private readonly remote: Remote<GuardWorkerApi>,
+    private readonly connection: WorkerConnection,
     backend: BackendInfo,
     /** The model's labels, in the order scores are reported. */
     readonly labels: readonly string[],
@@ -39,12 +44,17 @@ export class Guard extends EventTarget {
     readonly cache: CacheReport,
     policy: Policy,
     /** The local audit log, when `createGuard({ audit })` turned it on. */
-    readonly audit: AuditLog | null = null,
+    readonly audit: AuditLog | null,
+    private readonly timeoutMs: number,
   ) {
     super();
     this.currentBackend = backend;
     this.currentPolicy = policy;
     this.prepareReview();
+  }
+
+  private call<T>(fn: (remote: Remote<GuardWorkerApi>) => Promise<T>): Promise<T> {
+    return this.connection.call(fn, this.timeoutMs);
   }
 
   /** Resolves the policy's second-review model and starts loading it in the worker. */
@@ -53,8 +63,10 @@ export class Guard extends EventTarget {
     this.reviewSource = review
       ? resolveModelSource(review.model as ModelSource, globalThis.document?.baseURI ?? globalThis.location?.href, SHIPPED_MODELS_URL)
       : undefined;
+    const source = this.reviewSource;
+    const policy = this.currentPolicy;
     // A load failure shows up on the verdict of the first text that needs the review.
-    if (this.reviewSource) void this.remote.prepareReview(this.reviewSource, this.currentPolicy).catch(() => undefined);
+    if (source) void this.call((remote) => remote.prepareReview(source, policy)).catch(() => undefined);
   }
 
   /** The policy screens are judged by. */
@@ -76,6 +88,11 @@ export class Guard extends EventTarget {
     return this.currentBackend;
   }
 
+  /** Workers started to replace a lost or hung one, so far. */
+  get workerRestarts(): number {
+    return this.connection.restarts;
+  }
+
   /** @internal */
   handleWorkerEvent(event: WorkerEvent): void {
     if (event.type === 'backend') {
@@ -93,22 +110,24 @@ export class Guard extends EventTarget {
 
   /**
    * Screens `text` through every layer (normalize → rules → classifiers → conversation) and
-   * judges it by the policy. When the guard itself fails (the worker or the model), the policy's
-   * failure mode decides: `closed` gives a `block` verdict, `open` a `warn`, both carrying
-   * `failure`. Rejects only for misuse: `invalid-input` (not a string), `disposed`.
+   * judges it by the policy. When the guard itself fails (the model, a lost or hung worker, the
+   * deadline), the policy's failure mode decides: `closed` gives a `block` verdict, `open` a
+   * `warn`, both carrying `failure`. Rejects only for misuse: `invalid-input`, `disposed`.
    */
   async screen(text: string, options: { direction?: 'input' | 'output'; conversation?: string; layers?: LayerSwitches } = {}): Promise<Verdict> {
     this.checkUsable(text, 'screen');
     const request = { text, direction: options.direction ?? 'input', ...(options.conversation ? { conversation: options.conversation } : {}) };
+    const policy = this.currentPolicy;
+    const review = this.reviewSource;
     let verdict: Verdict;
     try {
-      verdict = await this.remote.screen(request, this.currentPolicy, options.layers, this.reviewSource);
+      verdict = await this.call((remote) => remote.screen(request, policy, options.layers, review));
     } catch (error) {
-      if (!(error instanceof GuardError) || !['inference-failed', 'worker-failed'].includes(error.code)) throw error;
-      verdict = failureVerdict(error, request.direction, this.currentPolicy, this.currentBackend);
+      if (!(error instanceof GuardError) || !['inference-failed', 'worker-failed', 'timeout'].includes(error.code)) throw error;
+      verdict = failureVerdict(error, request.direction, policy, this.currentBackend);
     }
     if (this.audit) {
-      const context = { ...(options.conversation ? { conversation: options.conversation } : {}), ...(this.currentPolicy.name ? { policy: this.currentPolicy.name } : {}) };
+      const context = { ...(options.conversation ? { conversation: options.conversation } : {}), ...(policy.name ? { policy: policy.name } : {}) };
       // The log must never break screening: a failed write is dropped.
       await this.audit.record(text, verdict, context).catch(() => undefined);
     }
@@ -121,22 +140,32 @@ export class Guard extends EventTarget {
    */
   async classify(text: string): Promise<ScreenResult> {
     this.checkUsable(text, 'classify');
-    return this.remote.classify(text);
+    return this.call((remote) => remote.classify(text));
   }
 
   /** Forgets a conversation's history (e.g. when the user starts a new chat). */
   resetConversation(id: string): Promise<void> {
-    return this.remote.resetConversation(id);
+    return this.call((remote) => remote.resetConversation(id));
   }
 
   /** How concurrent screens were batched into model runs so far. */
   batchStats(): Promise<{ runs: number; jobs: number; largestRun: number }> {
-    return this.remote.batchStats();
+    return this.call((remote) => remote.batchStats());
   }
 
   /** @internal Loses the WebGPU device as a driver reset would; for tests of the recovery path. */
   destroyGpuDeviceForTesting(): Promise<boolean> {
-    return this.remote.destroyGpuDeviceForTesting();
+    return this.call((remote) => remote.destroyGpuDeviceForTesting());
+  }
+
+  /** @internal Kills the worker as a crash would; for tests of the restart path. */
+  crashWorkerForTesting(): void {
+    this.connection.crashForTesting();
+  }
+
+  /** @internal Blocks the worker's thread for `ms` (a hung model run); for tests of the deadline. */
+  hangWorkerForTesting(ms: number): void {
+    void this.connection.call((remote) => remote.hangForTesting(ms), ms + 60_000).catch(() => undefined);
   }
 
   /** Frees the model and stops the worker. Later calls reject with `disposed`. */
@@ -144,9 +173,8 @@ export class Guard extends EventTarget {
     if (this.disposed) return;
     this.disposed = true;
     try {
-      await this.remote.dispose();
+      await this.connection.close();
     } finally {
-      this.worker.terminate();
       this.audit?.close();
     }
   }
@@ -199,45 +227,33 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     throw new GuardError('invalid-input', `window needs whole numbers with tokens ≥ 8 and 0 ≤ overlap < tokens; got ${JSON.stringify(options.window)}`);
   }
   if (options.signal?.aborted) throw new GuardError('aborted', 'the model load was cancelled');
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) throw new GuardError('invalid-input', `timeoutMs must be a positive number of milliseconds; got ${options.timeoutMs}`);
 
-  let worker: Worker;
-  try {
-    worker = new Worker(new URL('./worker/guard.worker.ts', import.meta.url), { type: 'module', name: 'guarded-chat' });
-  } catch (cause) {
-    throw new GuardError('worker-failed', 'the guard worker could not be started', { cause });
-  }
-  const remote = wrap<GuardWorkerApi>(worker);
-  // A worker that fails to load its script never answers: turn that into a typed rejection.
-  const crashed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (event) => {
-      reject(new GuardError('worker-failed', `the guard worker failed: ${event.message || 'script error'}`));
-    }, { once: true });
-  });
-  const onAbort = () => void remote.cancelInit();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
   let guard: Guard | null = null;
   const early: WorkerEvent[] = [];
-  const onEvent = proxy((event: WorkerEvent) => {
+  const onEvent = (event: WorkerEvent) => {
     if (event.type === 'progress') options.onProgress?.(event.progress);
     if (guard) guard.handleWorkerEvent(event);
     else early.push(event);
-  });
+  };
   const cache = options.cache ?? true;
+  const init = { source, dtype: options.model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap } } as const;
+  const { connection, ready } = await WorkerConnection.start({
+    init,
+    onEvent,
+    onRestart: (info) => guard?.dispatchEvent(new CustomEvent('workerrestart', { detail: info })),
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
   try {
-    const ready = await Promise.race([
-      remote.init({ source, dtype: options.model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap } }, onEvent),
-      crashed,
-    ]);
     const audit = options.audit ? await AuditLog.open(options.audit === true ? {} : options.audit) : null;
-    guard = new Guard(worker, remote, ready.backend, ready.labels, ready.cache, policy, audit);
-    for (const event of early) if (event.type === 'backend') guard.handleWorkerEvent(event);
-    // Ask the browser not to evict the weights under storage pressure (Window-only API).
-    if (cache && ready.cache.fromNetwork.length > 0) void globalThis.navigator?.storage?.persist?.().catch(() => false);
-    return guard;
+    guard = new Guard(connection, ready.backend, ready.labels, ready.cache, policy, audit, timeoutMs);
   } catch (error) {
-    worker.terminate();
+    await connection.close();
     throw error;
-  } finally {
-    options.signal?.removeEventListener('abort', onAbort);
   }
+  for (const event of early) if (event.type === 'backend') guard.handleWorkerEvent(event);
+  // Ask the browser not to evict the weights under storage pressure (Window-only API).
+  if (cache && ready.cache.fromNetwork.length > 0) void globalThis.navigator?.storage?.persist?.().catch(() => false);
+  return guard;
 }

@@ -67,6 +67,8 @@ export interface CacheReport {
 
 /** Options for `createGuard`. */
 export interface GuardOptions {
+  /** Deadline for one screen in ms (default 30,000): past it the verdict follows the failure mode and the worker is restarted. */
+  timeoutMs?: number;
   /** Keep a local audit log of verdicts (IndexedDB; text redacted by default). Off by default. */
   audit?: boolean | import('./audit/audit-log.js').AuditOptions;
   /** A preset (`strict`, `balanced` – the default –, `permissive`) or a full Policy object. */

@@ -91,6 +91,14 @@ export class GuardWorkerApi {
     return this.engine?.batchStats ?? { runs: 0, jobs: 0, largestRun: 0 };
   }
 
+  /** Test hook: blocks this thread for `ms`, as a hung model run would. */
+  hangForTesting(ms: number): void {
+    const until = performance.now() + ms;
+    while (performance.now() < until) {
+      // busy: the point is that nothing else can run
+    }
+  }
+
   /** Test hook: loses the WebGPU device the way a driver reset would. */
   destroyGpuDeviceForTesting(): Promise<boolean> {
     return this.engine?.destroyGpuDeviceForTesting() ?? Promise.resolve(false);
