@@ -5,7 +5,7 @@ import { GuardError } from './errors.js';
 import { DEFAULT_WINDOW } from './inference/windows.js';
 import { SHIPPED_MODELS_URL } from './shipped-models.js';
 import { resolveModelSource, type ResolvedModelSource } from './store/model-source.js';
-import { POLICY_PRESETS } from './policy/presets.js';
+import { calibratedPreset, POLICY_PRESETS, type PresetCalibration } from './policy/presets.js';
 import { validatePolicy, type Policy } from './policy/policy.js';
 import type { Verdict } from './policy/verdict.js';
 import type { LayerSwitches } from './screen/pipeline.js';
@@ -32,6 +32,7 @@ export class Guard extends EventTarget {
   private disposed = false;
   private currentBackend: BackendInfo;
   private currentPolicy: Policy;
+  private calibration: PresetCalibration = {};
   private reviewSource: ResolvedModelSource | undefined;
 
   /** @internal use `createGuard` */
@@ -42,14 +43,16 @@ export class Guard extends EventTarget {
     readonly labels: readonly string[],
     /** Where this load's files came from (cache or network) and what the cache did. */
     readonly cache: CacheReport,
-    policy: Policy,
+    policy: Policy | keyof typeof POLICY_PRESETS,
     /** The local audit log, when `createGuard({ audit })` turned it on. */
     readonly audit: AuditLog | null,
     private readonly timeoutMs: number,
+    calibration: PresetCalibration = {},
   ) {
     super();
     this.currentBackend = backend;
-    this.currentPolicy = policy;
+    this.calibration = calibration;
+    this.currentPolicy = typeof policy === 'string' ? calibratedPreset(policy, calibration) : policy;
     this.prepareReview();
   }
 
@@ -75,11 +78,13 @@ export class Guard extends EventTarget {
   }
 
   /**
-   * Replaces the policy (a preset name or a Policy object). An invalid policy is rejected
-   * whole, with every problem listed by path, and the old one stays in force.
+   * Replaces the policy. A preset name gives the preset fitted to this model's calibrated
+   * thresholds (see `calibratedPreset`); a Policy object is used as given. An invalid policy
+   * is rejected whole, with every problem listed by path, and the old one stays in force.
    */
   setPolicy(policy: Policy | keyof typeof POLICY_PRESETS): void {
-    this.currentPolicy = resolvePolicy(policy);
+    const checked = resolvePolicy(policy);
+    this.currentPolicy = typeof policy === 'string' ? calibratedPreset(policy, this.calibration) : checked;
     this.prepareReview();
   }
 
@@ -218,7 +223,10 @@ function failureVerdict(error: GuardError, direction: 'input' | 'output', policy
  */
 export async function createGuard(options: GuardOptions): Promise<Guard> {
   if (!options?.model) throw new GuardError('invalid-input', 'createGuard needs options.model ({ url }, { hub } or { name })');
-  const policy = resolvePolicy(options.policy ?? 'balanced');
+  const requestedPolicy = options.policy ?? 'balanced';
+  // A preset name is fitted to the model's calibrated thresholds once it has loaded; an object is used as given.
+  if (typeof requestedPolicy === 'string') resolvePolicy(requestedPolicy); // an unknown preset name fails here
+  const policy = typeof requestedPolicy === 'string' ? requestedPolicy : resolvePolicy(requestedPolicy);
   installGuardErrorTransfer();
   const pageUrl = globalThis.document?.baseURI ?? globalThis.location?.href;
   const source = resolveModelSource(options.model, pageUrl, SHIPPED_MODELS_URL);
@@ -247,7 +255,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
   });
   try {
     const audit = options.audit ? await AuditLog.open(options.audit === true ? {} : options.audit) : null;
-    guard = new Guard(connection, ready.backend, ready.labels, ready.cache, policy, audit, timeoutMs);
+    guard = new Guard(connection, ready.backend, ready.labels, ready.cache, policy, audit, timeoutMs, ready.calibration);
   } catch (error) {
     await connection.close();
     throw error;

@@ -22,7 +22,7 @@ export type {
 } from './types.js';
 export { AuditLog, redactForLog, type AuditEntry, type AuditOptions, type AuditTextMode } from './audit/audit-log.js';
 export { validatePolicy, type SecondReviewPolicy, type Action, type CategoryRule, type ConversationPolicy, type DirectionPolicy, type Policy, type PolicyProblem } from './policy/policy.js';
-export { POLICY_PRESETS } from './policy/presets.js';
+export { calibratedPreset, POLICY_PRESETS, type PresetCalibration } from './policy/presets.js';
 export type { CategoryVerdict, Layer, Verdict } from './policy/verdict.js';
 export type { RuleHit, RuleCategory } from './screen/rules/rule-hit.js';
 export type { LayerSwitches, ScreenRequest } from './screen/pipeline.js';

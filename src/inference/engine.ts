@@ -71,6 +71,8 @@ export class ClassifierEngine {
     private readonly store: ModelStore | null,
     private readonly hooks: EngineHooks,
     readonly cacheReport: CacheReport,
+    /** Per-label thresholds the model's manifest calibrated (benign FPR 1% and 0.1%), if it has them. */
+    readonly calibration: Calibration,
   ) {
     this.queue = new BatchQueue((jobs) => this.runJobs(jobs), { maxRows: MAX_ROWS_PER_RUN, rowsOf: (job) => job.rows.length });
   }
@@ -104,7 +106,7 @@ export class ClassifierEngine {
     }
     const loader = new ModelFileLoader(init.source, store, { ...(hooks.signal ? { signal: hooks.signal } : {}), ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}) });
     if (storeProblem) loader.report.storageProblem = { code: storeProblem.code, message: storeProblem.message };
-    await loader.loadManifest();
+    const manifest = await loader.loadManifest();
     const text = await loader.loadFiles([...TEXT_FILES]);
     const textParts = {
       config: parseJson<ModelConfig>(text.get('config.json')!, 'config.json'),
@@ -123,7 +125,7 @@ export class ClassifierEngine {
       ({ classifier, weightsFile } = await ClassifierEngine.build(loader, textParts, init, 'wasm', probe));
     }
     const engine = new ClassifierEngine(classifier, describe(choice, threads, weightsFile, probe.adapter?.description),
-      init, textParts, store, hooks, loader.report);
+      init, textParts, store, hooks, loader.report, calibrationOf(manifest?.extra));
     // The first run (WebGPU above all) costs several warm ones: pay it now, not on a user's text.
     await engine.classify('warm-up');
     if (choice.name === 'webgpu') void engine.watchGpuDevice();
@@ -247,6 +249,21 @@ export class ClassifierEngine {
     await this.classifier.release();
     this.store?.close();
   }
+}
+
+/** Thresholds a model's manifest calibrated per label: at 1% and at 0.1% benign false positives. */
+export type Calibration = Record<string, { fpr1: number; fpr01?: number }>;
+
+function calibrationOf(extra: Record<string, unknown> | undefined): Calibration {
+  const thresholds = extra?.thresholds;
+  if (typeof thresholds !== 'object' || thresholds === null) return {};
+  const out: Calibration = {};
+  for (const [label, entry] of Object.entries(thresholds as Record<string, Record<string, unknown>>)) {
+    const fpr1 = entry?.fpr_1pct ?? entry?.default;
+    if (typeof fpr1 !== 'number' || !(fpr1 > 0 && fpr1 < 1)) continue;
+    out[label] = { fpr1, ...(typeof entry.fpr_0_1pct === 'number' ? { fpr01: entry.fpr_0_1pct } : {}) };
+  }
+  return out;
 }
 
 function parseJson<T>(bytes: Uint8Array, file: string): T {

@@ -33,6 +33,28 @@ function preset(name: string, input: number, output: number, piiAction: 'redact'
   };
 }
 
+/** Per-label thresholds a model's manifest calibrated (benign FPR 1% and 0.1%). */
+export type PresetCalibration = Record<string, { fpr1: number; fpr01?: number }>;
+
+/**
+ * A preset fitted to the loaded model: where the model's manifest calibrated a label, the
+ * classifier thresholds come from that calibration instead of the fixed numbers: `balanced`
+ * uses the 1%-benign-FPR threshold, `permissive` the 0.1% one (fewer false positives), and
+ * `strict` 0.8 × the 1% one (more recall, more false positives). Both directions use the
+ * same thresholds: the shipped models are calibrated on prompts, not on replies.
+ */
+export function calibratedPreset(name: keyof typeof POLICY_PRESETS, calibration: PresetCalibration): Policy {
+  const policy = structuredClone(POLICY_PRESETS[name]);
+  for (const direction of [policy.input, policy.output]) {
+    for (const [label, rule] of Object.entries(direction.categories)) {
+      const c = calibration[label];
+      if (!c) continue;
+      rule.threshold = name === 'balanced' ? c.fpr1 : name === 'permissive' ? c.fpr01 ?? c.fpr1 : 0.8 * c.fpr1;
+    }
+  }
+  return policy;
+}
+
 /**
  * Shipped presets. Thresholds are on calibrated probabilities: `strict` blocks at 0.35,
  * `balanced` at 0.5, `permissive` at 0.8 and only warns on toxicity. Their measured

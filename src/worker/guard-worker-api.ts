@@ -1,5 +1,5 @@
 import { GuardError } from '../errors.js';
-import { ClassifierEngine, type EngineInit } from '../inference/engine.js';
+import { ClassifierEngine, type Calibration, type EngineInit } from '../inference/engine.js';
 import type { Policy } from '../policy/policy.js';
 import type { Verdict } from '../policy/verdict.js';
 import { ALL_LAYERS, ScreeningPipeline, type LayerSwitches, type Reviewer, type ScreenRequest } from '../screen/pipeline.js';
@@ -16,6 +16,7 @@ export interface WorkerReady {
   backend: BackendInfo;
   labels: readonly string[];
   cache: CacheReport;
+  calibration: Calibration;
 }
 
 /**
@@ -41,7 +42,7 @@ export class GuardWorkerApi {
     this.engine = engine;
     this.init_ = init;
     this.pipeline = new ScreeningPipeline((text) => engine.classify(text));
-    return { backend: engine.backend, labels: engine.labels, cache: engine.cacheReport };
+    return { backend: engine.backend, labels: engine.labels, cache: engine.cacheReport, calibration: engine.calibration };
   }
 
   /** Cancels a load in progress (its downloads abort; `init` rejects with `aborted`). */

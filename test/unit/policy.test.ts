@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decide, describeDecision, redact } from '../../src/policy/decide.js';
 import { validatePolicy, type Policy } from '../../src/policy/policy.js';
-import { POLICY_PRESETS } from '../../src/policy/presets.js';
+import { calibratedPreset, POLICY_PRESETS } from '../../src/policy/presets.js';
 import type { RuleHit } from '../../src/screen/rules/rule-hit.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../src/policy/policy.schema.json', import.meta.url), 'utf8'));
@@ -101,5 +101,24 @@ describe('validatePolicy: second review', () => {
   it('needs exactly one model source and a band with low below high', () => {
     const paths = validatePolicy(withReview({ model: { url: '/a/', hub: 'o/b' }, band: [0.7, 0.3] })).map((p) => p.path);
     expect(paths).toEqual(['secondReview.model', 'secondReview.band']);
+  });
+});
+
+describe('calibratedPreset', () => {
+  const calibration = { injection: { fpr1: 0.9, fpr01: 0.97 }, toxic: { fpr1: 0.6 } };
+
+  it('takes classifier thresholds from the model\'s calibration: 1% FPR for balanced, 0.1% for permissive, 0.8× for strict', () => {
+    expect(calibratedPreset('balanced', calibration).input.categories.injection!.threshold).toBe(0.9);
+    expect(calibratedPreset('permissive', calibration).input.categories.injection!.threshold).toBe(0.97);
+    expect(calibratedPreset('strict', calibration).input.categories.injection!.threshold).toBeCloseTo(0.72, 12);
+    expect(calibratedPreset('permissive', calibration).output.categories.toxic!.threshold).toBe(0.6); // no 0.1% figure: the 1% one
+  });
+
+  it('leaves labels without calibration, rule categories and the presets themselves alone', () => {
+    const fitted = calibratedPreset('balanced', calibration);
+    expect(fitted.input.categories.harmful!.threshold).toBe(POLICY_PRESETS.balanced.input.categories.harmful!.threshold);
+    expect(fitted.input.categories.pii).toEqual(POLICY_PRESETS.balanced.input.categories.pii);
+    expect(POLICY_PRESETS.balanced.input.categories.injection!.threshold).toBe(0.5);
+    expect(validatePolicy(fitted)).toEqual([]);
   });
 });
