@@ -32,3 +32,8 @@ export { normalize, type NormalizedText, type NormalizationFlag } from './screen
 export { GuardedChat } from './components/guarded-chat/guarded-chat.js';
 export type { GuardVerdictDetail } from './components/guarded-chat/guarded-chat.component.js';
 export type { ChatHandler, ChatMessage } from './components/guarded-chat/demo-responder.js';
+
+// Red teaming: attack generators and a runner against any Guard.
+export { TECHNIQUES, TECHNIQUE_IDS, type Technique, type TechniqueFamily, type AttackForm } from './redteam/techniques.js';
+export { generateCases, casesFromAuditExport, type RedTeamCase, type GenerateOptions } from './redteam/generate.js';
+export { runRedTeam, type RedTeamReport, type TechniqueResult, type ScreeningTarget } from './redteam/runner.js';

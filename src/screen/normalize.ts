@@ -141,9 +141,17 @@ function foldHomoglyphs(text: string): string {
   return text.replace(HOMOGLYPH_RE, (c) => HOMOGLYPHS[c] ?? c);
 }
 
+/** Short all-leet tokens ("4", "70", "0n"): folded only in a text that already has leet words. */
+const SHORT_LEET_TOKEN = /(?<![\w@$])[013457@$][013457@$a-z]{0,2}(?![\w@$])/gi;
+
 function foldLeet(text: string): string {
-  return text.replace(LEET_WORD, (word) =>
-    /\d{3,}/.test(word) || NUMBER_WITH_UNIT.test(word) ? word : word.replace(/[013457890@$!|+]/g, (c) => LEET[c] ?? c));
+  let words = 0;
+  const folded = text.replace(LEET_WORD, (word) => {
+    if (/\d{3,}/.test(word) || NUMBER_WITH_UNIT.test(word)) return word;
+    words += 1;
+    return word.replace(/[013457890@$!|+]/g, (c) => LEET[c] ?? c);
+  });
+  return words >= 2 ? folded.replace(SHORT_LEET_TOKEN, (token) => token.replace(/[013457@$]/g, (c) => LEET[c] ?? c)) : folded;
 }
 
 function joinSpacedLetters(text: string): string {
@@ -227,12 +235,16 @@ export function normalize(text: string, options: NormalizeOptions = {}): Normali
       const out = decodeUrl(match[0]);
       if (out !== match[0]) consider('url-encoding', out, depth);
     }
-    // Whole-text transforms: kept only when they read clearly better than the text as given.
-    const plainShare = commonWordShare(source);
-    const rotated = rot13(source);
-    if (commonWordShare(rotated) >= Math.max(0.25, plainShare + 0.2)) addPayload('rot13', rotated, depth);
-    const reversed = Array.from(source).reverse().join('');
-    if (commonWordShare(reversed) >= Math.max(0.25, plainShare + 0.2)) addPayload('reversed', reversed, depth);
+    // Whole-text transforms, tried on the text and on each of its segments (a plain "read this
+    // backwards:" before the payload must not hide it); kept only when they read clearly better.
+    const segments = [source, ...source.split(/[:\n]|(?<=[.!?])\s+/).filter((s) => s.trim().length >= 12)].slice(0, 64);
+    for (const segment of new Set(segments)) {
+      const plainShare = commonWordShare(segment);
+      const rotated = rot13(segment);
+      if (commonWordShare(rotated) >= Math.max(0.25, plainShare + 0.2)) addPayload('rot13', rotated.trim(), depth);
+      const reversed = Array.from(segment).reverse().join('');
+      if (commonWordShare(reversed) >= Math.max(0.25, plainShare + 0.2)) addPayload('reversed', reversed.trim(), depth);
+    }
   };
 
   const surface = foldSurface(text, flags, decoded, 0);

@@ -1,0 +1,69 @@
+import type { Verdict } from '../policy/verdict.js';
+import type { RedTeamCase } from './generate.js';
+
+/** What the runner needs of a guard: `Guard` fits. */
+export interface ScreeningTarget {
+  screen(text: string, options?: { direction?: 'input' | 'output'; conversation?: string }): Promise<Verdict>;
+}
+
+/** One technique's results. */
+export interface TechniqueResult {
+  technique: string;
+  family: string;
+  attacks: number;
+  /** Attack cases blocked (a multi-turn case counts when any turn is blocked). */
+  caught: number;
+  catchRate: number;
+  benign: number;
+  benignBlocked: number;
+  benignFpr: number;
+}
+
+export interface RedTeamReport {
+  techniques: TechniqueResult[];
+  overall: { attacks: number; caught: number; catchRate: number; benign: number; benignBlocked: number; benignFpr: number };
+  /** Per case: blocked or not, and the reason (for the HTML/JSON report). */
+  cases: { id: string; blocked: boolean; reason: string }[];
+}
+
+/** Runs every case against the guard (single messages concurrently, conversations in order). */
+export async function runRedTeam(target: ScreeningTarget, cases: readonly RedTeamCase[], onProgress?: (done: number, total: number) => void): Promise<RedTeamReport> {
+  let done = 0;
+  const judge = async (c: RedTeamCase) => {
+    let verdict: Verdict | undefined;
+    if ('turns' in c) {
+      for (const turn of c.turns) {
+        verdict = await target.screen(turn, { conversation: c.id });
+        if (verdict.action === 'block') break;
+      }
+    } else {
+      verdict = await target.screen(c.text);
+    }
+    onProgress?.(++done, cases.length);
+    return { id: c.id, blocked: verdict?.action === 'block', reason: verdict?.reason ?? '' };
+  };
+  const results: RedTeamReport['cases'] = [];
+  for (let i = 0; i < cases.length; i += 64) results.push(...(await Promise.all(cases.slice(i, i + 64).map(judge))));
+
+  const byTechnique = new Map<string, TechniqueResult>();
+  cases.forEach((c, i) => {
+    const row = byTechnique.get(c.technique) ?? { technique: c.technique, family: c.family, attacks: 0, caught: 0, catchRate: 0, benign: 0, benignBlocked: 0, benignFpr: 0 };
+    if (c.kind === 'attack') {
+      row.attacks += 1;
+      if (results[i]!.blocked) row.caught += 1;
+    } else {
+      row.benign += 1;
+      if (results[i]!.blocked) row.benignBlocked += 1;
+    }
+    byTechnique.set(c.technique, row);
+  });
+  const techniques = [...byTechnique.values()].map((r) => ({ ...r, catchRate: r.attacks ? r.caught / r.attacks : Number.NaN, benignFpr: r.benign ? r.benignBlocked / r.benign : Number.NaN }));
+  const sum = (f: (r: TechniqueResult) => number) => techniques.reduce((a, r) => a + f(r), 0);
+  const attacks = sum((r) => r.attacks);
+  const benign = sum((r) => r.benign);
+  return {
+    techniques,
+    overall: { attacks, caught: sum((r) => r.caught), catchRate: attacks ? sum((r) => r.caught) / attacks : Number.NaN, benign, benignBlocked: sum((r) => r.benignBlocked), benignFpr: benign ? sum((r) => r.benignBlocked) / benign : Number.NaN },
+    cases: results,
+  };
+}
