@@ -231,7 +231,9 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
   const pageUrl = globalThis.document?.baseURI ?? globalThis.location?.href;
   const source = resolveModelSource(options.model, pageUrl, SHIPPED_MODELS_URL);
   const { tokens = DEFAULT_WINDOW.tokens, overlap = DEFAULT_WINDOW.overlap } = options.window ?? {};
-  if (!Number.isInteger(tokens) || tokens < 8 || !Number.isInteger(overlap) || overlap < 0 || overlap >= tokens) {
+  const fine = options.window?.fine === undefined ? DEFAULT_WINDOW.fine : options.window.fine;
+  const badWindow = (t: number, o: number) => !Number.isInteger(t) || t < 8 || !Number.isInteger(o) || o < 0 || o >= t;
+  if (badWindow(tokens, overlap) || (fine && badWindow(fine.tokens, fine.overlap))) {
     throw new GuardError('invalid-input', `window needs whole numbers with tokens ≥ 8 and 0 ≤ overlap < tokens; got ${JSON.stringify(options.window)}`);
   }
   if (options.signal?.aborted) throw new GuardError('aborted', 'the model load was cancelled');
@@ -246,7 +248,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     else early.push(event);
   };
   const cache = options.cache ?? true;
-  const init = { source, dtype: options.model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap } } as const;
+  const init = { source, dtype: options.model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap, fine } } as const;
   const { connection, ready } = await WorkerConnection.start({
     init,
     onEvent,

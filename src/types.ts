@@ -85,10 +85,11 @@ export interface GuardOptions {
   signal?: AbortSignal;
   /**
    * How texts longer than one window are cut: content tokens per window (default 128, capped
-   * by the model's maximum) and tokens shared by neighbouring windows (default 32). Each label
-   * takes its highest score over the windows.
+   * by the model's maximum) and tokens shared by neighbouring windows (default 32), plus a
+   * fine pass of small windows (default 32 sharing 16; `fine: null` turns it off). Each label
+   * takes its highest score over all windows.
    */
-  window?: { tokens?: number; overlap?: number };
+  window?: { tokens?: number; overlap?: number; fine?: { tokens: number; overlap: number } | null };
 }
 
 /** Which backend runs, and why it was chosen: shown to users and written to reports. */

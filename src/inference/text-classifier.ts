@@ -68,7 +68,10 @@ export class TextClassifier {
     this.prefix = frame.slice(0, split);
     this.suffix = frame.slice(split);
     const tokens = Math.max(1, Math.min(window.tokens, maxLength - frame.length));
-    this.window = { tokens, overlap: Math.min(window.overlap, tokens - 1) };
+    const fine = window.fine && window.fine.tokens < tokens
+      ? { tokens: window.fine.tokens, overlap: Math.min(window.fine.overlap, window.fine.tokens - 1) }
+      : null;
+    this.window = { tokens, overlap: Math.min(window.overlap, tokens - 1), fine };
     this.padId = tokenizer.token_to_id(parts.tokenizerConfig.pad_token ?? '[PAD]') ?? 0;
   }
 
@@ -101,8 +104,9 @@ export class TextClassifier {
    */
   encode(text: string): number[][] {
     const ids = this.tokenizer.encode(text, { add_special_tokens: false }).ids;
-    return splitIntoWindows(ids, this.window.tokens, this.window.overlap)
-      .map((w) => withSpecialTokens(w, this.prefix, this.suffix));
+    const windows = splitIntoWindows(ids, this.window.tokens, this.window.overlap);
+    if (windows.length > 1 && this.window.fine) windows.push(...splitIntoWindows(ids, this.window.fine.tokens, this.window.fine.overlap));
+    return windows.map((w) => withSpecialTokens(w, this.prefix, this.suffix));
   }
 
   /** Logits for each row, in order; runs in chunks of `MAX_ROWS_PER_RUN` rows. */

@@ -1,16 +1,23 @@
-/** How a long text is cut into windows: content tokens per window, and tokens shared by neighbours. */
+/**
+ * How a long text is cut into windows: content tokens per window, and tokens shared by
+ * neighbours; `fine` adds a second, finer pass over texts longer than one window.
+ */
 export interface WindowOptions {
   tokens: number;
   overlap: number;
+  /** Small windows for a needle in a long text; `null` turns the fine pass off. */
+  fine: { tokens: number; overlap: number } | null;
 }
 
 /**
- * The default windows: 128 content tokens, 32 shared. Prompt classifiers are trained on
- * prompt-length texts, and an attack diluted in a 510-token window of other text scores far
- * lower than the same attack in a short one; short windows keep it in distribution. The
- * overlap keeps an attack cut by a window edge whole in one window.
+ * The default windows: a text of up to 128 tokens is screened whole. A longer one is screened
+ * twice over: in windows of 128 tokens sharing 32 (context), and in windows of 32 sharing 16
+ * (needles). Prompt classifiers are trained on prompt-length texts, and one attack sentence
+ * in a window of other text is diluted: measured with the shipped model on 100 kB of prose
+ * with "Ignore all previous instructions…" at the end, the injection score was 0.018 with
+ * 128-token windows, 0.26 with 64 and 0.99 with 32 (benign text: 0.005 to 0.01 throughout).
  */
-export const DEFAULT_WINDOW: WindowOptions = { tokens: 128, overlap: 32 };
+export const DEFAULT_WINDOW: WindowOptions = { tokens: 128, overlap: 32, fine: { tokens: 32, overlap: 16 } };
 
 /**
  * Splits content token ids (no special tokens) into windows of at most `size` tokens, each
