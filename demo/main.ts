@@ -1,8 +1,7 @@
 import { createGuard, GuardError, type BackendRequest, type Verdict } from '../src/index.js';
 
-// Until the trained safety models land in models/, the demo runs the test fixture classifier
-// (a tiny bag-of-embeddings model; see test/fixtures/README.md).
-const DEMO_MODEL_URL = './test/fixtures/models/tiny-guard/';
+// The shipped safety model (models/guard-bert-mini), served from this build's own files.
+const DEMO_MODEL = { name: 'guard-bert-mini' } as const;
 
 const prompt = document.querySelector<HTMLTextAreaElement>('#prompt')!;
 const status = document.querySelector<HTMLParagraphElement>('#status')!;
@@ -43,7 +42,7 @@ async function main(): Promise<void> {
   let guard;
   try {
     guard = await createGuard({
-      model: { url: DEMO_MODEL_URL },
+      model: DEMO_MODEL,
       backend,
       onProgress: ({ overall, file }) => {
         const percent = overall.total ? Math.round((100 * overall.loaded) / overall.total) : 0;
