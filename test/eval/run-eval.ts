@@ -1,5 +1,5 @@
 /**
- * `npm run eval -- <file.jsonl> [--model NAME|/path/] [--backend wasm|webgpu] [--json OUT] [--limit N] [--layers]`
+ * `npm run eval -- <file.jsonl> [--model NAME|/path/] [--backend wasm|webgpu] [--json OUT] [--limit N] [--layers [--policy strict|balanced|permissive]]`
  *
  * Screens every row of a labelled JSONL file (`{"text", "label"}`; label `benign` or one of the
  * model's labels) through the built library in headless Chromium, the same code path a page
@@ -24,6 +24,7 @@ const { values: args, positionals } = parseArgs({
     limit: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     layers: { type: 'boolean', default: false },
+    policy: { type: 'string', default: 'balanced' },
   },
 });
 
@@ -75,8 +76,8 @@ async function main(): Promise<void> {
   let layerActions: string[][] = [];
   try {
     if (args.layers) {
-      layerActions = await page.evaluate(async ({ url, backend, rows, steps }) => {
-        const guard = await window.guardedChat.createGuard({ model: { url }, backend: backend as 'wasm' | 'webgpu' });
+      layerActions = await page.evaluate(async ({ url, backend, rows, steps, policy }) => {
+        const guard = await window.guardedChat.createGuard({ model: { url }, backend: backend as 'wasm' | 'webgpu', policy: policy as 'balanced' });
         const out: string[][] = [];
         for (const step of steps) {
           const actions: string[] = new Array(rows.length);
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
         }
         await guard.dispose();
         return out;
-      }, { url: model, backend, rows, steps: LAYER_STEPS });
+      }, { url: model, backend, rows, steps: LAYER_STEPS, policy: args.policy! });
     }
     screened = await page.evaluate(async ({ url, backend, texts }) => {
       const guard = await window.guardedChat.createGuard({ model: { url }, backend: backend as 'wasm' | 'webgpu' });
@@ -151,7 +152,7 @@ async function main(): Promise<void> {
       benignBlocked: benignIndex.filter((i) => layerActions[s]![i] === 'block').length / (benignIndex.length || Number.NaN),
     }));
     const multiTurn = rows.some((r) => r.conversation);
-    console.log(`\nlayers (balanced policy; "caught" = attack rows blocked, all ${attacks.length} attack rows; benign blocked of ${benignIndex.length}):`);
+    console.log(`\nlayers (${args.policy} policy; "caught" = attack rows blocked, all ${attacks.length} attack rows; benign blocked of ${benignIndex.length}):`);
     console.log(`${'layers'.padEnd(22)} ${'caught'.padStart(8)} ${'benign blocked'.padStart(15)}`);
     for (const l of layers) console.log(`${l.name.padEnd(22)} ${pct(l.caught).padStart(8)} ${pct(l.benignBlocked).padStart(15)}`);
     if (!multiTurn) console.log('(no rows carry "conversation": the conversation layer had no multi-turn cases to act on)');
