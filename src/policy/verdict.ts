@@ -15,7 +15,7 @@ export interface CategoryVerdict {
   action: Action;
   layer: Layer;
   /** Which view of the text scored highest: the original, the normalized text, a decoded payload, or the core without its framing. */
-  view?: 'original' | 'normalized' | 'decoded' | 'unframed';
+  view?: 'original' | 'normalized' | 'readable' | 'decoded' | 'unframed';
   fired: boolean;
 }
 

@@ -28,12 +28,19 @@ export interface DecodedPayload {
   text: string;
   /** How many decodings deep it was (base64 of base64 is 2). */
   depth: number;
+  /** The encoded text as it appeared in the message (first-level payloads only). */
+  encoded?: string;
 }
 
 export interface NormalizedText {
   original: string;
   /** The original with invisible characters removed and look-alikes, leetspeak and spacing folded. */
   text: string;
+  /**
+   * The message as a reader would take it: every encoded payload replaced by its decoded text,
+   * then folded like `text`. What a classifier should read when the message was obfuscated.
+   */
+  readable: string;
   flags: NormalizationFlag[];
   decoded: DecodedPayload[];
 }
@@ -147,7 +154,8 @@ const SHORT_LEET_TOKEN = /(?<![\w@$])[013457@$][013457@$a-z]{0,2}(?![\w@$])/gi;
 function foldLeet(text: string): string {
   let words = 0;
   const folded = text.replace(LEET_WORD, (word) => {
-    if (/\d{3,}/.test(word) || NUMBER_WITH_UNIT.test(word)) return word;
+    // Not leet: long runs (encoded blobs, hashes), numbers with units, names ending in a version ("base64", "utf8").
+    if (word.length > 24 || /\d{3,}/.test(word) || NUMBER_WITH_UNIT.test(word) || /^[a-z]{2,}\d{1,3}$/i.test(word)) return word;
     words += 1;
     return word.replace(/[013457890@$!|+]/g, (c) => LEET[c] ?? c);
   });
@@ -207,33 +215,33 @@ export function normalize(text: string, options: NormalizeOptions = {}): Normali
   const decoded: DecodedPayload[] = [];
   const seen = new Set<string>();
 
-  const addPayload = (kind: DecodedPayload['kind'], raw: string, depth: number) => {
+  const addPayload = (kind: DecodedPayload['kind'], raw: string, depth: number, encoded?: string) => {
     if (decoded.length >= maxPayloads || seen.has(raw)) return;
     seen.add(raw);
     flags.add(kind);
-    const payload: DecodedPayload = { kind, text: foldSurface(raw, flags, decoded, depth), depth };
+    const payload: DecodedPayload = { kind, text: foldSurface(raw, flags, decoded, depth), depth, ...(depth === 1 && encoded ? { encoded } : {}) };
     decoded.push(payload);
     if (depth < maxDepth) findPayloads(raw, depth + 1);
   };
 
   // A decoding that gives text is a payload; one that gives another encoding is followed deeper.
-  const consider = (kind: 'base64' | 'hex' | 'url-encoding', out: string | null, depth: number) => {
+  const consider = (kind: 'base64' | 'hex' | 'url-encoding', out: string | null, depth: number, encoded: string) => {
     if (!out) return;
-    if (looksLikeText(out)) addPayload(kind, out, depth);
+    if (looksLikeText(out)) addPayload(kind, out, depth, encoded);
     else if (depth < maxDepth && decoded.length < maxPayloads && ENCODED_ONLY.test(out.trim())) findPayloads(out, depth + 1);
   };
 
   const findPayloads = (source: string, depth: number) => {
-    for (const match of source.matchAll(BASE64)) consider('base64', decodeBase64(match[0]), depth);
+    for (const match of source.matchAll(BASE64)) consider('base64', decodeBase64(match[0]), depth, match[0]);
     for (const match of source.matchAll(BASE64URL)) {
-      if (/[-_]/.test(match[0])) consider('base64', decodeBase64(match[0]), depth); // plain base64 was handled above
+      if (/[-_]/.test(match[0])) consider('base64', decodeBase64(match[0]), depth, match[0]); // plain base64 was handled above
     }
     for (const re of [HEX, HEX_ESCAPES]) {
-      for (const match of source.matchAll(re)) consider('hex', decodeHex(match[0]), depth);
+      for (const match of source.matchAll(re)) consider('hex', decodeHex(match[0]), depth, match[0]);
     }
     for (const match of source.matchAll(URL_ENCODED)) {
       const out = decodeUrl(match[0]);
-      if (out !== match[0]) consider('url-encoding', out, depth);
+      if (out !== match[0]) consider('url-encoding', out, depth, match[0]);
     }
     // Whole-text transforms, tried on the text and on each of its segments (a plain "read this
     // backwards:" before the payload must not hide it); kept only when they read clearly better.
@@ -241,13 +249,23 @@ export function normalize(text: string, options: NormalizeOptions = {}): Normali
     for (const segment of new Set(segments)) {
       const plainShare = commonWordShare(segment);
       const rotated = rot13(segment);
-      if (commonWordShare(rotated) >= Math.max(0.25, plainShare + 0.2)) addPayload('rot13', rotated.trim(), depth);
+      if (commonWordShare(rotated) >= Math.max(0.25, plainShare + 0.2)) addPayload('rot13', rotated.trim(), depth, segment.trim());
       const reversed = Array.from(segment).reverse().join('');
-      if (commonWordShare(reversed) >= Math.max(0.25, plainShare + 0.2)) addPayload('reversed', reversed.trim(), depth);
+      if (commonWordShare(reversed) >= Math.max(0.25, plainShare + 0.2)) addPayload('reversed', reversed.trim(), depth, segment.trim());
     }
   };
 
   const surface = foldSurface(text, flags, decoded, 0);
   findPayloads(surface === text ? text : `${text}\n${surface}`, 1);
-  return { original: text, text: surface, flags: [...flags], decoded };
+  // Undo the encodings in place (before folding, which could alter an encoded blob), then fold.
+  let unencoded = text;
+  let replaced = false;
+  for (const payload of decoded) {
+    if (payload.encoded && unencoded.includes(payload.encoded)) {
+      unencoded = unencoded.replace(payload.encoded, payload.text);
+      replaced = true;
+    }
+  }
+  const readable = replaced ? foldSurface(unencoded, new Set(), [], 0) : surface;
+  return { original: text, text: surface, readable, flags: [...flags], decoded };
 }

@@ -55,12 +55,21 @@ export class ScreeningPipeline {
     const direction = request.direction ?? 'input';
     const text = request.text;
 
-    const normalized = layers.normalize ? normalize(text) : { original: text, text, flags: [], decoded: [] };
+    const normalized = layers.normalize ? normalize(text) : { original: text, text, readable: text, flags: [], decoded: [] };
+    // Rules read every view. The classifier reads the message as a reader would: when it was
+    // obfuscated (look-alikes, invisible characters, encodings), the garbled original is out of
+    // its training distribution and scores as an attack merely for being encoded, so it reads
+    // the readable form instead (encodings undone in place), each payload, and the unframed core.
     const views: [View, string][] = [['original', text]];
     if (normalized.text !== text) views.push(['normalized', normalized.text]);
+    if (normalized.readable !== normalized.text) views.push(['readable', normalized.readable]);
     for (const payload of normalized.decoded) views.push(['decoded', payload.text]);
-    const core = layers.normalize ? stripFraming(normalized.text) : null;
+    const core = layers.normalize ? stripFraming(normalized.readable) : null;
     if (core) views.push(['unframed', core]);
+    const readableView: View = normalized.readable !== normalized.text ? 'readable' : 'normalized';
+    const classifierViews = normalized.flags.length > 0
+      ? views.filter(([view]) => view === readableView || view === 'decoded' || view === 'unframed')
+      : views;
     const normalizedAt = performance.now();
 
     const hits: RuleHit[] = [];
@@ -68,7 +77,7 @@ export class ScreeningPipeline {
       hits.push(...findPii(text), ...findSecrets(text), ...findAttackPatterns(text), ...findTopics(text, policy.topics.deny));
       for (const [view, viewText] of views.slice(1)) {
         if (view === 'unframed') continue;
-        const source = view === 'normalized' ? 'normalized' : 'decoded';
+        const source = view === 'normalized' ? 'normalized' : 'decoded'; // the readable form holds decoded text
         for (const hit of [...findAttackPatterns(viewText), ...findTopics(viewText, policy.topics.deny), ...findSecrets(viewText)]) {
           hits.push({ ...hit, source });
         }
@@ -80,14 +89,14 @@ export class ScreeningPipeline {
     const bestView: Record<string, View> = {};
     let backend: Verdict['backend'] = 'wasm';
     if (layers.classifier) {
-      const results = await Promise.all(views.map(([, viewText]) => this.classify(viewText)));
+      const results = await Promise.all(classifierViews.map(([, viewText]) => this.classify(viewText)));
       results.forEach((result, i) => {
         backend = result.backend;
         for (const label of result.labels) {
           const score = result.scores[label]!;
           if (scores[label] === undefined || score > scores[label]!) {
             scores[label] = score;
-            bestView[label] = views[i]![0];
+            bestView[label] = classifierViews[i]![0];
           }
         }
       });
@@ -97,14 +106,14 @@ export class ScreeningPipeline {
     const top = Math.max(0, ...Object.values(scores));
     if (layers.classifier && reviewer && band && top >= band[0] && top < band[1]) {
       try {
-        const reviewed = await Promise.all(views.map(([, viewText]) => reviewer.classify(viewText)));
+        const reviewed = await Promise.all(classifierViews.map(([, viewText]) => reviewer.classify(viewText)));
         const reviewScores: Record<string, number> = {};
         reviewed.forEach((result, i) => {
           for (const label of result.labels) {
             const score = result.scores[label]!;
             if (reviewScores[label] === undefined || score > reviewScores[label]!) {
               reviewScores[label] = score;
-              bestView[label] = views[i]![0];
+              bestView[label] = classifierViews[i]![0];
             }
           }
         });

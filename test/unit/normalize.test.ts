@@ -29,7 +29,7 @@ describe('normalize: invisible and control characters', () => {
 
   it('leaves ordinary text alone and flags nothing', () => {
     const plain = 'What is the best way to shoot a portrait at night? I have a 50mm lens.';
-    expect(normalize(plain)).toEqual({ original: plain, text: plain, flags: [], decoded: [] });
+    expect(normalize(plain)).toEqual({ original: plain, text: plain, readable: plain, flags: [], decoded: [] });
   });
 });
 
@@ -103,5 +103,19 @@ describe('normalize: encoded payloads', () => {
   it('stays bounded on hostile input', () => {
     const huge = `${b64(ATTACK)} `.repeat(5000);
     expect(normalize(huge).decoded.length).toBeLessThanOrEqual(16);
+  });
+});
+
+describe('normalize: the readable form', () => {
+  it('puts each decoded payload back where its encoding was', () => {
+    const result = normalize(`Please answer this: ${b64('What is the capital of France?')} thanks`);
+    expect(result.readable).toBe('Please answer this: What is the capital of France? thanks');
+    expect(result.decoded[0]!.encoded).toBe(b64('What is the capital of France?'));
+  });
+
+  it('equals the folded text when nothing was encoded', () => {
+    const result = normalize('ｈｅｌｌｏ wоrld'); // fullwidth + a Cyrillic о
+    expect(result.readable).toBe('hello world');
+    expect(result.readable).toBe(result.text);
   });
 });
