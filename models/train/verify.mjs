@@ -1,0 +1,100 @@
+// Step 4 of the recipe: check every exported ONNX file against PyTorch with onnxruntime-node,
+// score the validation and test splits with the shipped int8 file, and time it.
+//   1. fp32, fp16 and int8: logits and sigmoid scores on the 1,000 reference texts PyTorch scored
+//      (batch of one), plus the same texts padded into batches of 16 (dynamic batch + masking);
+//   2. int8 scores for every val/test row -> <work>/aug/scores_int8.jsonl (the model card's numbers);
+//   3. p50 latency of one 64-token text, int8 and fp32, single thread (intra/inter op = 1).
+// Usage: node verify.mjs <model-dir> <work-dir>
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+
+const [modelDir, work] = process.argv.slice(2);
+const ref = JSON.parse(readFileSync(join(work, 'aug', 'reference.json'), 'utf8'));
+const FILES = { fp32: 'onnx/model.onnx', fp16: 'onnx/model_fp16.onnx', int8: 'onnx/model_quantized.onnx' };
+const sigmoid = (x) => 1 / (1 + Math.exp(-x));
+
+function feeds(batch) {
+  const width = Math.max(...batch.map((ids) => ids.length));
+  const ids = new BigInt64Array(batch.length * width);
+  const mask = new BigInt64Array(batch.length * width);
+  batch.forEach((row, i) => row.forEach((t, j) => { ids[i * width + j] = BigInt(t); mask[i * width + j] = 1n; }));
+  return {
+    input_ids: new ort.Tensor('int64', ids, [batch.length, width]),
+    attention_mask: new ort.Tensor('int64', mask, [batch.length, width]),
+  };
+}
+async function run(session, batch) {
+  const out = await session.run(feeds(batch));
+  const d = out.logits.data;
+  const n = out.logits.dims[1];
+  return batch.map((_, i) => Array.from(d.slice(i * n, (i + 1) * n)));
+}
+
+const report = { tolerance_note: 'max |difference| over 1,000 texts x 4 labels', files: {} };
+const sessions = {};
+for (const [dtype, file] of Object.entries(FILES)) {
+  const session = await ort.InferenceSession.create(join(modelDir, file), { intraOpNumThreads: 2, interOpNumThreads: 1 });
+  sessions[dtype] = session;
+  let maxLogit = 0, maxProb = 0, maxBatchProb = 0, flips = 0;
+  const single = [];
+  for (const row of ref.rows) {
+    const [z] = await run(session, [row.ids]);
+    single.push(z);
+    z.forEach((v, k) => {
+      maxLogit = Math.max(maxLogit, Math.abs(v - row.logits[k]));
+      maxProb = Math.max(maxProb, Math.abs(sigmoid(v) - sigmoid(row.logits[k])));
+      if ((v > 0) !== (row.logits[k] > 0)) flips++;
+    });
+  }
+  const order = ref.rows.map((_, i) => i).sort((a, b) => ref.rows[a].ids.length - ref.rows[b].ids.length);
+  for (let s = 0; s < order.length; s += 16) {
+    const idx = order.slice(s, s + 16);
+    const zs = await run(session, idx.map((i) => ref.rows[i].ids));
+    idx.forEach((i, j) => zs[j].forEach((v, k) => { maxBatchProb = Math.max(maxBatchProb, Math.abs(sigmoid(v) - sigmoid(single[i][k]))); }));
+  }
+  report.files[dtype] = { file, max_abs_logit_diff: maxLogit, max_abs_score_diff: maxProb, sign_flips_at_0_5: flips, max_abs_score_diff_batched_vs_single: maxBatchProb };
+  console.log(`verify ${dtype.padEnd(4)} vs PyTorch on ${ref.rows.length} texts: max |logit diff| ${maxLogit.toExponential(2)}, max |score diff| ${maxProb.toExponential(2)}, decisions flipped at 0.5: ${flips}; padded batches of 16 vs single: ${maxBatchProb.toExponential(2)}`);
+}
+
+// int8 scores for every val/test row, in the order train.py wrote scores.jsonl.
+const rows = readFileSync(join(work, 'rows.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((r) => r.split !== 'train');
+const logits = new Array(rows.length);
+const order = rows.map((_, i) => i).sort((a, b) => rows[a].ids.length - rows[b].ids.length);
+const t0 = Date.now();
+for (let s = 0; s < order.length; s += 32) {
+  const idx = order.slice(s, s + 32);
+  const zs = await run(sessions.int8, idx.map((i) => rows[i].ids));
+  idx.forEach((i, j) => { logits[i] = zs[j]; });
+}
+writeFileSync(join(work, 'aug', 'scores_int8.jsonl'), rows.map((r, i) => JSON.stringify({ split: r.split, source: r.source, category: r.category, y: r.y, logits: logits[i].map((v) => Number(v.toFixed(6))) })).join('\n') + '\n');
+console.log(`int8 scored ${rows.length} val/test rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+// Latency: one 64-token text, single thread.
+const text64 = ref.rows.map((r) => r.ids).find((ids) => ids.length >= 64) ?? ref.rows[0].ids;
+const ids64 = [...text64.slice(0, 63), 102];
+report.latency = { tokens: ids64.length, runtime: 'onnxruntime-node 1.30.0 CPU EP, intraOpNumThreads=1, interOpNumThreads=1, batch 1', runs: 300 };
+for (const dtype of ['int8', 'fp32']) {
+  const session = await ort.InferenceSession.create(join(modelDir, FILES[dtype]), { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
+  const f = feeds([ids64]);
+  for (let i = 0; i < 30; i++) await session.run(f);
+  const times = [];
+  for (let i = 0; i < 300; i++) {
+    const t = process.hrtime.bigint();
+    await session.run(f);
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  times.sort((a, b) => a - b);
+  report.latency[dtype] = { p50_ms: +times[150].toFixed(3), p90_ms: +times[270].toFixed(3), min_ms: +times[0].toFixed(3) };
+  console.log(`latency ${dtype}: 64 tokens, 1 thread: p50 ${times[150].toFixed(2)} ms, p90 ${times[270].toFixed(2)} ms`);
+}
+writeFileSync(join(work, 'verify.json'), JSON.stringify(report, null, 2) + '\n');
+
+// Tolerances (on sigmoid scores): fail the recipe when an exported file drifts from PyTorch.
+const TOL = { fp32: 1e-4, fp16: 5e-3, int8: 5e-2 };
+const bad = Object.entries(TOL).filter(([d, t]) => !(report.files[d].max_abs_score_diff <= t && report.files[d].max_abs_score_diff_batched_vs_single <= t));
+if (bad.length) {
+  console.error(`verification FAILED for ${bad.map(([d]) => d).join(', ')} (tolerances ${JSON.stringify(TOL)})`);
+  process.exit(1);
+}
+console.log(`verification passed (max |score diff| tolerances: ${JSON.stringify(TOL)})`);
