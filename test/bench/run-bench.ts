@@ -6,9 +6,10 @@
  *   npm run bench [-- --model <folder URL path>] [--short N] [--long N] [--no-build]
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { modelPathFor } from '../eval/model-path.js';
 import { openBuiltLibraryPage } from '../browser/harness/built-library-page.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -21,11 +22,7 @@ const { values: args } = parseArgs({
   },
 });
 
-function defaultModel(): string {
-  const shipped = ['guard-bert-mini'].find((name) => existsSync(`${root}models/${name}/manifest.json`));
-  return shipped ? `/models/${shipped}/` : '/test/fixtures/models/tiny-guard/';
-}
-const modelUrl = args.model ?? defaultModel();
+const modelUrl = modelPathFor(args.model, root);
 
 /** About 64 tokens: the size the shipped-model latency floor is stated for. */
 const SHORT_TEXT = 'I am planning a weekend trip to Lisbon with two friends in early May. Could you suggest a relaxed itinerary with a few museums, a good place for seafood, and a sunset viewpoint? We will be walking mostly, so please keep things close together.';

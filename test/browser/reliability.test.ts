@@ -1,18 +1,11 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, type FreshBrowser } from './harness/chromium.js';
-import { FIXTURE_MODEL_URL, openHarness } from './harness/harness-page.js';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_MODEL_URL, useHarnessPage } from './harness/harness-page.js';
 
 describe('worker faults: crashes and hangs', () => {
-  let browser: FreshBrowser;
   let page: Page;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    page = await openHarness(browser.context, inject('devUrl'));
-  });
-  afterAll(async () => {
-    await browser?.close();
+  useHarnessPage((opened) => {
+    page = opened;
   });
 
   for (const policy of ['balanced', 'permissive'] as const) {

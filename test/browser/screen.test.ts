@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, type FreshBrowser } from './harness/chromium.js';
-import { FIXTURE_MODEL_URL, openHarness } from './harness/harness-page.js';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_MODEL_URL, useHarnessPage } from './harness/harness-page.js';
 
 interface Reference {
   labels: string[];
@@ -43,15 +42,9 @@ async function screenAll(page: Page, backend: 'wasm' | 'webgpu', dtype: 'auto' |
 const flagged = (scores: Scores) => Object.keys(scores).filter((label) => scores[label]! >= 0.5).sort();
 
 describe('one screen, end to end, on wasm and on webgpu', () => {
-  let browser: FreshBrowser;
   let page: Page;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    page = await openHarness(browser.context, inject('devUrl'));
-  });
-  afterAll(async () => {
-    await browser?.close();
+  useHarnessPage((opened) => {
+    page = opened;
   });
 
   for (const backend of ['wasm', 'webgpu'] as const) {

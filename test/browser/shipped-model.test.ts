@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { launchChromium, type FreshBrowser } from './harness/chromium.js';
-import { openHarness } from './harness/harness-page.js';
+import { describe, expect, it } from 'vitest';
+import { useHarnessPage } from './harness/harness-page.js';
 
 const MODEL = 'guard-bert-mini';
 const manifest = JSON.parse(readFileSync(new URL(`../../models/${MODEL}/manifest.json`, import.meta.url), 'utf8'));
@@ -30,15 +29,9 @@ const PROBES = [
 ];
 
 describe(`the shipped model (${MODEL})`, () => {
-  let browser: FreshBrowser;
   let page: Page;
-
-  beforeAll(async () => {
-    browser = await launchChromium();
-    page = await openHarness(browser.context, inject('devUrl'));
-  });
-  afterAll(async () => {
-    await browser?.close();
+  useHarnessPage((opened) => {
+    page = opened;
   });
 
   it('loads by name on wasm (int8) and webgpu, verified from its manifest, and the two agree', async () => {

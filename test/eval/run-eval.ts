@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { modelPathFor } from './model-path.js';
 import { openBuiltLibraryPage } from '../browser/harness/built-library-page.js';
 import { labelMetrics, type LabelMetrics } from './metrics.js';
 import { shippedThreshold } from './thresholds.js';
@@ -37,13 +38,7 @@ const LAYER_STEPS = [
   { name: '+ conversation', layers: { normalize: true, rules: true, classifier: true, conversation: true } },
 ];
 
-function modelPath(): string {
-  const given = args.model;
-  if (given?.startsWith('/') || given?.startsWith('./')) return `/${given.replace(/^\.?\//, '').replace(/\/?$/, '/')}`;
-  if (given) return `/models/${given}/`;
-  const shipped = ['guard-bert-mini'].find((name) => existsSync(`${root}models/${name}/manifest.json`));
-  return shipped ? `/models/${shipped}/` : '/test/fixtures/models/tiny-guard/';
-}
+const modelPath = () => modelPathFor(args.model, root);
 
 interface Row {
   text: string;
