@@ -52,7 +52,7 @@ export class Guard extends EventTarget {
     super();
     this.currentBackend = backend;
     this.calibration = calibration;
-    this.currentPolicy = typeof policy === 'string' ? calibratedPreset(policy, calibration) : policy;
+    this.currentPolicy = resolvePolicy(policy, calibration);
     this.prepareReview();
   }
 
@@ -83,8 +83,7 @@ export class Guard extends EventTarget {
    * is rejected whole, with every problem listed by path, and the old one stays in force.
    */
   setPolicy(policy: Policy | keyof typeof POLICY_PRESETS): void {
-    const checked = resolvePolicy(policy);
-    this.currentPolicy = typeof policy === 'string' ? calibratedPreset(policy, this.calibration) : checked;
+    this.currentPolicy = resolvePolicy(policy, this.calibration);
     this.prepareReview();
   }
 
@@ -185,12 +184,14 @@ export class Guard extends EventTarget {
   }
 }
 
-/** A policy from a preset name or an object, validated: never half-applied. */
-export function resolvePolicy(policy: Policy | keyof typeof POLICY_PRESETS): Policy {
+/**
+ * A policy from a preset name (fitted to `calibration`, the model's calibrated thresholds) or
+ * an object, validated: never half-applied.
+ */
+export function resolvePolicy(policy: Policy | keyof typeof POLICY_PRESETS, calibration: PresetCalibration = {}): Policy {
   if (typeof policy === 'string') {
-    const preset = POLICY_PRESETS[policy];
-    if (!preset) throw new GuardError('invalid-input', `no policy preset named ${JSON.stringify(policy)}; presets: ${Object.keys(POLICY_PRESETS).join(', ')}`);
-    return structuredClone(preset);
+    if (!POLICY_PRESETS[policy]) throw new GuardError('invalid-input', `no policy preset named ${JSON.stringify(policy)}; presets: ${Object.keys(POLICY_PRESETS).join(', ')}`);
+    return calibratedPreset(policy, calibration);
   }
   const problems = validatePolicy(policy);
   if (problems.length > 0) {
@@ -224,9 +225,8 @@ function failureVerdict(error: GuardError, direction: 'input' | 'output', policy
 export async function createGuard(options: GuardOptions): Promise<Guard> {
   if (!options?.model) throw new GuardError('invalid-input', 'createGuard needs options.model ({ url }, { hub } or { name })');
   const requestedPolicy = options.policy ?? 'balanced';
-  // A preset name is fitted to the model's calibrated thresholds once it has loaded; an object is used as given.
-  if (typeof requestedPolicy === 'string') resolvePolicy(requestedPolicy); // an unknown preset name fails here
-  const policy = typeof requestedPolicy === 'string' ? requestedPolicy : resolvePolicy(requestedPolicy);
+  // Checked now, before a worker starts; a preset is fitted to the model's calibration once it has loaded.
+  resolvePolicy(requestedPolicy);
   installGuardErrorTransfer();
   const pageUrl = globalThis.document?.baseURI ?? globalThis.location?.href;
   const source = resolveModelSource(options.model, pageUrl, SHIPPED_MODELS_URL);
@@ -257,7 +257,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
   });
   try {
     const audit = options.audit ? await AuditLog.open(options.audit === true ? {} : options.audit) : null;
-    guard = new Guard(connection, ready.backend, ready.labels, ready.cache, policy, audit, timeoutMs, ready.calibration);
+    guard = new Guard(connection, ready.backend, ready.labels, ready.cache, requestedPolicy, audit, timeoutMs, ready.calibration);
   } catch (error) {
     await connection.close();
     throw error;

@@ -24,6 +24,18 @@ def _consumers(graph):
     return out
 
 
+def _rewrite(model, initializers, head_nodes, dst):
+    """Replaces the graph's initializers, puts `head_nodes` before its nodes, checks and saves."""
+    g = model.graph
+    del g.initializer[:]
+    g.initializer.extend(initializers)
+    nodes = head_nodes + list(g.node)
+    del g.node[:]
+    g.node.extend(nodes)
+    onnx.checker.check_model(model)
+    onnx.save(model, dst)
+
+
 def to_fp16(src, dst):
     model = onnx.load(src)
     g = model.graph
@@ -37,13 +49,7 @@ def to_fp16(src, dst):
         new_inits.append(half)
         casts.append(helper.make_node("Cast", [half.name], [init.name], to=TensorProto.FLOAT,
                                       name=init.name + "_cast"))
-    del g.initializer[:]
-    g.initializer.extend(new_inits)
-    nodes = casts + list(g.node)
-    del g.node[:]
-    g.node.extend(nodes)
-    onnx.checker.check_model(model)
-    onnx.save(model, dst)
+    _rewrite(model, new_inits, casts, dst)
 
 
 def to_int8(src, dst, min_size=4096):
@@ -89,12 +95,5 @@ def to_int8(src, dst, min_size=4096):
             head.append(helper.make_node("DequantizeLinear", [name + "_q", name + "_scale", name + "_zp"], [name],
                                          axis=1, name=name + "_dq"))
             remove.add(name)
-    keep = [i for i in g.initializer if i.name not in remove]
-    del g.initializer[:]
-    g.initializer.extend(keep)
-    nodes = head + list(g.node)
-    del g.node[:]
-    g.node.extend(nodes)
-    onnx.checker.check_model(model)
-    onnx.save(model, dst)
+    _rewrite(model, [i for i in g.initializer if i.name not in remove], head, dst)
     return sorted(remove)

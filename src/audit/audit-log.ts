@@ -1,6 +1,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { GuardError } from '../errors.js';
 import type { Verdict } from '../policy/verdict.js';
+import { replaceSpans } from '../screen/rules/rule-hit.js';
 import { sha256Hex } from '../store/sha256.js';
 
 /** How much of a screened text the audit log keeps. */
@@ -38,16 +39,7 @@ interface AuditSchema extends DBSchema {
 
 /** Replaces every PII and secret span with its placeholder, whatever the policy did with it. */
 export function redactForLog(text: string, verdict: Verdict): string {
-  const spans = verdict.hits.filter((h) => h.source === 'original' && (h.category === 'pii' || h.category === 'secrets'))
-    .sort((a, b) => a.span[0] - b.span[0]);
-  let out = '';
-  let at = 0;
-  for (const hit of spans) {
-    if (hit.span[0] < at) continue;
-    out += text.slice(at, hit.span[0]) + hit.placeholder;
-    at = hit.span[1];
-  }
-  return out + text.slice(at);
+  return replaceSpans(text, verdict.hits.filter((h) => h.source === 'original' && (h.category === 'pii' || h.category === 'secrets')));
 }
 
 /**

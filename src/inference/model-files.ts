@@ -18,7 +18,3 @@ export function modelFileCandidates(dtype: ModelDtype, backend: BackendName, sha
   return shaderF16 ? [ONNX_FILE.fp16, ONNX_FILE.fp32] : [ONNX_FILE.fp32];
 }
 
-/** Joins a folder URL and a file path inside it, whether or not the folder ends with '/'. */
-export function fileUrl(folder: string, file: string): string {
-  return folder.endsWith('/') ? folder + file : `${folder}/${file}`;
-}

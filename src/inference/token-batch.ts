@@ -21,12 +21,3 @@ export function padTokenBatch(rows: readonly (readonly number[])[], padId: numbe
   return { inputIds, attentionMask, dims: [rows.length, width] };
 }
 
-/**
- * Cuts ids that already carry `[CLS] … [SEP]` to `maxLength`, keeping the closing special
- * token so the model still sees a well-formed sequence.
- */
-export function truncateWithSpecialTokens(ids: readonly number[], maxLength: number): { ids: number[]; truncated: boolean } {
-  if (ids.length <= maxLength) return { ids: [...ids], truncated: false };
-  const last = ids[ids.length - 1]!;
-  return { ids: [...ids.slice(0, maxLength - 1), last], truncated: true };
-}

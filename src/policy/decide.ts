@@ -1,4 +1,4 @@
-import type { RuleHit } from '../screen/rules/rule-hit.js';
+import { replaceSpans, type RuleHit } from '../screen/rules/rule-hit.js';
 import { ACTIONS, type Action, type DirectionPolicy } from './policy.js';
 import type { CategoryVerdict, Layer } from './verdict.js';
 
@@ -32,15 +32,7 @@ export function decide(scores: CategoryScore[], rules: DirectionPolicy, threshol
 /** Replaces the spans of fired redactable categories with their placeholders. */
 export function redact(text: string, hits: readonly RuleHit[], categories: readonly CategoryVerdict[]): string {
   const redactable = new Set(categories.filter((c) => c.fired && c.action === 'redact' && SPAN_CATEGORIES.has(c.category)).map((c) => c.category));
-  const spans = hits.filter((h) => h.source === 'original' && redactable.has(h.category)).sort((a, b) => a.span[0] - b.span[0]);
-  let out = '';
-  let at = 0;
-  for (const hit of spans) {
-    if (hit.span[0] < at) continue; // overlapping: the earlier span already covers it
-    out += text.slice(at, hit.span[0]) + hit.placeholder;
-    at = hit.span[1];
-  }
-  return out + text.slice(at);
+  return replaceSpans(text, hits.filter((h) => h.source === 'original' && redactable.has(h.category)));
 }
 
 /** The one-line reason for a decision. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileUrl, modelFileCandidates } from '../../src/inference/model-files.js';
+import { modelFileCandidates } from '../../src/inference/model-files.js';
 
 describe('modelFileCandidates', () => {
   it('gives WASM the int8 weights first, fp32 as the fallback', () => {
@@ -18,9 +18,3 @@ describe('modelFileCandidates', () => {
   });
 });
 
-describe('fileUrl', () => {
-  it('joins with exactly one slash', () => {
-    expect(fileUrl('https://x.test/m/', 'config.json')).toBe('https://x.test/m/config.json');
-    expect(fileUrl('https://x.test/m', 'onnx/model.onnx')).toBe('https://x.test/m/onnx/model.onnx');
-  });
-});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { padTokenBatch, truncateWithSpecialTokens } from '../../src/inference/token-batch.js';
+import { padTokenBatch } from '../../src/inference/token-batch.js';
 
 describe('padTokenBatch', () => {
   it('right-pads rows to the longest and masks the padding', () => {
@@ -14,12 +14,3 @@ describe('padTokenBatch', () => {
   });
 });
 
-describe('truncateWithSpecialTokens', () => {
-  it('leaves short sequences alone', () => {
-    expect(truncateWithSpecialTokens([101, 5, 102], 8)).toEqual({ ids: [101, 5, 102], truncated: false });
-  });
-
-  it('cuts to the window and keeps the closing [SEP]', () => {
-    expect(truncateWithSpecialTokens([101, 1, 2, 3, 4, 102], 4)).toEqual({ ids: [101, 1, 2, 102], truncated: true });
-  });
-});

@@ -37,6 +37,19 @@ export function matchAll(
   return hits;
 }
 
+/** Replaces each hit's span in `text` with its placeholder; overlapping later spans are skipped. */
+export function replaceSpans(text: string, hits: readonly RuleHit[]): string {
+  const spans = [...hits].sort((a, b) => a.span[0] - b.span[0]);
+  let out = '';
+  let at = 0;
+  for (const hit of spans) {
+    if (hit.span[0] < at) continue; // overlapping: the earlier span already covers it
+    out += text.slice(at, hit.span[0]) + hit.placeholder;
+    at = hit.span[1];
+  }
+  return out + text.slice(at);
+}
+
 /** Keeps hits in order of priority, dropping any that overlaps one kept before it. */
 export function withoutOverlaps(hits: RuleHit[]): RuleHit[] {
   const kept: RuleHit[] = [];
