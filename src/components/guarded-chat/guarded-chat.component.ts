@@ -4,10 +4,12 @@ import type { Guard } from '../../guard.js';
 import type { Policy } from '../../policy/policy.js';
 import type { Verdict } from '../../policy/verdict.js';
 import { lookBackWindow, SENTENCE_END } from '../../screen/look-back.js';
-import type { BackendRequest } from '../../types.js';
-import { sharedGuard } from '../shared-guard.js';
+import type { BackendInfo, BackendRequest, CacheReport, LoadProgress } from '../../types.js';
+import { sharedGuard, watchSharedGuard } from '../shared-guard.js';
 import { demoResponder, type ChatHandler, type ChatMessage } from './demo-responder.js';
+import { DEFAULT_GUARDED_CHAT_STRINGS, type GuardedChatStrings } from './guarded-chat.strings.js';
 import { guardedChatStyles } from './guarded-chat.styles.js';
+import { openAiChatHandler } from './openai-chat-handler.js';
 
 /** A message in the log, with what the guard did to it. */
 interface LoggedMessage extends ChatMessage {
@@ -22,6 +24,25 @@ export interface GuardVerdictDetail {
   verdict: Verdict;
 }
 
+/** `detail` of `guard-progress`: the model download, per file and overall. */
+export type GuardProgressDetail = LoadProgress;
+
+/** `detail` of `guard-ready`. */
+export interface GuardReadyDetail {
+  /** Which backend runs the model, and why. */
+  backend: BackendInfo;
+  /** Where the model's files came from on this load (absent for a `guard` given by the page). */
+  cache: CacheReport;
+}
+
+/** `detail` of `guard-error`. */
+export interface GuardErrorDetail {
+  /** A `GuardError` (`source: 'guard'`), or the chat backend's error, e.g. a `ChatEndpointError` (`source: 'chat'`). */
+  error: unknown;
+  /** `guard`: loading or screening failed; `chat`: the endpoint or handler failed while replying. */
+  source: 'guard' | 'chat';
+}
+
 type Phase = 'loading' | 'ready' | 'screening' | 'replying' | 'error';
 type PolicyChoice = Policy | 'strict' | 'balanced' | 'permissive';
 
@@ -33,11 +54,18 @@ let nextConversation = 0;
  * in the composer with the reason; `warn` asks the user to send again to confirm; `redact`
  * sends the redacted text and says so. A blocked reply is stopped and replaced.
  *
- * @event guard-ready - the model is loaded; `detail.backend` says which backend runs it.
+ * Where replies come from, first match wins: the `handler` property (any backend); else the
+ * `endpoint` attribute (an OpenAI-compatible chat-completions endpoint, streamed, with
+ * `chat-model` and the `apiKey` property); else the built-in offline demo responder.
+ *
+ * Every event bubbles and is `composed` (it crosses shadow roots).
+ *
+ * @event guard-progress - the safety model is downloading or being read from the cache; detail: `GuardProgressDetail`.
+ * @event guard-ready - the model is loaded; detail: `GuardReadyDetail` (`backend`, `cache`).
  * @event guard-verdict - a prompt or reply was screened; detail: `GuardVerdictDetail`. Cancelable:
  *   `preventDefault()` on an input verdict lets the prompt through unchanged (a page-level override).
  * @event guard-blocked - a prompt or reply was blocked; detail: `GuardVerdictDetail`.
- * @event guard-error - the guard could not load or screen; `detail.error` is a `GuardError`.
+ * @event guard-error - the guard could not load or screen, or the reply failed; detail: `GuardErrorDetail`.
  *
  * @csspart log - the message list
  * @csspart message - each message; also `user` or `assistant`, and `withheld`, `redacted`, `warned` or `incomplete`
@@ -57,31 +85,51 @@ export class GuardedChat extends LitElement {
     backend: { type: String },
     policy: { attribute: 'policy' },
     systemPrompt: { type: String, attribute: 'system-prompt' },
+    endpoint: { type: String },
+    chatModel: { type: String, attribute: 'chat-model' },
     guard: { attribute: false },
     handler: { attribute: false },
+    strings: { attribute: false },
     messages: { state: true },
     draft: { state: true },
     notice: { state: true },
     phase: { state: true },
   };
 
-  /** URL of the model folder to load (shared with other components asking for the same). */
+  /** URL of the safety model's folder (the guard's classifier, not the chat model); shared with other components asking for the same. */
   declare model: string;
   /** `auto` (default), `wasm` or `webgpu`. */
   declare backend: BackendRequest;
   /** A preset name (attribute) or a Policy object (property); default `balanced`. Ignored when `guard` is given. */
   declare policy: PolicyChoice;
-  /** Sent first to the handler, never shown. */
+  /** Sent first (as the `system` message) to the handler or endpoint, never shown. */
   declare systemPrompt: string;
+  /**
+   * An OpenAI-compatible endpoint for replies: the full `…/v1/chat/completions` URL or the API
+   * base `…/v1`. Streams over server-sent events. The page's CSP needs it in `connect-src`.
+   */
+  declare endpoint: string;
+  /** The `model` field sent to `endpoint` (e.g. `gpt-4o-mini`); attribute `chat-model`. */
+  declare chatModel: string;
   /** A Guard to use instead of loading `model`: share one across components. */
   declare guard: Guard | undefined;
-  /** The chat backend; default: the built-in offline demo responder. */
-  declare handler: ChatHandler;
+  /** The chat backend: `(messages, signal) => AsyncIterable<string>`. Wins over `endpoint`. */
+  declare handler: ChatHandler | undefined;
+  /** UI texts to replace (i18n); the rest keep `DEFAULT_GUARDED_CHAT_STRINGS`. */
+  declare strings: Partial<GuardedChatStrings>;
   declare messages: LoggedMessage[];
   declare draft: string;
   declare notice: string;
   declare phase: Phase;
 
+  /** The key for `endpoint`: a property only, so it never appears in the DOM; kept private. */
+  #apiKey = '';
+  /** The guard screens run on: the `guard` property, or the shared one loaded for `model`. */
+  #guardInUse: Guard | undefined;
+  /** Counts guard connections, so a slow, superseded load cannot win. */
+  #connection = 0;
+  /** Whether `notice` reports a blocked prompt (shown in the blocked style). */
+  private noticeBlocked = false;
   private abort: AbortController | null = null;
   /** The draft the user was warned about: sending it again unchanged confirms. */
   private warnedDraft: string | null = null;
@@ -93,12 +141,47 @@ export class GuardedChat extends LitElement {
     this.backend = 'auto';
     this.policy = 'balanced';
     this.systemPrompt = '';
+    this.endpoint = '';
+    this.chatModel = '';
     this.guard = undefined;
-    this.handler = demoResponder;
+    this.handler = undefined;
+    this.strings = {};
     this.messages = [];
     this.draft = '';
     this.notice = '';
     this.phase = 'loading';
+    // A key set before the element was upgraded sits on the instance and hides the setter.
+    if (Object.hasOwn(this, 'apiKey')) {
+      const early = (this as { apiKey?: string }).apiKey;
+      delete (this as { apiKey?: string }).apiKey;
+      this.apiKey = early;
+    }
+  }
+
+  /**
+   * The API key for `endpoint`, sent as `Authorization: Bearer <key>`. A property only (never
+   * an attribute, so it is not in the DOM); never logged, never put in an event or the audit
+   * log. Anything running on the page can read it: use a key scoped for browser use, or a
+   * proxy that adds it server-side.
+   */
+  set apiKey(value: string | undefined) {
+    this.#apiKey = value ?? '';
+  }
+
+  get apiKey(): string | undefined {
+    return this.#apiKey || undefined;
+  }
+
+  /** The texts in use: `strings` over the defaults. */
+  private get text(): GuardedChatStrings {
+    return { ...DEFAULT_GUARDED_CHAT_STRINGS, ...this.strings };
+  }
+
+  /** Where replies come from: `handler`, else `endpoint`, else the offline demo responder. */
+  private replyHandler(): ChatHandler {
+    if (this.handler) return this.handler;
+    if (this.endpoint) return openAiChatHandler({ endpoint: this.endpoint, model: this.chatModel, apiKey: this.#apiKey });
+    return demoResponder;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -106,21 +189,40 @@ export class GuardedChat extends LitElement {
   }
 
   private async connectGuard(): Promise<void> {
+    const connection = ++this.#connection;
+    this.#guardInUse = undefined;
+    this.noticeBlocked = false;
     if (!this.guard && !this.model) {
       this.phase = 'loading';
-      this.notice = 'No model: set the model attribute or the guard property.';
+      this.notice = this.text.noModel;
       return;
     }
     this.phase = 'loading';
-    this.notice = 'Loading the safety model…';
+    this.notice = this.text.loading(null);
+    let stopWatching = () => {};
     try {
-      const guard = this.guard ?? (await sharedGuard({ model: { url: this.model }, backend: this.backend, policy: this.policy }));
-      this.guard = guard;
+      let guard = this.guard;
+      if (!guard) {
+        const options = { model: { url: this.model }, backend: this.backend, policy: this.policy };
+        stopWatching = watchSharedGuard(options, {
+          progress: (progress) => {
+            if (connection !== this.#connection) return;
+            const { loaded, total } = progress.overall;
+            this.notice = this.text.loading(total > 0 ? Math.floor((100 * loaded) / total) : null);
+            this.emit('guard-progress', progress satisfies GuardProgressDetail);
+          },
+        });
+        guard = await sharedGuard(options);
+      }
+      if (connection !== this.#connection) return;
+      this.#guardInUse = guard;
       this.phase = 'ready';
-      this.notice = `Screening on this device (${guard.backend.summary}).`;
-      this.emit('guard-ready', { backend: guard.backend });
+      this.notice = this.text.ready(guard.backend.summary);
+      this.emit('guard-ready', { backend: guard.backend, cache: guard.cache } satisfies GuardReadyDetail);
     } catch (error) {
-      this.fail(error);
+      if (connection === this.#connection) this.fail(error);
+    } finally {
+      stopWatching();
     }
   }
 
@@ -129,15 +231,18 @@ export class GuardedChat extends LitElement {
   }
 
   /** Shows and reports a failure; `phase` says whether the chat can go on ('ready') or not. */
-  private fail(error: unknown, phase: Phase = 'error'): void {
+  private fail(error: unknown, phase: Phase = 'error', source: GuardErrorDetail['source'] = 'guard'): void {
     this.phase = phase;
-    this.notice = `The guard failed${error instanceof GuardError ? ` (${error.code})` : ''}: ${error instanceof Error ? error.message : String(error)}`;
-    this.emit('guard-error', { error });
+    this.noticeBlocked = false;
+    const code = error instanceof GuardError ? error.code : errorCode(error);
+    const message = error instanceof Error ? error.message : String(error);
+    this.notice = source === 'guard' ? this.text.guardFailed(code, message) : this.text.replyFailed(code, message);
+    this.emit('guard-error', { error, source } satisfies GuardErrorDetail);
   }
 
   /** Screens one text; returns the verdict, or null when the page overrode it (input only). */
   private async screen(direction: 'input' | 'output', text: string): Promise<Verdict | null> {
-    const verdict = await this.guard!.screen(text, { direction, conversation: this.conversation });
+    const verdict = await this.#guardInUse!.screen(text, { direction, conversation: this.conversation });
     const detail: GuardVerdictDetail = { direction, text, verdict };
     const proceed = this.emit('guard-verdict', detail, direction === 'input');
     if (!proceed) return null;
@@ -150,6 +255,7 @@ export class GuardedChat extends LitElement {
     const text = this.draft;
     if (!text.trim() || this.phase !== 'ready') return;
     this.phase = 'screening';
+    this.noticeBlocked = false;
     let verdict: Verdict | null;
     try {
       verdict = await this.screen('input', text);
@@ -162,13 +268,14 @@ export class GuardedChat extends LitElement {
     let mark: LoggedMessage['mark'];
     if (verdict?.action === 'block') {
       this.phase = 'ready';
-      this.notice = `Not sent. ${verdict.reason} Your text is still in the box.`;
+      this.notice = this.text.blocked(verdict.reason);
+      this.noticeBlocked = true;
       return;
     }
     if (verdict?.action === 'warn' && this.warnedDraft !== text) {
       this.warnedDraft = text;
       this.phase = 'ready';
-      this.notice = `${verdict.reason} Press Send again to send it anyway.`;
+      this.notice = this.text.warned(verdict.reason);
       return;
     }
     if (verdict?.action === 'redact' && verdict.redactedText !== undefined) {
@@ -178,7 +285,7 @@ export class GuardedChat extends LitElement {
     this.warnedDraft = null;
     this.draft = '';
     this.messages = [...this.messages, { role: 'user', content: outgoing, ...(mark ? { mark } : {}) }];
-    await this.streamReply(mark === 'redacted' ? `Sent with personal data redacted: ${verdict!.reason}` : '');
+    await this.streamReply(mark === 'redacted' ? this.text.redacted(verdict!.reason) : '');
   }
 
   private async streamReply(notice: string): Promise<void> {
@@ -203,7 +310,7 @@ export class GuardedChat extends LitElement {
       if (verdict.action === 'redact' && !whole && raw.length > lookBackWindow(raw).length) verdict = (await this.screen('output', raw))!;
       if (verdict.action === 'block') {
         this.abort?.abort();
-        update({ content: `${this.guard!.policy.blockMessage} (${verdict.reason})`, mark: 'withheld' });
+        update({ content: `${this.#guardInUse!.policy.blockMessage} (${verdict.reason})`, mark: 'withheld' });
         return false;
       }
       if (verdict.action === 'redact' && verdict.redactedText !== undefined) update({ content: verdict.redactedText, mark: 'redacted' });
@@ -213,7 +320,7 @@ export class GuardedChat extends LitElement {
     try {
       let screenedUpTo = 0;
       let going = true;
-      for await (const piece of this.handler(history, this.abort.signal)) {
+      for await (const piece of this.replyHandler()(history, this.abort.signal)) {
         raw += piece;
         update({ content: reply.mark === 'redacted' ? reply.content + piece : raw });
         if (SENTENCE_END.test(raw)) {
@@ -225,8 +332,13 @@ export class GuardedChat extends LitElement {
       if (going && (raw.length > screenedUpTo || raw.length > lookBackWindow(raw).length)) await judge(true);
       this.phase = 'ready';
     } catch (error) {
-      update({ content: `${reply.content}\n[reply incomplete]`, mark: 'incomplete' });
-      this.fail(error, 'ready');
+      // What arrived before the failure is still screened whole before it stays on screen.
+      const kept = raw ? await judge(true).catch(() => false) : true;
+      // Unscreenable (the guard failed too): withheld, as a fail-closed guard would.
+      if (!kept && reply.mark !== 'withheld') update({ content: this.#guardInUse!.policy.blockMessage, mark: 'withheld' });
+      // The marker is rendered, not stored: the history sent next time holds only what arrived.
+      if (kept) update({ mark: 'incomplete' });
+      this.fail(error, 'ready', error instanceof GuardError ? 'guard' : 'chat');
     } finally {
       this.abort = null;
     }
@@ -246,23 +358,30 @@ export class GuardedChat extends LitElement {
 
   protected override render() {
     const busy = this.phase !== 'ready';
+    const text = this.text;
     return html`
-      <ol part="log" aria-label="Conversation">
-        ${this.messages.map((m) => html`<li part="message ${m.role}${m.mark ? ` ${m.mark}` : ''}">${m.content}</li>`)}
+      <ol part="log" aria-label=${text.conversationLabel}>
+        ${this.messages.map((m) => html`<li part="message ${m.role}${m.mark ? ` ${m.mark}` : ''}">${m.content}${m.mark === 'incomplete' ? `${m.content ? '\n' : ''}${text.replyIncomplete}` : ''}</li>`)}
       </ol>
       <form @submit=${(e: Event) => { e.preventDefault(); void this.send(); }}>
         <textarea
           part="composer"
-          aria-label="Message"
+          aria-label=${text.composerLabel}
           .value=${this.draft}
           @input=${(e: Event) => { this.draft = (e.target as HTMLTextAreaElement).value; }}
           @keydown=${this.onKeydown}
         ></textarea>
         ${this.phase === 'replying'
-          ? html`<button part="send" type="button" @click=${this.stop}>Stop</button>`
-          : html`<button part="send" type="submit" ?disabled=${busy}>Send</button>`}
+          ? html`<button part="send" type="button" @click=${this.stop}>${text.stop}</button>`
+          : html`<button part="send" type="submit" ?disabled=${busy}>${text.send}</button>`}
       </form>
-      <p part="notice" class=${this.notice.startsWith('Not sent') ? 'blocked' : ''} role="status" aria-live="polite">${this.notice}</p>
+      <p part="notice" class=${this.noticeBlocked ? 'blocked' : ''} role="status" aria-live="polite">${this.notice}</p>
     `;
   }
+}
+
+/** The `code` of a non-guard error (e.g. a `ChatEndpointError`), when it has one. */
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
 }
