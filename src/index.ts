@@ -32,6 +32,11 @@ export { normalize, type NormalizedText, type NormalizationFlag } from './screen
 export { GuardedChat } from './components/guarded-chat/guarded-chat.js';
 export type { GuardVerdictDetail } from './components/guarded-chat/guarded-chat.component.js';
 export type { ChatHandler, ChatMessage } from './components/guarded-chat/demo-responder.js';
+export type { GuardErrorDetail, GuardProgressDetail, GuardReadyDetail } from './components/guarded-chat/guarded-chat.component.js';
+export { DEFAULT_GUARDED_CHAT_STRINGS, type GuardedChatStrings } from './components/guarded-chat/guarded-chat.strings.js';
+export { ChatEndpointError, openAiChatHandler, type ChatEndpointErrorCode, type OpenAiChatOptions } from './components/guarded-chat/openai-chat-handler.js';
+export { GuardStatus } from './components/guard-status/guard-status.js';
+export { DEFAULT_GUARD_STATUS_STRINGS, type GuardStatusStrings } from './components/guard-status/guard-status.strings.js';
 
 // Red teaming: attack generators and a runner against any Guard.
 export { TECHNIQUES, TECHNIQUE_IDS, type Technique, type TechniqueFamily, type AttackForm } from './redteam/techniques.js';

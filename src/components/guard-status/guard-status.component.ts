@@ -1,0 +1,265 @@
+import { html, LitElement, type PropertyValues } from 'lit';
+import { GuardError } from '../../errors.js';
+import type { Guard } from '../../guard.js';
+import type { Policy } from '../../policy/policy.js';
+import { SHIPPED_MODELS_URL } from '../../shipped-models.js';
+import { listCachedModels } from '../../store/model-cache.js';
+import { resolveModelSource } from '../../store/model-source.js';
+import type { StoredModelSummary } from '../../store/model-store.js';
+import type { BackendInfo, BackendRequest, CacheReport, GuardOptions, LoadProgress } from '../../types.js';
+import { sharedGuard, watchSharedGuard } from '../shared-guard.js';
+import { DEFAULT_GUARD_STATUS_STRINGS, type GuardStatusStrings } from './guard-status.strings.js';
+import { guardStatusStyles } from './guard-status.styles.js';
+
+/** What this device holds of the model: stored files, nothing, or why the cache cannot be read. */
+type CacheState = { kind: 'unknown' } | { kind: 'stored'; summary: StoredModelSummary } | { kind: 'none' } | { kind: 'problem'; message: string };
+
+type Status = 'idle' | 'loading' | 'ready' | 'error';
+
+/**
+ * Shows the state of the safety model a page uses: download progress, the backend that runs
+ * it (and why), and what this device has cached; with a button that loads the model ahead of
+ * first use. It follows the page's shared guard for the same `model`, `backend` and `policy`
+ * as `<guarded-chat>` uses, so it shows the chat's download too, and its prefetch is the one
+ * load the chat then finds ready.
+ *
+ * Every event bubbles and is `composed`; progress and ready are dispatched only for a load
+ * this element started (the prefetch button or `prefetch()`), so a page listening on the
+ * document does not hear one load twice.
+ *
+ * @event guard-progress - download progress of a load started here; detail: `LoadProgress`.
+ * @event guard-ready - a load started here finished; detail: `{ backend, cache }`.
+ * @event guard-error - a load started here failed; detail: `{ error, source: 'guard' }`.
+ *
+ * @csspart progress - the progress bar
+ * @csspart state - the load state line (an ARIA live region)
+ * @csspart backend - the backend line
+ * @csspart cache - the cache line
+ * @csspart prefetch - the prefetch button
+ *
+ * @cssprop --guard-status-border, --guard-status-radius, --guard-status-font
+ */
+export class GuardStatus extends LitElement {
+  static override styles = guardStatusStyles;
+
+  static override properties = {
+    model: { type: String },
+    backend: { type: String },
+    policy: { attribute: 'policy' },
+    guard: { attribute: false },
+    strings: { attribute: false },
+    status: { state: true },
+    progress: { state: true },
+    backendInfo: { state: true },
+    cacheReport: { state: true },
+    cacheState: { state: true },
+    problem: { state: true },
+  };
+
+  /** URL of the safety model's folder, as given to `<guarded-chat model=…>`. */
+  declare model: string;
+  /** `auto` (default), `wasm` or `webgpu`: the same as the chat's, to share its guard. */
+  declare backend: BackendRequest;
+  /** The same policy as the chat's (preset name or object), to share its guard; default `balanced`. */
+  declare policy: Policy | 'strict' | 'balanced' | 'permissive';
+  /** A Guard to show instead of the shared one (its backend and cache report). */
+  declare guard: Guard | undefined;
+  /** UI texts to replace (i18n); the rest keep `DEFAULT_GUARD_STATUS_STRINGS`. */
+  declare strings: Partial<GuardStatusStrings>;
+  declare status: Status;
+  declare progress: LoadProgress | null;
+  declare backendInfo: BackendInfo | null;
+  declare cacheReport: CacheReport | null;
+  declare cacheState: CacheState;
+  declare problem: string;
+
+  /** Stops following the shared guard. */
+  private unwatch: (() => void) | null = null;
+  /** Whether this element started the load in flight (it then dispatches its events). */
+  private loadStartedHere = false;
+  /** Whether the load in flight fetched anything from the network (else it reads this device's cache). */
+  private downloading = false;
+  /** Counts cache reads, so a slow, superseded one cannot win. */
+  private cacheRead = 0;
+
+  constructor() {
+    super();
+    this.model = '';
+    this.backend = 'auto';
+    this.policy = 'balanced';
+    this.guard = undefined;
+    this.strings = {};
+    this.status = 'idle';
+    this.progress = null;
+    this.backendInfo = null;
+    this.cacheReport = null;
+    this.cacheState = { kind: 'unknown' };
+    this.problem = '';
+  }
+
+  private get text(): GuardStatusStrings {
+    return { ...DEFAULT_GUARD_STATUS_STRINGS, ...this.strings };
+  }
+
+  /** The options of the shared guard this element follows: the same key `<guarded-chat>` uses. */
+  private get guardOptions(): GuardOptions {
+    return { model: { url: this.model }, backend: this.backend, policy: this.policy };
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Re-attached after a move: follow again (willUpdate runs only when a property changes).
+    if (!this.unwatch && this.hasUpdated) this.follow();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unwatch?.();
+    this.unwatch = null;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('model') || changed.has('backend') || changed.has('policy') || changed.has('guard')) this.follow();
+  }
+
+  /** Starts following the guard the properties name, and reads what the cache holds of its model. */
+  private follow(): void {
+    this.unwatch?.();
+    this.unwatch = null;
+    this.progress = null;
+    this.downloading = false;
+    this.problem = '';
+    this.loadStartedHere = false;
+    if (this.guard) {
+      this.showReady(this.guard);
+    } else {
+      this.status = 'idle';
+      this.backendInfo = null;
+      this.cacheReport = null;
+      if (this.model) {
+        this.unwatch = watchSharedGuard(this.guardOptions, {
+          progress: (progress) => {
+            this.status = 'loading';
+            this.progress = progress;
+            this.downloading ||= progress.phase === 'network';
+            if (this.loadStartedHere) this.emit('guard-progress', progress);
+          },
+          ready: (guard) => {
+            this.showReady(guard);
+            if (this.loadStartedHere) this.emit('guard-ready', { backend: guard.backend, cache: guard.cache });
+            this.loadStartedHere = false;
+          },
+          error: (error) => {
+            this.status = 'error';
+            this.problem = this.text.failed(error instanceof GuardError ? error.code : undefined, error instanceof Error ? error.message : String(error));
+            if (this.loadStartedHere) this.emit('guard-error', { error, source: 'guard' });
+            this.loadStartedHere = false;
+          },
+        });
+      }
+    }
+    void this.readCache();
+  }
+
+  private showReady(guard: Guard): void {
+    this.status = 'ready';
+    this.backendInfo = guard.backend;
+    this.cacheReport = guard.cache;
+    void this.readCache();
+  }
+
+  /** What IndexedDB holds of this element's model (any revision of it). */
+  private async readCache(): Promise<void> {
+    const read = ++this.cacheRead;
+    const id = this.modelId();
+    if (!id) {
+      this.cacheState = { kind: 'unknown' };
+      return;
+    }
+    let state: CacheState;
+    try {
+      const stored = (await listCachedModels()).filter((m) => m.model === id);
+      state = stored.length === 0 ? { kind: 'none' } : { kind: 'stored', summary: stored.reduce((a, b) => (a.bytes >= b.bytes ? a : b)) };
+    } catch (error) {
+      state = { kind: 'problem', message: error instanceof Error ? error.message : String(error) };
+    }
+    if (read === this.cacheRead) this.cacheState = state;
+  }
+
+  /** The cache key of the model shown: the guard's own, or the `model` URL resolved against the page. */
+  private modelId(): string | null {
+    if (this.guard) return this.guard.cache.model;
+    if (!this.model) return null;
+    try {
+      return resolveModelSource({ url: this.model }, document.baseURI, SHIPPED_MODELS_URL).id;
+    } catch {
+      return null;
+    }
+  }
+
+  /**
+   * Loads the model now (download, verify, store), as the page's shared guard, so that the
+   * first screen does not wait for it. Resolves when it is ready; never rejects (a failure is
+   * shown and dispatched as `guard-error`).
+   */
+  async prefetch(): Promise<void> {
+    if (this.guard || !this.model || this.status === 'loading') return;
+    this.loadStartedHere = true;
+    this.status = 'loading';
+    this.problem = '';
+    try {
+      await sharedGuard(this.guardOptions);
+    } catch {
+      // Shown and dispatched by the watcher's error handler.
+    }
+  }
+
+  private emit(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private stateLine(text: GuardStatusStrings): string {
+    if (!this.model && !this.guard) return text.noModel;
+    if (this.status === 'error') return this.problem;
+    if (this.status === 'ready') return text.ready(this.cacheReport?.fromCache.length ?? 0, this.cacheReport?.fromNetwork.length ?? 0);
+    if (this.status === 'loading') {
+      const p = this.progress;
+      const total = p?.overall.total ?? 0;
+      const loaded = p?.overall.loaded ?? 0;
+      return text.loading(total > 0 ? Math.floor((100 * loaded) / total) : null, loaded, total, !this.downloading);
+    }
+    return text.idle;
+  }
+
+  private cacheLine(text: GuardStatusStrings): string {
+    const storage = this.cacheReport?.storageProblem;
+    if (storage) return text.storageProblem(storage.message);
+    const state = this.cacheState;
+    if (state.kind === 'stored') return text.cached(state.summary.files.length, state.summary.bytes);
+    if (state.kind === 'none') return text.notCached;
+    if (state.kind === 'problem') return text.storageProblem(state.message);
+    return '';
+  }
+
+  protected override render() {
+    const text = this.text;
+    const total = this.progress?.overall.total ?? 0;
+    const loaded = this.progress?.overall.loaded ?? 0;
+    // Ready: a full bar (also when the guard came ready-made and no progress was seen);
+    // loading with the size not known yet: an indeterminate bar; idle: an empty one.
+    const bar = this.status === 'ready' ? { max: 1, value: 1 } : total > 0 ? { max: total, value: loaded } : this.status === 'loading' ? null : { max: 1, value: 0 };
+    return html`
+      <div class="row">
+        ${bar
+          ? html`<progress part="progress" aria-label=${text.progressLabel} max=${bar.max} .value=${bar.value}></progress>`
+          : html`<progress part="progress" aria-label=${text.progressLabel}></progress>`}
+        <button part="prefetch" type="button" ?disabled=${!this.model || !!this.guard || this.status === 'loading' || this.status === 'ready'} @click=${() => void this.prefetch()}>
+          ${text.prefetch}
+        </button>
+      </div>
+      <p part="state" class=${this.status} role="status" aria-live="polite">${this.stateLine(text)}</p>
+      <p part="backend">${this.backendInfo ? text.backend(this.backendInfo.summary) : text.backendUnknown}</p>
+      <p part="cache">${this.cacheLine(text)}</p>
+    `;
+  }
+}
