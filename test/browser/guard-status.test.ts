@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_MODEL_URL, useHarnessPage } from './harness/harness-page.js';
@@ -82,5 +83,15 @@ describe('<guard-status>', () => {
     expect(modelRequests).toEqual([]);
     // The load was the chat's, not the status's: the status dispatched nothing for it.
     expect(await statusEvents(page)).toEqual([]);
+  });
+
+  it('has no serious or critical axe-core violations (with a <guarded-chat> beside it)', async () => {
+    await page.addScriptTag({ path: createRequire(import.meta.url).resolve('axe-core/axe.min.js') });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(context: Element): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe;
+      const result = await axe.run(document.body);
+      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
+    });
+    expect(violations).toEqual([]);
   });
 });

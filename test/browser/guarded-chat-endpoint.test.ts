@@ -144,4 +144,19 @@ describe('<guarded-chat endpoint=…> (OpenAI-compatible SSE)', () => {
     expect(await page.locator('guarded-chat li[part~="message"]').count()).toBe(0);
     expect(server.received).toHaveLength(0);
   });
+
+  it("shows the page's own UI strings (i18n) where given, and the defaults elsewhere", async () => {
+    await page.evaluate(() => {
+      const chat = document.querySelector('guarded-chat')!;
+      chat.strings = { send: 'Senden', composerLabel: 'Nachricht', blocked: (reason: string) => `Nicht gesendet. ${reason}` };
+    });
+    const composer = page.getByRole('textbox', { name: 'Nachricht' });
+    await composer.fill(INJECTION);
+    await page.getByRole('button', { name: 'Senden' }).click();
+    await expect.poll(() => page.locator('guarded-chat [part="notice"]').textContent()).toMatch(/^Nicht gesendet\. Blocked: injection/);
+    // The blocked style follows the verdict, not the wording.
+    expect(await page.locator('guarded-chat [part="notice"]').getAttribute('class')).toBe('blocked');
+    expect(await page.getByRole('list', { name: 'Conversation' }).count()).toBe(1);
+    expect(server.received).toHaveLength(0);
+  });
 });
