@@ -159,4 +159,17 @@ describe('<guarded-chat endpoint=…> (OpenAI-compatible SSE)', () => {
     expect(await page.getByRole('list', { name: 'Conversation' }).count()).toBe(1);
     expect(server.received).toHaveLength(0);
   });
+
+  it('prefers a handler property over the endpoint', async () => {
+    await page.evaluate(() => {
+      document.querySelector('guarded-chat')!.handler = async function* (messages) {
+        yield `Handler saw ${messages.length} messages.`;
+      };
+    });
+    const composer = page.locator('guarded-chat textarea');
+    await composer.fill(ALLOWED);
+    await composer.press('Enter');
+    await expect.poll(() => assistant(page).textContent()).toBe('Handler saw 2 messages.');
+    expect(server.received).toHaveLength(0);
+  });
 });

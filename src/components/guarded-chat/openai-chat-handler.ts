@@ -102,7 +102,7 @@ export function openAiChatHandler(options: OpenAiChatOptions): ChatHandler {
     const request = { ...body, ...(model ? { model } : {}), messages: messages.map(({ role, content }) => ({ role, content })), stream: true };
     let response: Response;
     try {
-      response = await doFetch(url, { method: 'POST', headers, body: JSON.stringify(request), signal, credentials: 'omit' });
+      response = await doFetch(url, { method: 'POST', headers, body: JSON.stringify(request), signal });
     } catch (cause) {
       if (signal.aborted) return;
       throw new ChatEndpointError('endpoint-unreachable', `could not reach the chat endpoint ${originOf(url)} (offline, CORS, or blocked by the page's connect-src)`, { cause });
