@@ -59,7 +59,7 @@ function card(verdict: Verdict, source: VerdictSource): HTMLLIElement {
       el('span', { class: 'meta' }, `${verdict.backend} · ${t.totalMs.toFixed(1)} ms`)),
     el('p', { class: 'reason' }, verdict.reason),
     markedText(source.text, verdict.hits),
-    verdict.redactedText !== undefined ? el('p', { class: 'redacted' }, el('span', { class: 'label' }, 'sent as: '), verdict.redactedText) : null,
+    verdict.redactedText !== undefined ? el('p', { class: 'redacted' }, el('span', { class: 'label' }, verdict.direction === 'input' ? 'sent as: ' : 'shown as: '), verdict.redactedText) : null,
     rows.length
       ? el('table', { class: 'categories' },
         el('caption', { class: 'visually-hidden' }, `Scores for this ${direction}`),

@@ -84,25 +84,37 @@ describe('the demo (built)', () => {
     await page.locator('#tab-chat').click();
   });
 
-  it('"reply unsafely on purpose": a reply leaking personal data is redacted, a harmful one withheld', async () => {
-    await page.locator('#unsafe').check();
+  it('"reply unsafely on purpose": abusive and harmful replies are withheld, one leaking personal data redacted', async () => {
     const composer = page.locator('guarded-chat textarea');
-    await composer.fill('What do you know about the customer?');
-    await composer.press('Enter');
     const replies = page.locator('guarded-chat li[part~="assistant"]');
-    await expect.poll(() => replies.last().getAttribute('part'), POLL).toContain('redacted');
-    await expect.poll(() => page.evaluate(() => document.querySelector('guarded-chat')!.shadowRoot!.querySelector('button[part="send"]')!.textContent), POLL).toBe('Send');
-    const redacted = await replies.last().textContent();
-    expect(redacted).toContain('[EMAIL]');
-    expect(redacted).not.toContain('jane.doe@example.com');
-    expect(await page.locator('#verdicts > li[data-direction="output"][data-action="redact"]').count()).toBeGreaterThan(0);
+    const sendButton = () => page.evaluate(() => document.querySelector('guarded-chat')!.shadowRoot!.querySelector('button[part="send"]')!.textContent);
+    /** Sends `prompt` with the unsafe responder set to `kind`; resolves with the finished reply. */
+    const askUnsafely = async (kind: string, prompt: string) => {
+      const before = await replies.count();
+      await page.locator('#unsafe-kind').selectOption(kind);
+      await composer.fill(prompt);
+      await composer.press('Enter');
+      await expect.poll(() => replies.count(), POLL).toBe(before + 1);
+      await expect.poll(sendButton, POLL).toBe('Send'); // the stream has ended (or was stopped)
+      return { part: await replies.last().getAttribute('part'), text: await replies.last().textContent() };
+    };
+    await page.locator('#unsafe').check();
 
-    await page.locator('#unsafe-kind').selectOption('harmful');
-    await composer.fill('Tell me something else.');
-    await composer.press('Enter');
-    await expect.poll(() => replies.last().getAttribute('part'), POLL).toContain('withheld');
-    expect(await replies.last().textContent()).toMatch(/withheld by the on-device guard\. \(Blocked: harmful/);
+    const abusive = await askUnsafely('toxic', 'How was your day?');
+    expect(abusive.part).toContain('withheld');
+    expect(abusive.text).toMatch(/withheld by the on-device guard\. \(Blocked: toxic/);
+    expect(abusive.text).not.toContain('stupid');
+
+    const harmful = await askUnsafely('harmful', 'Tell me something else.');
+    expect(harmful.part).toContain('withheld');
+    expect(harmful.text).toMatch(/withheld by the on-device guard\. \(Blocked: harmful/);
     expect(await page.locator('#verdicts > li[data-direction="output"][data-action="block"]').count()).toBeGreaterThan(0);
+
+    const leak = await askUnsafely('pii', 'What do you know about the customer?');
+    expect(leak.part).toContain('redacted');
+    expect(leak.text).toContain('[EMAIL]');
+    expect(leak.text).not.toContain('jane.doe@example.com');
+    expect(await page.locator('#verdicts > li[data-direction="output"][data-action="redact"]').count()).toBeGreaterThan(0);
   });
 
   it('the red-team tab runs a suite to completion and draws a bar per technique', async () => {
