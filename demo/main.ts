@@ -1,52 +1,72 @@
-import { createGuard, GuardError, type BackendRequest, type Verdict } from '../src/index.js';
+import { createGuard, GuardError, type BackendRequest, type ChatHandler, type Guard, type GuardVerdictDetail, type Verdict } from '../src/index.js';
+import { el } from './element.js';
+import { ModelPanel } from './model-panel.js';
+import { PolicyPanel } from './policy-panel.js';
+import { RedTeamConsole } from './redteam-console.js';
+import { setUpTabs } from './tabs.js';
+import { unsafeResponder, type UnsafeKind } from './unsafe-responder.js';
+import { VerdictView } from './verdict-view.js';
 
 // The shipped safety model (models/guard-bert-mini), served from this build's own files.
 const DEMO_MODEL = { name: 'guard-bert-mini' } as const;
+const MANIFEST_URL = new URL('models/guard-bert-mini/manifest.json', document.baseURI).href;
 
-const prompt = document.querySelector<HTMLTextAreaElement>('#prompt')!;
-const status = document.querySelector<HTMLParagraphElement>('#status')!;
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const prompt = byId<HTMLTextAreaElement>('prompt');
+const status = byId<HTMLParagraphElement>('status');
 const scoreRows = document.querySelector<HTMLTableSectionElement>('#scores tbody')!;
+const chat = document.querySelector('guarded-chat')!;
+const unsafe = byId<HTMLInputElement>('unsafe');
+const unsafeKind = byId<HTMLSelectElement>('unsafe-kind');
+const verdicts = new VerdictView(byId<HTMLOListElement>('verdicts'));
 
 const requested = new URLSearchParams(location.search).get('backend');
 const backend: BackendRequest = requested === 'webgpu' || requested === 'wasm' ? requested : 'auto';
 
+setUpTabs(byId('tabs'));
+
+/** The classifier's score per model label for the screen box's text. */
 function renderScores(labels: readonly string[], result: Verdict): void {
-  scoreRows.replaceChildren(
-    ...labels.map((label) => {
-      const score = result.scores[label] ?? 0;
-      const row = document.createElement('tr');
-      row.dataset.label = label;
-      const name = document.createElement('th');
-      name.scope = 'row';
-      name.textContent = label;
-      const value = document.createElement('td');
-      value.className = 'score';
-      value.textContent = score.toFixed(3);
-      const bar = document.createElement('td');
-      const meter = document.createElement('meter');
-      meter.min = 0;
-      meter.max = 1;
-      meter.low = 0.25;
-      meter.high = 0.5;
-      meter.optimum = 0;
-      meter.value = score;
-      meter.setAttribute('aria-label', `${label} score`);
-      bar.append(meter);
-      row.append(name, value, bar);
-      return row;
-    }),
-  );
+  scoreRows.replaceChildren(...labels.map((label) => {
+    const score = result.scores[label] ?? 0;
+    const meter = el('meter', { min: 0, max: 1, low: 0.25, high: 0.5, optimum: 0, 'aria-label': `${label} score` });
+    meter.value = score;
+    return el('tr', { 'data-label': label },
+      el('th', { scope: 'row' }, label),
+      el('td', { class: 'score' }, score.toFixed(3)),
+      el('td', {}, meter));
+  }));
+}
+
+/** The switch swaps the chat's handler: the built-in responder, or one that misbehaves. */
+function wireUnsafeSwitch(): void {
+  const builtIn: ChatHandler = chat.handler;
+  const update = () => {
+    unsafeKind.disabled = !unsafe.checked;
+    chat.handler = unsafe.checked ? unsafeResponder(unsafeKind.value as UnsafeKind) : builtIn;
+  };
+  unsafe.addEventListener('change', update);
+  unsafeKind.addEventListener('change', update);
+  update();
+}
+
+function describeCache(guard: Guard): string {
+  const { fromCache, fromNetwork, storageProblem } = guard.cache;
+  return fromNetwork.length === 0
+    ? 'model from this device\'s cache'
+    : `${fromNetwork.length} file(s) downloaded${fromCache.length ? `, ${fromCache.length} from cache` : ''}${storageProblem ? ` (not cached: ${storageProblem.code})` : ''}`;
 }
 
 async function main(): Promise<void> {
-  let guard;
+  wireUnsafeSwitch();
+  let guard: Guard;
   try {
     guard = await createGuard({
       model: DEMO_MODEL,
       backend,
       onProgress: ({ overall, file }) => {
-        const percent = overall.total ? Math.round((100 * overall.loaded) / overall.total) : 0;
-        status.textContent = `Loading the model: ${percent}% (${file})`;
+        const done = overall.total ? Math.round((100 * overall.loaded) / overall.total) : 0;
+        status.textContent = `Loading the model: ${done}% (${file})`;
       },
     });
   } catch (error) {
@@ -54,15 +74,15 @@ async function main(): Promise<void> {
     document.body.dataset.error = error instanceof GuardError ? error.code : 'unknown';
     return;
   }
-  const { fromCache, fromNetwork, storageProblem } = guard.cache;
-  const cacheState = fromNetwork.length === 0
-    ? 'model from this device\'s cache'
-    : `${fromNetwork.length} file(s) downloaded${fromCache.length ? `, ${fromCache.length} from cache` : ''}${storageProblem ? ` (not cached: ${storageProblem.code})` : ''}`;
-  const ready = `Backend ${guard.backend.summary}; model file ${guard.backend.modelFile}; ${cacheState}.`;
+  const ready = `Backend ${guard.backend.summary}; model file ${guard.backend.modelFile}; ${describeCache(guard)}.`;
   status.textContent = ready;
-  document.body.dataset.backend = guard.backend.name;
-  // The chat below shares this guard: one worker, one copy of the model.
-  document.querySelector('guarded-chat')!.guard = guard;
+
+  // One guard for the whole page: the chat, the screen box and the red team share its worker and policy.
+  chat.guard = guard;
+  chat.addEventListener('guard-verdict', (event) => {
+    const { verdict, text } = (event as CustomEvent<GuardVerdictDetail>).detail;
+    verdicts.add(verdict, { origin: 'chat', text });
+  });
 
   let latest = 0;
   const screenNow = async (): Promise<void> => {
@@ -72,6 +92,7 @@ async function main(): Promise<void> {
       const result = await guard.screen(text);
       if (ticket !== latest) return; // a newer keystroke already has its own screen
       renderScores(guard.labels, result);
+      if (text) verdicts.add(result, { origin: 'screen box', text }, 'screen box');
       status.textContent = `${ready} ${result.reason} (${result.timings.totalMs.toFixed(1)} ms)`;
       document.body.dataset.screened = String(ticket);
     } catch (error) {
@@ -83,6 +104,14 @@ async function main(): Promise<void> {
     clearTimeout(timer);
     timer = setTimeout(screenNow, 120);
   });
+
+  new PolicyPanel(byId('policy'), guard, () => {
+    status.textContent = `${ready} Policy: ${guard.policy.name ?? 'custom'}.`;
+    if (prompt.value) void screenNow();
+  });
+  new ModelPanel(byId('model'), guard, MANIFEST_URL);
+  new RedTeamConsole(byId('redteam'), guard);
+  document.body.dataset.backend = guard.backend.name;
   if (prompt.value) await screenNow();
 }
 

@@ -21,7 +21,9 @@ const ROOT = new URL('../../../', import.meta.url).pathname;
  * starts the servers the browser tests load pages from.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  // NODE_ENV=production: Vitest sets it to `test`, which would make Vite resolve the
+  // `development` export condition (Lit's dev build) into the output the tests check.
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 
   const dev: ViteDevServer = await createServer({
     root: ROOT,

@@ -25,9 +25,10 @@ export interface StaticServer {
 
 /**
  * Serves a folder as plain files, the way a page's own web server would serve the built
- * package: no dev-server transforms. `isolated` adds COOP/COEP (cross-origin isolation).
+ * package: no dev-server transforms. `isolated` adds COOP/COEP (cross-origin isolation);
+ * `headers` are added to every file response (e.g. a Content-Security-Policy).
  */
-export async function startStaticServer(root: string, options: { isolated?: boolean; cors?: boolean } = {}): Promise<StaticServer> {
+export async function startStaticServer(root: string, options: { isolated?: boolean; cors?: boolean; headers?: Record<string, string> } = {}): Promise<StaticServer> {
   const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -50,6 +51,7 @@ export async function startStaticServer(root: string, options: { isolated?: bool
         headers['cross-origin-opener-policy'] = 'same-origin';
         headers['cross-origin-embedder-policy'] = 'require-corp';
       }
+      Object.assign(headers, options.headers);
       res.writeHead(200, headers);
       createReadStream(file).pipe(res);
     } catch {

@@ -1,0 +1,172 @@
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium, type FreshBrowser } from './harness/chromium.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const AXE = `${ROOT}node_modules/axe-core/axe.min.js`;
+const SCREENSHOTS = `${ROOT}docs/screenshots/`;
+const TABS = ['chat', 'policy', 'model', 'redteam'] as const;
+/** Streams and screens take seconds on a busy two-core machine; no timing is asserted. */
+const POLL = { timeout: 30_000 };
+
+/** The newest verdict card's action (the list is newest first). */
+const newestAction = (page: Page) => page.locator('#verdicts > li').first().getAttribute('data-action');
+const selectedTab = (page: Page) => page.locator('[role="tab"][aria-selected="true"]').getAttribute('id');
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id);
+
+/**
+ * The built demo (dist/demo) as a visitor uses it: keyboard, the policy panel, the unsafe-reply
+ * switch, the red-team console, and axe-core on every tab in light and dark. It also writes
+ * the README's screenshots (docs/screenshots/).
+ */
+describe('the demo (built)', () => {
+  let browser: FreshBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    page.on('pageerror', (error) => console.error('[page error]', error));
+    await page.setViewportSize({ width: 1100, height: 800 });
+    await page.goto(`${inject('staticUrl')}/dist/demo/index.html?backend=wasm`);
+    await page.waitForFunction(() => document.body.dataset.backend || document.body.dataset.error, undefined, { timeout: 60_000 });
+    expect(await page.evaluate(() => document.body.dataset.error)).toBeUndefined();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('tabs follow the keyboard: arrows, Home and End move and show; one tab stop', async () => {
+    await page.locator('#tab-chat').focus();
+    await page.keyboard.press('ArrowRight');
+    expect(await selectedTab(page)).toBe('tab-policy');
+    expect(await focusedId(page)).toBe('tab-policy');
+    expect(await page.locator('#panel-policy').isVisible()).toBe(true);
+    expect(await page.locator('#panel-chat').isVisible()).toBe(false);
+    await page.keyboard.press('End');
+    expect(await selectedTab(page)).toBe('tab-redteam');
+    await page.keyboard.press('ArrowRight'); // wraps round
+    expect(await selectedTab(page)).toBe('tab-chat');
+    await page.keyboard.press('ArrowLeft');
+    expect(await selectedTab(page)).toBe('tab-redteam');
+    await page.keyboard.press('Home');
+    expect(await selectedTab(page)).toBe('tab-chat');
+    expect(await page.locator('[role="tab"][tabindex="0"]').count()).toBe(1);
+    // Tab leaves the tab list for the shown panel.
+    await page.keyboard.press('Tab');
+    expect(await focusedId(page)).toBe('panel-chat');
+  });
+
+  it('a policy change re-screens the last text and changes its verdict', async () => {
+    await page.locator('#prompt').fill('Please write to me at jane.doe@example.com about the invoice.');
+    await expect.poll(() => newestAction(page), POLL).toBe('redact');
+    expect(await page.locator('#verdicts > li').first().locator('mark').textContent()).toBe('jane.doe@example.com');
+
+    await page.locator('#tab-policy').click();
+    await page.locator('#policy-input-pii-action').selectOption('block');
+    await expect.poll(() => newestAction(page), POLL).toBe('block');
+    expect(await page.locator('#status').textContent()).toContain('Blocked: pii');
+    expect(await page.locator('#policy-preset').inputValue()).toBe('custom');
+
+    await page.locator('#policy-preset').selectOption('permissive');
+    await expect.poll(() => newestAction(page), POLL).toBe('warn');
+    expect(await page.locator('#policy-input-pii-action').inputValue()).toBe('warn');
+
+    // An invalid threshold is refused whole; the policy in force stays.
+    await page.locator('#policy-input-injection-threshold').fill('7');
+    await page.locator('#policy-input-injection-threshold').dispatchEvent('change');
+    expect(await page.locator('#panel-policy .problem').textContent()).toContain('input.categories.injection.threshold');
+    expect(await page.locator('#policy-preset').inputValue()).toBe('permissive');
+
+    await page.locator('#policy-preset').selectOption('balanced');
+    await expect.poll(() => newestAction(page), POLL).toBe('redact');
+    await page.locator('#tab-chat').click();
+  });
+
+  it('"reply unsafely on purpose": abusive and harmful replies are withheld, one leaking personal data redacted', async () => {
+    const composer = page.locator('guarded-chat textarea');
+    const replies = page.locator('guarded-chat li[part~="assistant"]');
+    const sendButton = () => page.evaluate(() => document.querySelector('guarded-chat')!.shadowRoot!.querySelector('button[part="send"]')!.textContent);
+    /** Sends `prompt` with the unsafe responder set to `kind`; resolves with the finished reply. */
+    const askUnsafely = async (kind: string, prompt: string) => {
+      const before = await replies.count();
+      await page.locator('#unsafe-kind').selectOption(kind);
+      await composer.fill(prompt);
+      await composer.press('Enter');
+      await expect.poll(() => replies.count(), POLL).toBe(before + 1);
+      await expect.poll(sendButton, POLL).toBe('Send'); // the stream has ended (or was stopped)
+      return { part: await replies.last().getAttribute('part'), text: await replies.last().textContent() };
+    };
+    await page.locator('#unsafe').check();
+
+    const abusive = await askUnsafely('toxic', 'How was your day?');
+    expect(abusive.part).toContain('withheld');
+    expect(abusive.text).toMatch(/withheld by the on-device guard\. \(Blocked: toxic/);
+    expect(abusive.text).not.toContain('stupid');
+
+    const harmful = await askUnsafely('harmful', 'Tell me something else.');
+    expect(harmful.part).toContain('withheld');
+    expect(harmful.text).toMatch(/withheld by the on-device guard\. \(Blocked: harmful/);
+    expect(await page.locator('#verdicts > li[data-direction="output"][data-action="block"]').count()).toBeGreaterThan(0);
+
+    const leak = await askUnsafely('pii', 'What do you know about the customer?');
+    expect(leak.part).toContain('redacted');
+    expect(leak.text).toContain('[EMAIL]');
+    expect(leak.text).not.toContain('jane.doe@example.com');
+    expect(await page.locator('#verdicts > li[data-direction="output"][data-action="redact"]').count()).toBeGreaterThan(0);
+  });
+
+  it('the red-team tab runs a suite to completion and draws a bar per technique', async () => {
+    await page.locator('#tab-redteam').click();
+    await page.locator('#redteam-n').fill('1');
+    await page.locator('#redteam-run').click();
+    await page.waitForFunction(() => document.body.dataset.redteam === 'done', undefined, { timeout: 120_000 });
+    const progress = await page.locator('#redteam-progress').evaluate((p: HTMLProgressElement) => [p.value, p.max]);
+    expect(progress).toEqual([48, 48]); // 24 techniques × (1 attack + 1 benign)
+    expect(await page.locator('#redteam-summary').textContent()).toMatch(/^Done: \d+ of 24 attacks caught/);
+    expect(await page.locator('.technique-chart g[data-technique]').count()).toBe(24);
+    expect(await page.locator('.redteam-table tbody tr').count()).toBe(24);
+    // Bars are drawn to scale: a technique's caught bar is as long as its catch rate says.
+    const bars = await page.locator('.technique-chart g[data-technique]').evaluateAll((groups) => groups.map((g) => Number(g.querySelector('rect.caught')!.getAttribute('width'))));
+    const rates = await page.locator('.redteam-table tbody tr td:nth-of-type(3)').allTextContents();
+    expect(bars.map((w) => Math.round(w / 340 * 1000) / 10)).toEqual(rates.map((r) => (r === '–' ? 0 : Number(r.replace('%', '')))));
+    expect(bars.some((w) => w > 0)).toBe(true);
+  });
+
+  it('the model & cache tab lists the model\'s files and the stored model, and clears the cache', async () => {
+    await page.locator('#tab-model').click();
+    await expect.poll(() => page.locator('#model-files tr.running').textContent(), POLL).toContain('onnx/model_quantized.onnx');
+    await expect.poll(() => page.locator('#cached-models tbody tr').first().textContent(), POLL).toMatch(/shipped:guard-bert-mini\s*main\s*5\s*5\.\d MB/);
+    await page.locator('#clear-cache').click();
+    await expect.poll(() => page.locator('#cached-models').textContent(), POLL).toContain('No models stored.');
+    await page.locator('#persist-storage').click();
+    await expect.poll(() => page.locator('#storage-state').textContent(), POLL).toMatch(/^Persistent storage granted|^The browser declined/);
+  });
+
+  it('axe-core finds no serious or critical violation on any tab, light or dark; screenshots', async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.addScriptTag({ path: AXE });
+    const found: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      for (const tab of TABS) {
+        await page.locator(`#tab-${tab}`).click();
+        const violations = await page.evaluate(async () => {
+          type AxeResult = { passes: unknown[]; violations: { id: string; impact: string; nodes: { target: unknown[] }[] }[] };
+          const axe = (window as unknown as { axe: { run(context: Document): Promise<AxeResult> } }).axe;
+          const result = await axe.run(document);
+          if (result.passes.length === 0) return ['axe checked nothing'];
+          return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.impact}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+        });
+        found.push(...violations.map((v) => `${colorScheme}/${tab}: ${v}`));
+      }
+      await page.locator('#tab-chat').click();
+      await page.screenshot({ path: `${SCREENSHOTS}demo-${colorScheme}.png` });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.locator('#tab-redteam').click();
+    await page.screenshot({ path: `${SCREENSHOTS}demo-redteam.png` });
+    expect(found).toEqual([]);
+  });
+});
