@@ -360,7 +360,7 @@ export class GuardedChat extends LitElement {
     const busy = this.phase !== 'ready';
     const text = this.text;
     return html`
-      <ol part="log" aria-label=${text.conversationLabel}>
+      <ol part="log" tabindex="0" aria-label=${text.conversationLabel}>
         ${this.messages.map((m) => html`<li part="message ${m.role}${m.mark ? ` ${m.mark}` : ''}">${m.content}${m.mark === 'incomplete' ? `${m.content ? '\n' : ''}${text.replyIncomplete}` : ''}</li>`)}
       </ol>
       <form @submit=${(e: Event) => { e.preventDefault(); void this.send(); }}>

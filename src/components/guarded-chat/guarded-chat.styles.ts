@@ -30,7 +30,7 @@ export const guardedChatStyles = css`
   form { display: flex; gap: 0.5rem; align-items: flex-end; }
   textarea { flex: 1; font: inherit; padding: 0.5rem; min-height: 2.5rem; resize: vertical; }
   button { font: inherit; padding: 0.5rem 1rem; }
-  button:focus-visible, textarea:focus-visible { outline: 2px solid Highlight; outline-offset: 2px; }
+  button:focus-visible, textarea:focus-visible, [part~="log"]:focus-visible { outline: 2px solid Highlight; outline-offset: 2px; }
   /* Reserved height: a notice appearing must not shift the layout. */
   [part='notice'] { min-height: 1.5em; margin: 0.5rem 0 0; font-size: 0.9em; }
   [part='notice'].blocked { color: var(--guarded-chat-blocked-color, #b3261e); }
