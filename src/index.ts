@@ -32,6 +32,10 @@ export { normalize, type NormalizedText, type NormalizationFlag } from './screen
 export { GuardedChat } from './components/guarded-chat/guarded-chat.js';
 export type { GuardVerdictDetail } from './components/guarded-chat/guarded-chat.component.js';
 export type { ChatHandler, ChatMessage } from './components/guarded-chat/demo-responder.js';
+export { GuardedInput } from './components/guarded-input/guarded-input.js';
+export { GUARDED_INPUT_STRINGS, type GuardedInputStrings } from './components/guarded-input/guarded-input.component.js';
+export { GuardedOutput } from './components/guarded-output/guarded-output.js';
+export { GUARDED_OUTPUT_STRINGS, type GuardedOutputStrings } from './components/guarded-output/guarded-output.component.js';
 
 // Red teaming: attack generators and a runner against any Guard.
 export { TECHNIQUES, TECHNIQUE_IDS, type Technique, type TechniqueFamily, type AttackForm } from './redteam/techniques.js';
