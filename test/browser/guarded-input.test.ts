@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from './harness/axe.js';
 import { FIXTURE_MODEL_URL, useHarnessPage } from './harness/harness-page.js';
 
 const ALLOWED = 'Write a short poem about autumn leaves.';
@@ -123,10 +124,20 @@ describe('<guarded-input>', () => {
     await expect.poll(() => notice(page)).toMatch(/Submit again to send it anyway\.$/);
     expect(await sent(page)).toEqual([]);
     expect(await page.getByRole('button', { name: 'Send anyway' }).isVisible()).toBe(true);
+    expect(await axeViolations(page, 'guarded-input')).toEqual([]);
     await page.keyboard.press('Enter'); // the focus is still in the field
     await expect.poll(() => sent(page)).toEqual([WITH_EMAIL]);
     expect(await verdicts(page)).toHaveLength(1);
     expect((await verdicts(page))[0]!.action).toBe('warn');
+    // Again, confirmed with the Send anyway button this time.
+    const second = 'My address is max@example.net, write back.';
+    await page.locator('guarded-input textarea').fill('');
+    await typeMessage(page, second);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => verdicts(page)).toHaveLength(2);
+    await page.getByRole('button', { name: 'Send anyway' }).click();
+    await expect.poll(() => sent(page)).toEqual([WITH_EMAIL, second]);
+    expect(await page.getByRole('button', { name: 'Send anyway' }).isVisible()).toBe(false);
   });
 
   it('lets the page override a block with preventDefault() on guard-verdict', async () => {

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from './harness/axe.js';
 import { FIXTURE_MODEL_URL, useHarnessPage } from './harness/harness-page.js';
 
 interface Recorded {
@@ -129,6 +130,7 @@ describe('<guarded-output>', () => {
     expect(blocked).toMatchObject({ direction: 'output', action: 'block' });
     expect(blocked.text).toContain('build a pipe bomb');
     expect(await page.locator('guarded-output [part="notice"]').textContent()).toMatch(/^Reply withheld\. Blocked: topic:weapons/);
+    expect(await axeViolations(page, 'guarded-output')).toEqual([]);
     // A new reply: the page empties its element and streams again.
     await page.evaluate(() => {
       document.querySelector('#reply')!.textContent = '';

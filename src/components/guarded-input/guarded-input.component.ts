@@ -194,7 +194,7 @@ export class GuardedInput extends GuardedElement {
       return;
     }
     if (this.warned?.text === text) {
-      this.confirmWarned();
+      this.sendWarned(trigger); // submitting a warned text again, unchanged, confirms it
       return;
     }
     this.busy = true;
@@ -244,13 +244,17 @@ export class GuardedInput extends GuardedElement {
     }
   }
 
-  /** Sends the warned text as it is (the Send anyway button, or submitting it again). */
+  /** Sends the text the user was warned about, as it is (what the Send anyway button does). */
   confirmWarned(): void {
-    const warned = this.warned;
-    if (!warned || this.field?.value !== warned.text) return;
+    if (this.warned) this.sendWarned(this.warned.trigger);
+  }
+
+  /** Sends the warned text, submitted the way `trigger` says, unless it was edited since. */
+  private sendWarned(trigger: Trigger): void {
+    if (!this.warned || this.field?.value !== this.warned.text) return;
     this.warned = null;
     this.notice = '';
-    this.replay(warned.trigger);
+    this.replay(trigger);
   }
 
   /** Repeats the user's submit with our listeners standing aside, so it is not screened twice. */
