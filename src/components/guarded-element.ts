@@ -45,8 +45,7 @@ export abstract class GuardedElement extends LitElement {
 
   /** Settles with the guard in use once it is loaded; screens wait on it. */
   private guardReady: Promise<Guard> | null = null;
-  /** The guard in use once loaded: `guard` when given, else the page's shared one. */
-  protected activeGuard: Guard | undefined = undefined;
+  private loadedGuard: Guard | undefined = undefined;
 
   constructor() {
     super();
@@ -63,7 +62,7 @@ export abstract class GuardedElement extends LitElement {
 
   private connectGuard(): void {
     const given = this.guard;
-    this.activeGuard = undefined;
+    this.loadedGuard = undefined;
     if (!given && !this.model) {
       this.guardReady = null;
       this.onGuardState('no-model');
@@ -75,7 +74,7 @@ export abstract class GuardedElement extends LitElement {
     loading.then(
       (guard) => {
         if (this.guardReady !== loading) return; // superseded by a later change
-        this.activeGuard = guard;
+        this.loadedGuard = guard;
         this.onGuardState('ready');
         this.emit('guard-ready', { backend: guard.backend });
       },
@@ -85,6 +84,11 @@ export abstract class GuardedElement extends LitElement {
         this.emit('guard-error', { error });
       },
     );
+  }
+
+  /** The Guard in use once it has loaded: `guard` when given, else the one shared on the page for the same model, backend and policy. */
+  get activeGuard(): Guard | undefined {
+    return this.loadedGuard;
   }
 
   /** Lets a subclass show the guard's state (`no-model`, `loading`, `ready`, `error`). */
@@ -97,7 +101,7 @@ export abstract class GuardedElement extends LitElement {
 
   /** The policy's failure mode, from the guard when there is one, else from the `policy` property. */
   protected failsOpen(): boolean {
-    const policy = this.activeGuard?.policy ?? (typeof this.policy === 'string' ? POLICY_PRESETS[this.policy] : this.policy);
+    const policy = this.loadedGuard?.policy ?? (typeof this.policy === 'string' ? POLICY_PRESETS[this.policy] : this.policy);
     return policy?.failureMode === 'open';
   }
 

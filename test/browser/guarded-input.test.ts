@@ -97,14 +97,40 @@ describe('<guarded-input>', () => {
 
   it('blocks a prompt injection sent by clicking Send: nothing submitted, the text stays, the reason is announced', async () => {
     await mount(page);
+    const before = await page.locator('guarded-input').boundingBox();
     await typeMessage(page, INJECTION);
     await page.getByRole('button', { name: 'Send', exact: true }).click();
     await expect.poll(() => notice(page)).toMatch(/^Not sent\. Blocked: injection/);
+    expect((await page.locator('guarded-input').boundingBox())!.height).toBe(before!.height); // the notice line was reserved
     expect(await sent(page)).toEqual([]);
     expect(await page.locator('guarded-input textarea').inputValue()).toBe(INJECTION);
     expect((await events(page)).map((e) => e.type)).toContain('guard-blocked');
     expect(await page.locator('guarded-input [part="notice"]').getAttribute('aria-live')).toBe('polite');
     expect(await page.locator('guarded-input').getAttribute('verdict')).toBe('block');
+    // The block colour follows the colour scheme.
+    const color = () => page.locator('guarded-input [part="notice"]').evaluate((el) => getComputedStyle(el).color);
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await color()).toBe('rgb(179, 38, 30)');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await color()).toBe('rgb(242, 184, 181)');
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('shares one Guard with the other guarded elements on the page asking for the same model', async () => {
+    await mount(page);
+    const same = await page.evaluate(async (url) => {
+      const output = document.createElement('guarded-output');
+      output.setAttribute('model', url);
+      output.setAttribute('backend', 'wasm');
+      const ready = new Promise((resolve) => output.addEventListener('guard-ready', resolve, { once: true }));
+      document.body.append(output);
+      await ready;
+      const input = document.querySelector('guarded-input')!;
+      const shared = input.activeGuard !== undefined && output.activeGuard === input.activeGuard;
+      output.remove();
+      return shared;
+    }, FIXTURE_MODEL_URL);
+    expect(same).toBe(true);
   });
 
   it('redacts an e-mail address: the field gets the redacted text, and that is what is submitted', async () => {
