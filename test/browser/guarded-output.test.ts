@@ -105,6 +105,17 @@ describe('<guarded-output>', () => {
     expect(last).toMatchObject({ action: 'redact', text: original });
     expect(await page.locator('guarded-output [part="notice"]').textContent()).toMatch(/^Parts of this reply are masked\./);
     expect(await page.locator('guarded-output').getAttribute('verdict')).toBe('redact');
+    // The page re-renders the reply from its own buffer (markup and all): the masks go back before it paints.
+    const rerendered = await page.evaluate(async (text) => {
+      const p = document.createElement('p');
+      p.textContent = text;
+      document.querySelector('#reply')!.replaceChildren(p);
+      await Promise.resolve(); // after the MutationObserver's microtask, before any paint
+      return document.querySelector('#reply')!.innerHTML;
+    }, `${original} See you.`);
+    expect(rerendered).toBe('<p>You can reach Jane at [EMAIL] any time. Bye. See you.</p>');
+    await settled(page, `${original} See you.`);
+    expect(await replyText(page)).toBe('You can reach Jane at [EMAIL] any time. Bye. See you.');
   });
 
   it('treats markup in a reply as text when it masks it: nothing is parsed as HTML', async () => {

@@ -3,7 +3,7 @@ import { ACTIONS, type Action } from '../../policy/policy.js';
 import type { Verdict } from '../../policy/verdict.js';
 import { errorLabel, GuardedElement, type ScreenOutcome } from '../guarded-element.js';
 import { guardedOutputStyles } from './guarded-output.styles.js';
-import { EMPTY_RECORD, maskedSpans, originalOf, planMaskEdits, type ReplyRecord } from './reply-masks.js';
+import { EMPTY_RECORD, maskedSpans, originalOf, planMaskEdits, type Mask, type ReplyRecord, type TextEdit } from './reply-masks.js';
 import { replaceAllText, replaceTextRange } from './text-nodes.js';
 
 /** The UI strings of `<guarded-output>`; set any of them through the `strings` property. */
@@ -138,10 +138,17 @@ export class GuardedOutput extends GuardedElement {
       this.reset(); // the page emptied its element: a new reply follows
       return;
     }
+    const { original, rewritten } = originalOf(this.record, current);
     if (this.withheldText) {
       // Withheld stays withheld: what the page adds is taken out before it can paint.
-      this.withhold(originalOf(this.record, current).original);
+      this.withhold(original);
       return;
+    }
+    if (rewritten && this.record.masks.length > 0 && current.startsWith(this.record.original)) {
+      // The page re-rendered the reply from its own buffer: the masks it wiped go back before it can paint.
+      const masks = this.record.masks;
+      this.record = { original: current, shown: current, masks: [] };
+      this.applyMasks(planMaskEdits([], masks).edits, masks, current);
     }
     if (!this.screening) void this.screenLoop();
   }
@@ -207,6 +214,10 @@ export class GuardedOutput extends GuardedElement {
   /** Masks the verdict's redacted spans that are not masked yet, in the page's text nodes. */
   private mask(verdict: Verdict, original: string): void {
     const { edits, masks } = planMaskEdits(this.record.masks, maskedSpans(verdict));
+    this.applyMasks(edits, masks, original);
+  }
+
+  private applyMasks(edits: readonly TextEdit[], masks: Mask[], original: string): void {
     if (edits.length === 0) return;
     for (const edit of edits) replaceTextRange(this, edit);
     this.record = { original, shown: this.currentText(), masks };
