@@ -40,7 +40,8 @@ function renderScores(labels: readonly string[], result: Verdict): void {
 
 /** The switch swaps the chat's handler: the built-in responder, or one that misbehaves. */
 function wireUnsafeSwitch(): void {
-  const builtIn: ChatHandler = chat.handler;
+  // Unset, the chat falls back to its built-in offline responder.
+  const builtIn: ChatHandler | undefined = chat.handler;
   const update = () => {
     unsafeKind.disabled = !unsafe.checked;
     chat.handler = unsafe.checked ? unsafeResponder(unsafeKind.value as UnsafeKind) : builtIn;

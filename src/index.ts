@@ -37,6 +37,10 @@ export { DEFAULT_GUARDED_CHAT_STRINGS, type GuardedChatStrings } from './compone
 export { ChatEndpointError, openAiChatHandler, type ChatEndpointErrorCode, type OpenAiChatOptions } from './components/guarded-chat/openai-chat-handler.js';
 export { GuardStatus } from './components/guard-status/guard-status.js';
 export { DEFAULT_GUARD_STATUS_STRINGS, type GuardStatusStrings } from './components/guard-status/guard-status.strings.js';
+export { GuardedInput } from './components/guarded-input/guarded-input.js';
+export { DEFAULT_GUARDED_INPUT_STRINGS, type GuardedInputStrings } from './components/guarded-input/guarded-input.component.js';
+export { GuardedOutput } from './components/guarded-output/guarded-output.js';
+export { DEFAULT_GUARDED_OUTPUT_STRINGS, type GuardedOutputStrings } from './components/guarded-output/guarded-output.component.js';
 
 // Red teaming: attack generators and a runner against any Guard.
 export { TECHNIQUES, TECHNIQUE_IDS, type Technique, type TechniqueFamily, type AttackForm } from './redteam/techniques.js';

@@ -1,0 +1,135 @@
+import { LitElement, type PropertyValues } from 'lit';
+import type { Guard } from '../guard.js';
+import type { Policy } from '../policy/policy.js';
+import { POLICY_PRESETS } from '../policy/presets.js';
+import type { Verdict } from '../policy/verdict.js';
+import type { BackendRequest } from '../types.js';
+import type { GuardVerdictDetail } from './guarded-chat/guarded-chat.component.js';
+import { sharedGuard } from './shared-guard.js';
+
+/** A preset name (attribute) or a Policy object (property). */
+export type PolicyChoice = Policy | 'strict' | 'balanced' | 'permissive';
+
+/** What a screen came to, after the page had its say through the cancelable `guard-verdict`. */
+export type ScreenOutcome =
+  | { kind: 'verdict'; verdict: Verdict }
+  /** The page called `preventDefault()` on `guard-verdict`: it takes the text as it is. */
+  | { kind: 'overridden'; verdict: Verdict }
+  /** The guard could not screen (no guard, or `screen()` rejected); `failOpen` is the policy's failure mode. */
+  | { kind: 'failed'; error: unknown; failOpen: boolean };
+
+/**
+ * What `<guarded-input>` and `<guarded-output>` share: which Guard to use (their own `guard`,
+ * or the page's shared one for `model`/`backend`/`policy`), and the events every guarded
+ * component fires, with the same names and detail types as `<guarded-chat>`.
+ */
+export abstract class GuardedElement extends LitElement {
+  static override properties = {
+    model: { type: String },
+    backend: { type: String },
+    policy: { attribute: 'policy' },
+    conversation: { type: String },
+    guard: { attribute: false },
+  };
+
+  /** URL of the model folder to load (shared with other components asking for the same). */
+  declare model: string;
+  /** `auto` (default), `wasm` or `webgpu`. */
+  declare backend: BackendRequest;
+  /** A preset name (attribute) or a Policy object (property); default `balanced`. Ignored when `guard` is given. */
+  declare policy: PolicyChoice;
+  /** The conversation id the guard tracks turns under; give an input and an output the same one to tie them. */
+  declare conversation: string;
+  /** A Guard to use instead of loading `model`: share one across components. */
+  declare guard: Guard | undefined;
+
+  /** Settles with the guard in use once it is loaded; screens wait on it. */
+  private guardReady: Promise<Guard> | null = null;
+  private loadedGuard: Guard | undefined = undefined;
+
+  constructor() {
+    super();
+    this.model = '';
+    this.backend = 'auto';
+    this.policy = 'balanced';
+    this.conversation = '';
+    this.guard = undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('guard') || changed.has('model') || changed.has('backend') || changed.has('policy')) this.connectGuard();
+  }
+
+  private connectGuard(): void {
+    const given = this.guard;
+    this.loadedGuard = undefined;
+    if (!given && !this.model) {
+      this.guardReady = null;
+      this.onGuardState('no-model');
+      return;
+    }
+    const loading = given ? Promise.resolve(given) : sharedGuard({ model: { url: this.model }, backend: this.backend, policy: this.policy });
+    this.guardReady = loading;
+    this.onGuardState('loading');
+    loading.then(
+      (guard) => {
+        if (this.guardReady !== loading) return; // superseded by a later change
+        this.loadedGuard = guard;
+        this.onGuardState('ready');
+        this.emit('guard-ready', { backend: guard.backend });
+      },
+      (error: unknown) => {
+        if (this.guardReady !== loading) return;
+        this.onGuardState('error');
+        this.emit('guard-error', { error });
+      },
+    );
+  }
+
+  /** The Guard in use once it has loaded: `guard` when given, else the one shared on the page for the same model, backend and policy. */
+  get activeGuard(): Guard | undefined {
+    return this.loadedGuard;
+  }
+
+  /** Lets a subclass show the guard's state (`no-model`, `loading`, `ready`, `error`). */
+  protected abstract onGuardState(state: 'no-model' | 'loading' | 'ready' | 'error'): void;
+
+  /** Fires a typed, bubbling, composed event; returns false when a cancelable one was cancelled. */
+  protected emit(type: string, detail: unknown, cancelable = false): boolean {
+    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+  }
+
+  /** The policy's failure mode, from the guard when there is one, else from the `policy` property. */
+  protected failsOpen(): boolean {
+    const policy = this.loadedGuard?.policy ?? (typeof this.policy === 'string' ? POLICY_PRESETS[this.policy] : this.policy);
+    return policy?.failureMode === 'open';
+  }
+
+  /**
+   * Screens `text` (waiting for the guard to load if needed), fires `guard-verdict` (cancelable)
+   * and, for a block the page let stand, `guard-blocked`. Never throws: a failure is reported
+   * through `guard-error` and returned with the policy's failure mode.
+   */
+  protected async screenText(direction: 'input' | 'output', text: string): Promise<ScreenOutcome> {
+    let verdict: Verdict;
+    try {
+      if (!this.guardReady) throw new Error('no guard: set the model attribute or the guard property');
+      const guard = await this.guardReady;
+      verdict = await guard.screen(text, { direction, ...(this.conversation ? { conversation: this.conversation } : {}) });
+    } catch (error) {
+      this.emit('guard-error', { error });
+      return { kind: 'failed', error, failOpen: this.failsOpen() };
+    }
+    const detail: GuardVerdictDetail = { direction, text, verdict };
+    if (!this.emit('guard-verdict', detail, true)) return { kind: 'overridden', verdict };
+    if (verdict.action === 'block') this.emit('guard-blocked', detail);
+    return { kind: 'verdict', verdict };
+  }
+}
+
+/** A short label for an error in a notice: its `GuardError` code where it has one. */
+export function errorLabel(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string') return code;
+  return error instanceof Error ? error.message : String(error);
+}
