@@ -79,6 +79,10 @@ export class ModelStore {
         terminated: onLost,
       });
     } catch (cause) {
+      if ((cause as { name?: string })?.name === 'VersionError') {
+        // Another tab (a newer build of the page) moved the schema on: leave its data alone.
+        throw new GuardError('storage-unavailable', `the model cache was upgraded to a newer version by another tab; this page loads models from the network until it is reloaded with the new version`, { cause });
+      }
       throw new GuardError('storage-unavailable', 'IndexedDB could not be opened; models will load from the network each time', { cause });
     }
   }
