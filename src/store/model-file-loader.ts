@@ -205,12 +205,18 @@ export class ModelFileLoader {
    */
   private async downloadAttempt(url: string, file: string, body: BodySoFar, stallTimeoutMs: number): Promise<'done' | 'absent'> {
     const signal = this.options.signal;
-    const stall = new AbortController();
-    const both = signal ? AbortSignal.any([signal, stall.signal]) : stall.signal;
+    // This try's own signal: aborted by a stall, or by the caller cancelling the load.
+    const attempt = new AbortController();
+    let stalled = false;
+    const onCancel = () => attempt.abort();
+    signal?.addEventListener('abort', onCancel, { once: true });
     let stallTimer: ReturnType<typeof setTimeout> | undefined;
     const armStall = () => {
       clearTimeout(stallTimer);
-      stallTimer = setTimeout(() => stall.abort(), stallTimeoutMs);
+      stallTimer = setTimeout(() => {
+        stalled = true;
+        attempt.abort();
+      }, stallTimeoutMs);
     };
     const headers: Record<string, string> = {};
     if (body.loaded > 0) {
@@ -220,14 +226,14 @@ export class ModelFileLoader {
     }
     const failed = (cause: unknown, what: string): never => {
       if (signal?.aborted) throw new GuardError('aborted', 'the model load was cancelled', { cause });
-      if (stall.signal.aborted) throw new TransientFailure(`the download of ${url} stalled: no bytes for ${stallTimeoutMs} ms after ${body.loaded}`);
+      if (stalled) throw new TransientFailure(`the download of ${url} stalled: no bytes for ${stallTimeoutMs} ms after ${body.loaded}`);
       throw new TransientFailure(`${what}: ${(cause as Error)?.message ?? String(cause)}`);
     };
     try {
       armStall();
       let response: Response;
       try {
-        response = await fetch(url, { signal: both, headers });
+        response = await fetch(url, { signal: attempt.signal, headers });
       } catch (cause) {
         return failed(cause, `could not fetch ${url}`);
       }
@@ -270,6 +276,7 @@ export class ModelFileLoader {
       return 'done';
     } finally {
       clearTimeout(stallTimer);
+      signal?.removeEventListener('abort', onCancel);
     }
   }
 }
