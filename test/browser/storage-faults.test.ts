@@ -173,4 +173,39 @@ describe('storage faults: other tabs, damaged files', () => {
     expect(after.cache.fromNetwork.sort()).toEqual(MODEL_FILES);
     console.log(`after another tab's upgrade: ${after.cache.storageProblem?.message}`);
   });
+
+  it('an upgrade held up by a tab that never lets go does not hang a load: the cache is skipped after 5 s', async () => {
+    // Tab C holds the database and ignores version changes; tab B asks for an upgrade, which
+    // waits for C; this tab's open queues behind B's.
+    const holder = await openHarness(browser.context, devUrl());
+    await holder.evaluate(() => new Promise<void>((resolve) => {
+      const open = indexedDB.open('guarded-chat-models');
+      open.onsuccess = () => {
+        (window as unknown as { held: IDBDatabase }).held = open.result; // no onversionchange: never closes
+        resolve();
+      };
+    }));
+    const upgrader = await openHarness(browser.context, devUrl());
+    const blocked = await upgrader.evaluate(() => new Promise<string>((resolve) => {
+      const open = indexedDB.open('guarded-chat-models', 1_000);
+      open.onblocked = () => resolve('blocked');
+      open.onsuccess = () => resolve('opened');
+      open.onerror = () => resolve(`error: ${open.error?.name}`);
+    }));
+    expect(blocked).toBe('blocked');
+    const outcome = await page.evaluate(async ({ url, text }) => {
+      const started = performance.now();
+      const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm' });
+      const action = (await guard.screen(text)).action;
+      await guard.dispose();
+      return { action, cache: guard.cache, ms: performance.now() - started };
+    }, { url: FIXTURE_MODEL_URL, text: INJECTION });
+    await holder.close();
+    await upgrader.close();
+    expect(outcome.action).toBe('block');
+    expect(outcome.cache.storageProblem?.code).toBe('storage-unavailable');
+    expect(outcome.cache.storageProblem?.message).toContain('did not open within 5000 ms');
+    expect(outcome.cache.fromNetwork.sort()).toEqual(MODEL_FILES);
+    console.log(`open queued behind a held-up upgrade: loaded from the network in ${outcome.ms.toFixed(0)} ms`);
+  });
 });
