@@ -238,6 +238,12 @@ export class ModelFileLoader {
         return failed(cause, `could not fetch ${url}`);
       }
       if (response.status === 404) return 'absent';
+      if (response.status === 416 && body.loaded > 0) {
+        // The range we asked to resume from is not there (the file shrank, or all of it had come): start over.
+        body.chunks = [];
+        body.loaded = 0;
+        throw new TransientFailure(`resuming ${url} gave HTTP 416`);
+      }
       if (!response.ok) {
         const message = `fetching ${url} gave HTTP ${response.status}`;
         throw isRetryableStatus(response.status) ? new TransientFailure(message) : new PermanentFailure(message);
