@@ -63,6 +63,13 @@ describe('network faults on model download: retries with backoff, resume, clear 
     expect(outcome.ok && outcome.cache.resumed).toBeUndefined();
   });
 
+  it('a resume answered with 416 (range not there) starts the file over', async () => {
+    server.plan(WEIGHTS, ['cut', 416]);
+    const outcome = await load(page, server.url);
+    expect(outcome.ok && outcome.injection).toBeGreaterThan(0.5);
+    expect(weightRequests().map((r) => r.range !== null)).toEqual([false, true, false]);
+  });
+
   it('HTTP 500 is retried with backoff until it passes', async () => {
     server.plan('config.json', [500, 503]);
     const outcome = await load(page, server.url);
