@@ -21,7 +21,9 @@ export type GuardErrorCode =
   /** A load was cancelled through its AbortSignal. */
   | 'aborted'
   /** A screen passed its deadline (`GuardOptions.timeoutMs`); the worker is restarted. */
-  | 'timeout';
+  | 'timeout'
+  /** Too many screens are waiting (`GuardOptions.maxPendingScreens`); try again once some finish. */
+  | 'overloaded';
 
 /**
  * The one error type the guard throws. `code` survives the worker boundary (see

@@ -4,6 +4,7 @@ import { installGuardErrorTransfer } from './error-transfer.js';
 import { GuardError } from './errors.js';
 import { DEFAULT_WINDOW } from './inference/windows.js';
 import { SHIPPED_MODELS_URL } from './shipped-models.js';
+import { checkDownloadRetry } from './store/download-retry.js';
 import { resolveModelSource, type ResolvedModelSource } from './store/model-source.js';
 import { calibratedPreset, POLICY_PRESETS, type PresetCalibration } from './policy/presets.js';
 import { validatePolicy, type Policy } from './policy/policy.js';
@@ -22,6 +23,9 @@ export interface GuardEventMap {
 /** How long one screen may take before the worker is presumed hung (default; `timeoutMs` changes it). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** How many screens may wait at once before `screen()` rejects with `overloaded` (default; `maxPendingScreens` changes it). */
+export const DEFAULT_MAX_PENDING_SCREENS = 2_000;
+
 /**
  * The main-thread face of the guard. It owns one worker; every screen runs there.
  * Create it with `createGuard`, which resolves once the model is loaded and warmed up.
@@ -34,6 +38,7 @@ export class Guard extends EventTarget {
   private currentPolicy: Policy;
   private calibration: PresetCalibration = {};
   private reviewSource: ResolvedModelSource | undefined;
+  private pending = 0;
 
   /** @internal use `createGuard` */
   constructor(
@@ -48,6 +53,7 @@ export class Guard extends EventTarget {
     readonly audit: AuditLog | null,
     private readonly timeoutMs: number,
     calibration: PresetCalibration = {},
+    private readonly maxPending: number = DEFAULT_MAX_PENDING_SCREENS,
   ) {
     super();
     this.currentBackend = backend;
@@ -92,6 +98,28 @@ export class Guard extends EventTarget {
     return this.currentBackend;
   }
 
+  /** Screens and classifications issued and not yet answered. */
+  get pendingScreens(): number {
+    return this.pending;
+  }
+
+  /**
+   * Counts a call against `maxPendingScreens` for as long as it runs. Past the limit it rejects
+   * at once: a page that floods the guard learns so now, instead of every later screen waiting
+   * behind an ever longer queue (and its memory).
+   */
+  private async admit<T>(work: () => Promise<T>): Promise<T> {
+    if (this.pending >= this.maxPending) {
+      throw new GuardError('overloaded', `${this.pending} screens are already waiting (maxPendingScreens ${this.maxPending}); try again once some finish`);
+    }
+    this.pending += 1;
+    try {
+      return await work();
+    } finally {
+      this.pending -= 1;
+    }
+  }
+
   /** Workers started to replace a lost or hung one, so far. */
   get workerRestarts(): number {
     return this.connection.restarts;
@@ -116,10 +144,15 @@ export class Guard extends EventTarget {
    * Screens `text` through every layer (normalize → rules → classifiers → conversation) and
    * judges it by the policy. When the guard itself fails (the model, a lost or hung worker, the
    * deadline), the policy's failure mode decides: `closed` gives a `block` verdict, `open` a
-   * `warn`, both carrying `failure`. Rejects only for misuse: `invalid-input`, `disposed`.
+   * `warn`, both carrying `failure`. Rejects only for misuse: `invalid-input`, `disposed`, and
+   * `overloaded` when `maxPendingScreens` screens are already waiting.
    */
   async screen(text: string, options: { direction?: 'input' | 'output'; conversation?: string; layers?: LayerSwitches } = {}): Promise<Verdict> {
     this.checkUsable(text, 'screen');
+    return this.admit(() => this.screenAdmitted(text, options));
+  }
+
+  private async screenAdmitted(text: string, options: { direction?: 'input' | 'output'; conversation?: string; layers?: LayerSwitches }): Promise<Verdict> {
     const request = { text, direction: options.direction ?? 'input', ...(options.conversation ? { conversation: options.conversation } : {}) };
     const policy = this.currentPolicy;
     const review = this.reviewSource;
@@ -144,7 +177,7 @@ export class Guard extends EventTarget {
    */
   async classify(text: string): Promise<ScreenResult> {
     this.checkUsable(text, 'classify');
-    return this.call((remote) => remote.classify(text));
+    return this.admit(() => this.call((remote) => remote.classify(text)));
   }
 
   /** Forgets a conversation's history (e.g. when the user starts a new chat). */
@@ -239,6 +272,11 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
   if (options.signal?.aborted) throw new GuardError('aborted', 'the model load was cancelled');
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw new GuardError('invalid-input', `timeoutMs must be a positive number of milliseconds; got ${options.timeoutMs}`);
+  const maxPending = options.maxPendingScreens ?? DEFAULT_MAX_PENDING_SCREENS;
+  if (!Number.isInteger(maxPending) || maxPending < 1) {
+    throw new GuardError('invalid-input', `maxPendingScreens must be a whole number ≥ 1; got ${options.maxPendingScreens}`);
+  }
+  const download = checkDownloadRetry(options.download);
 
   let guard: Guard | null = null;
   const early: WorkerEvent[] = [];
@@ -248,7 +286,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     else early.push(event);
   };
   const cache = options.cache ?? true;
-  const init = { source, dtype: options.model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap, fine } } as const;
+  const init = { source, dtype: options.model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap, fine }, download } as const;
   const { connection, ready } = await WorkerConnection.start({
     init,
     onEvent,
@@ -257,7 +295,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
   });
   try {
     const audit = options.audit ? await AuditLog.open(options.audit === true ? {} : options.audit) : null;
-    guard = new Guard(connection, ready.backend, ready.labels, ready.cache, requestedPolicy, audit, timeoutMs, ready.calibration);
+    guard = new Guard(connection, ready.backend, ready.labels, ready.cache, requestedPolicy, audit, timeoutMs, ready.calibration, maxPending);
   } catch (error) {
     await connection.close();
     throw error;

@@ -5,6 +5,7 @@
 export { createGuard, Guard, resolvePolicy, type GuardEventMap } from './guard.js';
 export { clearModelCache, evictCachedModel, listCachedModels, requestPersistentStorage } from './store/model-cache.js';
 export type { StoredModelSummary } from './store/model-store.js';
+export { DEFAULT_DOWNLOAD_RETRY, type DownloadRetryOptions } from './store/download-retry.js';
 export { GuardError, type GuardErrorCode } from './errors.js';
 export type {
   BackendInfo,

@@ -61,6 +61,10 @@ export interface CacheReport {
   fromNetwork: string[];
   /** Cached files whose bytes no longer matched their hash: discarded and fetched again. */
   repaired: string[];
+  /** Downloads that failed and were tried again (network errors, cut-off bodies, stalls, HTTP 5xx). */
+  retries?: number;
+  /** Files whose cut-off download was resumed with a `Range` request rather than started over. */
+  resumed?: string[];
   /** Why files could not be stored (e.g. `storage-quota`), when they could not; the guard still runs. */
   storageProblem?: { code: string; message: string };
 }
@@ -69,6 +73,14 @@ export interface CacheReport {
 export interface GuardOptions {
   /** Deadline for one screen in ms (default 30,000): past it the verdict follows the failure mode and the worker is restarted. */
   timeoutMs?: number;
+  /**
+   * Backpressure: at most this many `screen()`/`classify()` calls may be waiting at once
+   * (default 2,000); one more rejects at once with `overloaded` instead of growing a queue
+   * without bound. The caller keeps its text and may retry once some screens finish.
+   */
+  maxPendingScreens?: number;
+  /** How model downloads are retried; see `DownloadRetryOptions`. */
+  download?: import('./store/download-retry.js').DownloadRetryOptions;
   /** Keep a local audit log of verdicts (IndexedDB; text redacted by default). Off by default. */
   audit?: boolean | import('./audit/audit-log.js').AuditOptions;
   /** A preset (`strict`, `balanced` – the default –, `permissive`) or a full Policy object. */

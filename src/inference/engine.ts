@@ -2,6 +2,7 @@ import { GuardError } from '../errors.js';
 import { ModelFileLoader } from '../store/model-file-loader.js';
 import type { ResolvedModelSource } from '../store/model-source.js';
 import { ModelStore } from '../store/model-store.js';
+import type { DownloadRetry } from '../store/download-retry.js';
 import type { BackendInfo, BackendName, BackendRequest, CacheReport, LoadProgress, ModelDtype, ScreenResult } from '../types.js';
 import { sigmoid, softmax } from './activation.js';
 import { chooseBackend, probeWebGpu, type BackendChoice, type WebGpuProbe } from './backend.js';
@@ -19,6 +20,8 @@ export interface EngineInit {
   /** Keep files in IndexedDB. */
   cache: boolean;
   window: WindowOptions;
+  /** How downloads are retried (defaults when absent). */
+  download?: DownloadRetry;
 }
 
 /** Callbacks from the engine to whoever hosts it. */
@@ -104,7 +107,11 @@ export class ClassifierEngine {
         storeProblem = error as GuardError;
       }
     }
-    const loader = new ModelFileLoader(init.source, store, { ...(hooks.signal ? { signal: hooks.signal } : {}), ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}) });
+    const loader = new ModelFileLoader(init.source, store, {
+      ...(hooks.signal ? { signal: hooks.signal } : {}),
+      ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      ...(init.download ? { retry: init.download } : {}),
+    });
     if (storeProblem) loader.report.storageProblem = { code: storeProblem.code, message: storeProblem.message };
     const manifest = await loader.loadManifest();
     const text = await loader.loadFiles([...TEXT_FILES]);
@@ -217,7 +224,7 @@ export class ClassifierEngine {
   /** Rebuilds the classifier on WASM (weights from the cache when stored); screens wait for it. */
   private recoverOnWasm(reason: string): Promise<void> {
     this.recovering ??= (async () => {
-      const loader = new ModelFileLoader(this.init.source, this.store);
+      const loader = new ModelFileLoader(this.init.source, this.store, this.init.download ? { retry: this.init.download } : {});
       await loader.loadManifest();
       const { classifier, weightsFile } = await ClassifierEngine.build(loader, this.textParts, this.init, 'wasm', { api: false, adapter: null });
       const lost = this.classifier;

@@ -2,6 +2,7 @@ import { GuardError } from '../errors.js';
 import type { CacheReport, LoadProgress } from '../types.js';
 import { parseManifest, type ModelManifest } from './manifest.js';
 import type { ResolvedModelSource } from './model-source.js';
+import { DEFAULT_DOWNLOAD_RETRY, isRetryableStatus, retryDelayMs, type DownloadRetry } from './download-retry.js';
 import type { ModelStore } from './model-store.js';
 import { sha256Hex } from './sha256.js';
 
@@ -23,7 +24,7 @@ export class ModelFileLoader {
   constructor(
     private readonly source: ResolvedModelSource,
     private readonly store: ModelStore | null,
-    private readonly options: { signal?: AbortSignal; onProgress?: (p: LoadProgress) => void } = {},
+    private readonly options: { signal?: AbortSignal; onProgress?: (p: LoadProgress) => void; retry?: DownloadRetry } = {},
   ) {
     this.report = { model: source.id, revision: source.revision, fromCache: [], fromNetwork: [], repaired: [] };
   }
@@ -90,7 +91,25 @@ export class ModelFileLoader {
     this.options.onProgress({ file, phase, loaded, total, overall: { loaded: overallLoaded, total: overallTotal } });
   }
 
-  private async loadFile(file: string, { optional = false } = {}): Promise<Uint8Array | null> {
+  /**
+   * Loads one file holding a lock on it (Web Locks, shared by every tab and worker of the
+   * origin): two tabs opening the same model at once download and store it once; the second
+   * finds it stored when its turn comes.
+   */
+  private async loadFile(file: string, options: { optional?: boolean } = {}): Promise<Uint8Array | null> {
+    const locks = (globalThis.navigator as { locks?: LockManager } | undefined)?.locks;
+    if (!this.store || !locks) return this.loadFileUnlocked(file, options);
+    const name = `guarded-chat:model-file:${JSON.stringify([this.source.id, this.source.revision, file])}`;
+    const signal = this.options.signal;
+    try {
+      return await locks.request(name, signal ? { signal } : {}, () => this.loadFileUnlocked(file, options));
+    } catch (error) {
+      if (signal?.aborted && !(error instanceof GuardError)) throw new GuardError('aborted', 'the model load was cancelled', { cause: error });
+      throw error;
+    }
+  }
+
+  private async loadFileUnlocked(file: string, { optional = false } = {}): Promise<Uint8Array | null> {
     const expected = this.expectedHash(file);
     const cached = await this.readCached(file, expected);
     if (cached) return cached;
@@ -146,42 +165,168 @@ export class ModelFileLoader {
     }
   }
 
+  /**
+   * Fetches one file, retrying what may pass (network errors, a body cut off, a stalled
+   * response, HTTP 5xx/408/429) with exponential backoff and jitter, and resuming a cut-off
+   * body with a `Range` request where the server honours it (else starting over). A 404 or
+   * other 4xx fails at once: asking again would get the same answer. After the last try it
+   * rejects with `model-load-failed`, saying how many tries were made and why the last failed.
+   */
   private async download(file: string, optional: boolean): Promise<Uint8Array | null> {
     const url = `${this.source.baseUrl}${file}`;
-    const signal = this.options.signal;
-    let response: Response;
-    try {
-      response = await fetch(url, signal ? { signal } : {});
-    } catch (cause) {
-      if (signal?.aborted) throw new GuardError('aborted', 'the model load was cancelled', { cause });
-      throw new GuardError('model-load-failed', `could not fetch ${url}`, { cause });
-    }
-    if (response.status === 404 && optional) return null;
-    if (!response.ok) throw new GuardError('model-load-failed', `fetching ${url} gave HTTP ${response.status}`);
-    const total = Number(response.headers.get('content-length')) || this.manifest?.files[file]?.size || 0;
-    if (!response.body) return new Uint8Array(await response.arrayBuffer());
-    const reader = response.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let loaded = 0;
-    this.progress(file, 'network', 0, total);
-    try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        chunks.push(value);
-        loaded += value.byteLength;
-        this.progress(file, 'network', loaded, Math.max(total, loaded));
+    const retry = this.options.retry ?? DEFAULT_DOWNLOAD_RETRY;
+    const body: BodySoFar = { chunks: [], loaded: 0, total: 0, validator: null };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = await this.downloadAttempt(url, file, body, retry.stallTimeoutMs);
+        if (outcome === 'absent') {
+          if (optional) return null;
+          throw new PermanentFailure(`fetching ${url} gave HTTP 404`);
+        }
+        return joinChunks(body.chunks, body.loaded);
+      } catch (error) {
+        if (error instanceof GuardError) throw error; // aborted
+        if (error instanceof PermanentFailure) throw new GuardError('model-load-failed', error.message);
+        const reason = (error as Error).message;
+        if (attempt >= retry.attempts) {
+          const tries = attempt === 1 ? '1 try' : `${attempt} tries`;
+          throw new GuardError('model-load-failed', `${reason} (gave up after ${tries})`, { cause: error });
+        }
+        this.report.retries = (this.report.retries ?? 0) + 1;
+        await sleep(retryDelayMs(attempt, retry), this.options.signal);
       }
-    } catch (cause) {
-      if (signal?.aborted) throw new GuardError('aborted', 'the model load was cancelled', { cause });
-      throw new GuardError('model-load-failed', `the download of ${url} broke off after ${loaded} bytes`, { cause });
     }
-    const bytes = new Uint8Array(loaded);
-    let offset = 0;
-    for (const chunk of chunks) {
-      bytes.set(chunk, offset);
-      offset += chunk.byteLength;
-    }
-    return bytes;
   }
+
+  /**
+   * One request for `url`. Appends to `body`, resuming after `body.loaded` bytes when it has
+   * some. Throws `TransientFailure` for what another try may fix, `PermanentFailure` for what
+   * it will not, `GuardError('aborted')` when the load was cancelled.
+   */
+  private async downloadAttempt(url: string, file: string, body: BodySoFar, stallTimeoutMs: number): Promise<'done' | 'absent'> {
+    const signal = this.options.signal;
+    // This try's own signal: aborted by a stall, or by the caller cancelling the load.
+    const attempt = new AbortController();
+    let stalled = false;
+    const onCancel = () => attempt.abort();
+    signal?.addEventListener('abort', onCancel, { once: true });
+    let stallTimer: ReturnType<typeof setTimeout> | undefined;
+    const armStall = () => {
+      clearTimeout(stallTimer);
+      stallTimer = setTimeout(() => {
+        stalled = true;
+        attempt.abort();
+      }, stallTimeoutMs);
+    };
+    const headers: Record<string, string> = {};
+    if (body.loaded > 0) {
+      headers.range = `bytes=${body.loaded}-`;
+      // Only splice onto the bytes we have if the file has not changed since.
+      if (body.validator) headers['if-range'] = body.validator;
+    }
+    const failed = (cause: unknown, what: string): never => {
+      if (signal?.aborted) throw new GuardError('aborted', 'the model load was cancelled', { cause });
+      if (stalled) throw new TransientFailure(`the download of ${url} stalled: no bytes for ${stallTimeoutMs} ms after ${body.loaded}`);
+      throw new TransientFailure(`${what}: ${(cause as Error)?.message ?? String(cause)}`);
+    };
+    try {
+      armStall();
+      let response: Response;
+      try {
+        response = await fetch(url, { signal: attempt.signal, headers });
+      } catch (cause) {
+        return failed(cause, `could not fetch ${url}`);
+      }
+      if (response.status === 404) return 'absent';
+      if (response.status === 416 && body.loaded > 0) {
+        // The range we asked to resume from is not there (the file shrank, or all of it had come): start over.
+        body.chunks = [];
+        body.loaded = 0;
+        throw new TransientFailure(`resuming ${url} gave HTTP 416`);
+      }
+      if (!response.ok) {
+        const message = `fetching ${url} gave HTTP ${response.status}`;
+        throw isRetryableStatus(response.status) ? new TransientFailure(message) : new PermanentFailure(message);
+      }
+      const resumed = response.status === 206 && (response.headers.get('content-range') ?? '').startsWith(`bytes ${body.loaded}-`);
+      if (!resumed) {
+        // A full answer (the server ignores ranges, or the file changed): start over.
+        body.chunks = [];
+        body.loaded = 0;
+        body.total = Number(response.headers.get('content-length')) || this.manifest?.files[file]?.size || 0;
+        body.validator = response.headers.get('etag') ?? response.headers.get('last-modified');
+      } else {
+        this.report.resumed = [...(this.report.resumed ?? []), file];
+      }
+      if (!response.body) {
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        body.chunks.push(bytes);
+        body.loaded += bytes.byteLength;
+        return 'done';
+      }
+      const reader = response.body.getReader();
+      this.progress(file, 'network', body.loaded, body.total);
+      try {
+        for (;;) {
+          armStall();
+          const { done, value } = await reader.read();
+          if (done) break;
+          body.chunks.push(value);
+          body.loaded += value.byteLength;
+          this.progress(file, 'network', body.loaded, Math.max(body.total, body.loaded));
+        }
+      } catch (cause) {
+        void reader.cancel().catch(() => undefined);
+        return failed(cause, `the download of ${url} broke off after ${body.loaded} bytes`);
+      }
+      return 'done';
+    } finally {
+      clearTimeout(stallTimer);
+      signal?.removeEventListener('abort', onCancel);
+    }
+  }
+}
+
+/** What has arrived of one file so far, kept across tries so a retry can resume. */
+interface BodySoFar {
+  chunks: Uint8Array[];
+  loaded: number;
+  total: number;
+  /** ETag or Last-Modified of the response the chunks came from (for `If-Range`). */
+  validator: string | null;
+}
+
+/** A failure another try may fix (network error, cut-off body, stall, 5xx). */
+class TransientFailure extends Error {}
+/** A failure another try will not fix (404 and other 4xx). */
+class PermanentFailure extends Error {}
+
+function joinChunks(chunks: Uint8Array[], length: number): Uint8Array {
+  if (chunks.length === 1 && chunks[0]!.byteLength === length) return chunks[0]!;
+  const bytes = new Uint8Array(length);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+/** Waits `ms`; a cancelled load stops waiting at once (`aborted`). */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new GuardError('aborted', 'the model load was cancelled'));
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new GuardError('aborted', 'the model load was cancelled'));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -35,6 +35,8 @@ interface ModelStoreSchema extends DBSchema {
 /** The IndexedDB database the guard keeps model files in. */
 export const MODEL_DB_NAME = 'guarded-chat-models';
 const MODEL_DB_VERSION = 1;
+/** How long opening the database may take before the guard gives up on the cache for this load. */
+const OPEN_TIMEOUT_MS = 5_000;
 
 function isQuotaError(error: unknown): boolean {
   return error instanceof DOMException && (error.name === 'QuotaExceededError' || error.code === 22);
@@ -63,23 +65,45 @@ export class ModelStore {
     if (typeof indexedDB === 'undefined') {
       throw new GuardError('storage-unavailable', 'IndexedDB is not available here; models will load from the network each time');
     }
-    try {
-      return await openDB<ModelStoreSchema>(name, MODEL_DB_VERSION, {
-        upgrade(db) {
-          const entries = db.createObjectStore('entries', { keyPath: ['model', 'revision', 'file'] });
-          entries.createIndex('byModel', ['model', 'revision']);
-          db.createObjectStore('blobs');
-        },
-        // Another tab holds an older version open: we wait; it closes itself (see `blocking`).
-        blocked() {},
-        blocking(_current, _next, event) {
-          (event.target as IDBDatabase).close();
-          onLost();
-        },
-        terminated: onLost,
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let gaveUp = false;
+    const opening = openDB<ModelStoreSchema>(name, MODEL_DB_VERSION, {
+      upgrade(db) {
+        const entries = db.createObjectStore('entries', { keyPath: ['model', 'revision', 'file'] });
+        entries.createIndex('byModel', ['model', 'revision']);
+        db.createObjectStore('blobs');
+      },
+      // Another tab holds an older version open: we wait; it closes itself (see `blocking`).
+      blocked() {},
+      blocking(_current, _next, event) {
+        (event.target as IDBDatabase).close();
+        onLost();
+      },
+      terminated: onLost,
       });
+    // An open waits behind any other tab's pending upgrade, and that one waits for every tab
+    // holding the database to close it: a tab that never does would hang the load. Give up
+    // after a while and run from the network; a connection that comes later is closed.
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        gaveUp = true;
+        reject(new GuardError('storage-unavailable', `IndexedDB did not open within ${OPEN_TIMEOUT_MS} ms (another tab may be holding up an upgrade of the model cache); models load from the network this time`));
+      }, OPEN_TIMEOUT_MS);
+    });
+    opening.then((db) => {
+      if (gaveUp) db.close();
+    }, () => undefined);
+    try {
+      return await Promise.race([opening, timedOut]);
     } catch (cause) {
+      if (cause instanceof GuardError) throw cause;
+      if ((cause as { name?: string })?.name === 'VersionError') {
+        // Another tab (a newer build of the page) moved the schema on: leave its data alone.
+        throw new GuardError('storage-unavailable', `the model cache was upgraded to a newer version by another tab; this page loads models from the network until it is reloaded with the new version`, { cause });
+      }
       throw new GuardError('storage-unavailable', 'IndexedDB could not be opened; models will load from the network each time', { cause });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
