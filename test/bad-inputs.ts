@@ -9,7 +9,7 @@ export function nestedBase64(text: string, depth: number): string {
 
 /**
  * Inputs that break naive text handling, by name. `attack` marks the ones carrying the attack
- * phrase within the depth normalization decodes (3), which must still be blocked.
+ * phrase (within the depth normalization decodes, 3, or nested past it), which must be blocked.
  */
 export function badInputs(): { name: string; text: string; attack?: boolean }[] {
   const sentence = 'The committee reviewed the quarterly figures and agreed to meet again next week. ';
@@ -24,7 +24,8 @@ export function badInputs(): { name: string; text: string; attack?: boolean }[] 
     { name: 'combining marks pile-up', text: `e${'\u0301'.repeat(5_000)}` },
     { name: 'base64 ×2 of an attack', text: nestedBase64(ATTACK, 2), attack: true },
     { name: 'base64 ×3 of an attack', text: nestedBase64(ATTACK, 3), attack: true },
-    { name: 'base64 ×12 (past the decode depth)', text: nestedBase64(ATTACK, 12) },
+    // Past the depth normalization decodes: the nesting itself is the finding (attack.nested-encoding).
+    { name: 'base64 ×12 (past the decode depth)', text: nestedBase64(ATTACK, 12), attack: true },
     { name: 'RTL (Arabic, Hebrew)', text: 'مرحبا، كيف حالك اليوم؟ שלום, מה שלומך היום?' },
     { name: 'RTL override around an attack', text: `\u202E${ATTACK}\u202C`, attack: true },
     { name: 'mixed scripts', text: 'Hello мир 你好 こんにちは 안녕 γειά σου नमस्ते سلام שלום ᚠᚢᚦ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢' },

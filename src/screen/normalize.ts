@@ -19,7 +19,9 @@ export type NormalizationFlag =
   | 'hex'
   | 'url-encoding'
   | 'rot13'
-  | 'reversed';
+  | 'reversed'
+  /** An encoding still held another encoding at the depth limit: nesting past it is evasion. */
+  | 'decoding-limit';
 
 /** A payload found encoded in the text, decoded. */
 export interface DecodedPayload {
@@ -228,7 +230,10 @@ export function normalize(text: string, options: NormalizeOptions = {}): Normali
   const consider = (kind: 'base64' | 'hex' | 'url-encoding', out: string | null, depth: number, encoded: string) => {
     if (!out) return;
     if (looksLikeText(out)) addPayload(kind, out, depth, encoded);
-    else if (depth < maxDepth && decoded.length < maxPayloads && ENCODED_ONLY.test(out.trim())) findPayloads(out, depth + 1);
+    else if (ENCODED_ONLY.test(out.trim())) {
+      if (depth < maxDepth && decoded.length < maxPayloads) findPayloads(out, depth + 1);
+      else if (depth >= maxDepth) flags.add('decoding-limit');
+    }
   };
 
   const findPayloads = (source: string, depth: number) => {

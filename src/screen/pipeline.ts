@@ -5,7 +5,7 @@ import type { ScreenResult } from '../types.js';
 import { ConversationTracker } from './conversation.js';
 import { stripFraming } from './framing.js';
 import { normalize } from './normalize.js';
-import { findAttackPatterns } from './rules/attack-patterns.js';
+import { findAttackPatterns, findEvasion } from './rules/attack-patterns.js';
 import { findPii } from './rules/pii.js';
 import type { RuleHit } from './rules/rule-hit.js';
 import { findSecrets } from './rules/secrets.js';
@@ -74,7 +74,7 @@ export class ScreeningPipeline {
 
     const hits: RuleHit[] = [];
     if (layers.rules) {
-      hits.push(...findPii(text), ...findSecrets(text), ...findAttackPatterns(text), ...findTopics(text, policy.topics.deny));
+      hits.push(...findPii(text), ...findSecrets(text), ...findAttackPatterns(text), ...findEvasion(text, normalized.flags), ...findTopics(text, policy.topics.deny));
       for (const [view, viewText] of views.slice(1)) {
         if (view === 'unframed') continue;
         const source = view === 'normalized' ? 'normalized' : 'decoded'; // the readable form holds decoded text

@@ -93,6 +93,9 @@ describe('normalize: encoded payloads', () => {
     const bounded = normalize(deep, { maxDepth: 3 });
     expect(bounded.decoded.every((d) => d.depth <= 3)).toBe(true);
     expect(bounded.decoded.map((d) => d.text)).not.toContain(ATTACK);
+    // Nesting past the limit is flagged rather than silently passed over; within it, it is not.
+    expect(bounded.flags).toContain('decoding-limit');
+    expect(normalize(b64(b64(b64(ATTACK))), { maxDepth: 3 }).flags).not.toContain('decoding-limit');
   });
 
   it('does not decode random base64-looking tokens or hashes into payloads', () => {

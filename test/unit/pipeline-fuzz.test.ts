@@ -31,7 +31,7 @@ describe('fuzz: the screening pipeline on seeded random unicode and encodings', 
     expect(Object.values(actions).reduce((a, b) => a + b, 0)).toBe(4_000);
   }, 120_000);
 
-  it('the bad inputs give well-formed verdicts; attacks hidden by unicode or up to 3 encodings are blocked', async () => {
+  it('the bad inputs give well-formed verdicts; attacks hidden by unicode or nested encodings (within or past the decode depth) are blocked', async () => {
     const screen = pipeline();
     const lines: string[] = [];
     for (const { name, text, attack } of badInputs()) {

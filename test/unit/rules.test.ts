@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { findAttackPatterns } from '../../src/screen/rules/attack-patterns.js';
+import { findAttackPatterns, findEvasion } from '../../src/screen/rules/attack-patterns.js';
+import { normalize } from '../../src/screen/normalize.js';
 import { bsnValid, ibanValid, luhnValid, spanishIdValid, ssnValid } from '../../src/screen/rules/checksums.js';
 import { findPii } from '../../src/screen/rules/pii.js';
 import { findSecrets } from '../../src/screen/rules/secrets.js';
@@ -140,5 +141,21 @@ describe('findAttackPatterns', () => {
     ]) {
       expect(findAttackPatterns(text), text).toEqual([]);
     }
+  });
+});
+
+describe('findEvasion', () => {
+  const nested = (text: string, depth: number) => {
+    let out = text;
+    for (let i = 0; i < depth; i++) out = Buffer.from(out, 'utf8').toString('base64');
+    return out;
+  };
+
+  it('raises a jailbreak hit for encodings nested past the decode depth, and none within it', () => {
+    const deep = nested('What is the capital of France?', 6);
+    expect(findEvasion(deep, normalize(deep).flags)).toMatchObject([{ rule: 'attack.nested-encoding', category: 'jailbreak', span: [0, deep.length] }]);
+    const shallow = nested('What is the capital of France?', 2);
+    expect(findEvasion(shallow, normalize(shallow).flags)).toEqual([]);
+    expect(findEvasion('plain text', normalize('plain text').flags)).toEqual([]);
   });
 });

@@ -42,3 +42,12 @@ export function findAttackPatterns(text: string): RuleHit[] {
   return ATTACK_PATTERNS.flatMap((p) =>
     matchAll(text, p.pattern, { rule: `attack.${p.id}`, category: p.category, placeholder: `[${p.category.toUpperCase()}]` }));
 }
+
+/**
+ * Encodings nested past the normalizer's depth limit (base64 of base64 of …): no reader needs
+ * that, and whatever is inside was never screened, so the nesting itself is the finding.
+ */
+export function findEvasion(text: string, flags: readonly string[]): RuleHit[] {
+  if (!flags.includes('decoding-limit')) return [];
+  return [{ rule: 'attack.nested-encoding', category: 'jailbreak', span: [0, text.length], placeholder: '[JAILBREAK]', source: 'original' }];
+}
