@@ -153,15 +153,23 @@ function foldHomoglyphs(text: string): string {
 /** Short all-leet tokens ("4", "70", "0n"): folded only in a text that already has leet words. */
 const SHORT_LEET_TOKEN = /(?<![\w@$])[013457@$][013457@$a-z]{0,2}(?![\w@$])/gi;
 
+/** An e-mail address: its `@` is not an "a" ("jane.doe@example.com" must stay as written). */
+const EMAIL_ADDRESS = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
+
 function foldLeet(text: string): string {
   let words = 0;
-  const folded = text.replace(LEET_WORD, (word) => {
+  const emails: string[] = [];
+  // Set e-mail addresses aside (a private-use placeholder holds their place), fold, put them back.
+  // The index is a private-use character too: a digit there would itself be folded as leet.
+  const masked = text.replace(EMAIL_ADDRESS, (address) => (emails.length < 0x1000 ? `\uE000${String.fromCharCode(0xE100 + emails.push(address) - 1)}` : address));
+  const restore = (out: string) => (emails.length ? out.replace(/\uE000([\uE100-\uF0FF])/g, (_, i: string) => emails[i.charCodeAt(0) - 0xE100]!) : out);
+  const folded = masked.replace(LEET_WORD, (word) => {
     // Not leet: long runs (encoded blobs, hashes), numbers with units, names ending in a version ("base64", "utf8").
     if (word.length > 24 || /\d{3,}/.test(word) || NUMBER_WITH_UNIT.test(word) || /^[a-z]{2,}\d{1,3}$/i.test(word)) return word;
     words += 1;
     return word.replace(/[013457890@$!|+]/g, (c) => LEET[c] ?? c);
   });
-  return words >= 2 ? folded.replace(SHORT_LEET_TOKEN, (token) => token.replace(/[013457@$]/g, (c) => LEET[c] ?? c)) : folded;
+  return restore(words >= 2 ? folded.replace(SHORT_LEET_TOKEN, (token) => token.replace(/[013457@$]/g, (c) => LEET[c] ?? c)) : folded);
 }
 
 function joinSpacedLetters(text: string): string {
