@@ -36,6 +36,13 @@ export const DEFAULT_GUARDED_OUTPUT_STRINGS: Readonly<GuardedOutputStrings> = {
 };
 
 const DEFAULT_BLOCK_MESSAGE = 'This message was withheld by the on-device guard.';
+/**
+ * How far back each sentence's screen looks, in characters: about 90 tokens, inside one
+ * 128-token classifier window, so a sentence costs one model row per view however many arrive
+ * in a burst (a page may set a long reply at once). Context longer than that is judged by the
+ * whole-reply screen that follows in every pass.
+ */
+const SENTENCE_LOOK_BACK = 400;
 const severity = (action: Action | '') => (action ? ACTIONS.indexOf(action) : -1);
 
 /**
@@ -175,7 +182,7 @@ export class GuardedOutput extends GuardedElement {
         if (!original.startsWith(this.sentencesScreened)) this.sentencesScreened = '';
         let lastWindow = '';
         let current = true;
-        for (const window of sentenceWindows(original, this.sentencesScreened.length)) {
+        for (const window of sentenceWindows(original, this.sentencesScreened.length, SENTENCE_LOOK_BACK)) {
           this.sentencesScreened = original.slice(0, window.end);
           lastWindow = window.text;
           const upTo = original.slice(0, window.start + window.text.length);
