@@ -17,6 +17,14 @@ export function lookBackWindow(text: string, maxChars = 1200): string {
 }
 
 /**
+ * The look-back for a sentence that is not the newest of its burst (several sentences that
+ * arrived at once): about 90 tokens, inside one 128-token classifier window, so each costs one
+ * model row per view however many arrive together; the longer context is judged by the screen
+ * of the newest sentence or of the whole reply.
+ */
+export const BURST_LOOK_BACK = 400;
+
+/**
  * Every sentence end inside a text (the terminator, closing quotes, then the whitespace after):
  * `.!?…` count when whitespace or the end of the text follows (so `3.14` and `e.g` do not),
  * `。！？` and line breaks always.

@@ -3,7 +3,7 @@ import { GuardError } from '../../errors.js';
 import type { Guard } from '../../guard.js';
 import type { Policy } from '../../policy/policy.js';
 import type { Verdict } from '../../policy/verdict.js';
-import { sentenceWindows } from '../../screen/look-back.js';
+import { BURST_LOOK_BACK, sentenceWindows } from '../../screen/look-back.js';
 import type { BackendInfo, BackendRequest, CacheReport, LoadProgress } from '../../types.js';
 import { sharedGuard, watchSharedGuard } from '../shared-guard.js';
 import { demoResponder, type ChatHandler, type ChatMessage } from './demo-responder.js';
@@ -326,7 +326,10 @@ export class GuardedChat extends LitElement {
       for await (const piece of this.replyHandler()(history, this.abort.signal)) {
         raw += piece;
         update({ content: reply.mark === 'redacted' ? reply.content + piece : raw });
-        for (const window of sentenceWindows(raw, screenedUpTo)) {
+        // The newest sentence gets the full look-back; any before it in the same piece a short one each.
+        const burst = sentenceWindows(raw, screenedUpTo, BURST_LOOK_BACK);
+        const newest = burst.length > 0 ? sentenceWindows(raw, burst.at(-2)?.end ?? screenedUpTo) : [];
+        for (const window of [...burst.slice(0, -1), ...newest]) {
           screenedUpTo = window.end;
           lastScreened = window.text;
           going = await judge(window.text);

@@ -1,7 +1,7 @@
 import { html, nothing } from 'lit';
 import { ACTIONS, type Action } from '../../policy/policy.js';
 import type { Verdict } from '../../policy/verdict.js';
-import { sentenceWindows } from '../../screen/look-back.js';
+import { BURST_LOOK_BACK, sentenceWindows } from '../../screen/look-back.js';
 import { errorLabel, GuardedElement, type ScreenOutcome } from '../guarded-element.js';
 import { guardedOutputStyles } from './guarded-output.styles.js';
 import { EMPTY_RECORD, maskedSpans, originalOf, planMaskEdits, type Mask, type ReplyRecord, type TextEdit } from './reply-masks.js';
@@ -36,13 +36,6 @@ export const DEFAULT_GUARDED_OUTPUT_STRINGS: Readonly<GuardedOutputStrings> = {
 };
 
 const DEFAULT_BLOCK_MESSAGE = 'This message was withheld by the on-device guard.';
-/**
- * How far back each sentence's screen looks, in characters: about 90 tokens, inside one
- * 128-token classifier window, so a sentence costs one model row per view however many arrive
- * in a burst (a page may set a long reply at once). Context longer than that is judged by the
- * whole-reply screen that follows in every pass.
- */
-const SENTENCE_LOOK_BACK = 400;
 const severity = (action: Action | '') => (action ? ACTIONS.indexOf(action) : -1);
 
 /**
@@ -182,7 +175,8 @@ export class GuardedOutput extends GuardedElement {
         if (!original.startsWith(this.sentencesScreened)) this.sentencesScreened = '';
         let lastWindow = '';
         let current = true;
-        for (const window of sentenceWindows(original, this.sentencesScreened.length, SENTENCE_LOOK_BACK)) {
+        // A short look-back each (a page may set a long reply at once); the whole-reply screen below judges the longer context.
+        for (const window of sentenceWindows(original, this.sentencesScreened.length, BURST_LOOK_BACK)) {
           this.sentencesScreened = original.slice(0, window.end);
           lastWindow = window.text;
           const upTo = original.slice(0, window.start + window.text.length);
