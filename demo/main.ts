@@ -38,16 +38,32 @@ function renderScores(labels: readonly string[], result: Verdict): void {
   }));
 }
 
-/** The switch swaps the chat's handler: the built-in responder, or one that misbehaves. */
-function wireUnsafeSwitch(): void {
+/**
+ * Where the chat's replies come from: the built-in responder (optionally swapped for one that
+ * misbehaves on purpose), or an OpenAI-compatible endpoint. The API key goes to the chat's
+ * `apiKey` property and nowhere else (the chat keeps it out of the DOM and its events).
+ */
+function wireChatBackend(): void {
   // Unset, the chat falls back to its built-in offline responder.
   const builtIn: ChatHandler | undefined = chat.handler;
+  const useEndpoint = byId<HTMLInputElement>('backend-endpoint');
+  const fields = byId<HTMLDivElement>('endpoint-fields');
+  const url = byId<HTMLInputElement>('endpoint-url');
+  const chatModel = byId<HTMLInputElement>('endpoint-model');
+  const apiKey = byId<HTMLInputElement>('endpoint-key');
   const update = () => {
-    unsafeKind.disabled = !unsafe.checked;
-    chat.handler = unsafe.checked ? unsafeResponder(unsafeKind.value as UnsafeKind) : builtIn;
+    const endpoint = useEndpoint.checked;
+    fields.hidden = !endpoint;
+    // The unsafe responder is a handler, which would win over the endpoint: it belongs to the built-in choice.
+    unsafe.disabled = endpoint;
+    unsafeKind.disabled = endpoint || !unsafe.checked;
+    chat.handler = !endpoint && unsafe.checked ? unsafeResponder(unsafeKind.value as UnsafeKind) : builtIn;
+    chat.endpoint = endpoint ? url.value.trim() : '';
+    chat.chatModel = endpoint ? chatModel.value.trim() : '';
+    chat.apiKey = endpoint ? apiKey.value : undefined;
   };
-  unsafe.addEventListener('change', update);
-  unsafeKind.addEventListener('change', update);
+  for (const control of [unsafe, unsafeKind, byId('backend-builtin'), useEndpoint]) control.addEventListener('change', update);
+  for (const field of [url, chatModel, apiKey]) field.addEventListener('input', update);
   update();
 }
 
@@ -59,7 +75,7 @@ function describeCache(guard: Guard): string {
 }
 
 async function main(): Promise<void> {
-  wireUnsafeSwitch();
+  wireChatBackend();
   let guard: Guard;
   try {
     guard = await createGuard({
@@ -110,7 +126,9 @@ async function main(): Promise<void> {
     status.textContent = `${ready} Policy: ${guard.policy.name ?? 'custom'}.`;
     if (prompt.value) void screenNow();
   });
-  new ModelPanel(byId('model'), guard, MANIFEST_URL);
+  const guardStatus = document.createElement('guard-status');
+  guardStatus.guard = guard;
+  new ModelPanel(byId('model'), guard, MANIFEST_URL, guardStatus);
   new RedTeamConsole(byId('redteam'), guard);
   document.body.dataset.backend = guard.backend.name;
   if (prompt.value) await screenNow();

@@ -1,4 +1,4 @@
-import { clearModelCache, listCachedModels, requestPersistentStorage, type Guard } from '../src/index.js';
+import { clearModelCache, listCachedModels, requestPersistentStorage, type Guard, type GuardStatus } from '../src/index.js';
 import { el } from './element.js';
 
 const size = (bytes: number): string =>
@@ -19,7 +19,8 @@ export class ModelPanel {
   private readonly cached = el('div', { id: 'cached-models' });
   private readonly storage = el('p', { id: 'storage-state', role: 'status' });
 
-  constructor(root: HTMLElement, private readonly guard: Guard, manifestUrl: string) {
+  /** `status`: a `<guard-status>` showing the same guard, placed first (the component a page would drop in). */
+  constructor(root: HTMLElement, private readonly guard: Guard, manifestUrl: string, private readonly status?: GuardStatus) {
     const clear = el('button', { type: 'button', id: 'clear-cache' }, 'Clear the model cache');
     const persist = el('button', { type: 'button', id: 'persist-storage' }, 'Keep models (persistent storage)');
     const refresh = el('button', { type: 'button' }, 'Refresh');
@@ -34,6 +35,7 @@ export class ModelPanel {
     });
     refresh.addEventListener('click', () => void this.refresh());
     const files = el('div', { id: 'model-files' }, el('p', {}, 'Reading the manifest…'));
+    if (status) root.append(el('h3', {}, 'At a glance: ', el('code', {}, '<guard-status>')), status);
     root.append(
       el('h3', {}, 'Backend'), this.backend,
       el('h3', {}, 'Model files'), files,
@@ -91,6 +93,7 @@ export class ModelPanel {
 
   /** Re-reads the stored models and the storage estimate. */
   async refresh(): Promise<void> {
+    void this.status?.refreshCache();
     const [models, estimate, persisted] = await Promise.all([
       listCachedModels().catch(() => null),
       navigator.storage?.estimate?.().catch(() => undefined),

@@ -4,8 +4,8 @@ import type { Policy } from '../policy/policy.js';
 import { POLICY_PRESETS } from '../policy/presets.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { BackendRequest } from '../types.js';
-import type { GuardVerdictDetail } from './guarded-chat/guarded-chat.component.js';
-import { sharedGuard } from './shared-guard.js';
+import type { GuardProgressDetail, GuardReadyDetail, GuardVerdictDetail } from './guarded-chat/guarded-chat.component.js';
+import { sharedGuard, watchSharedGuard } from './shared-guard.js';
 
 /** A preset name (attribute) or a Policy object (property). */
 export type PolicyChoice = Policy | 'strict' | 'balanced' | 'permissive';
@@ -68,17 +68,28 @@ export abstract class GuardedElement extends LitElement {
       this.onGuardState('no-model');
       return;
     }
-    const loading = given ? Promise.resolve(given) : sharedGuard({ model: { url: this.model }, backend: this.backend, policy: this.policy });
+    const options = { model: { url: this.model }, backend: this.backend, policy: this.policy };
+    const loading = given ? Promise.resolve(given) : sharedGuard(options);
     this.guardReady = loading;
+    // The shared load's download, reported as `<guarded-chat>` reports it (a load another component started included).
+    const stopWatching = given
+      ? () => {}
+      : watchSharedGuard(options, {
+          progress: (progress) => {
+            if (this.guardReady === loading) this.emit('guard-progress', progress satisfies GuardProgressDetail);
+          },
+        });
     this.onGuardState('loading');
     loading.then(
       (guard) => {
+        stopWatching();
         if (this.guardReady !== loading) return; // superseded by a later change
         this.loadedGuard = guard;
         this.onGuardState('ready');
-        this.emit('guard-ready', { backend: guard.backend });
+        this.emit('guard-ready', { backend: guard.backend, cache: guard.cache } satisfies GuardReadyDetail);
       },
       (error: unknown) => {
+        stopWatching();
         if (this.guardReady !== loading) return;
         this.onGuardState('error');
         this.emit('guard-error', { error });

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { axeViolations } from './harness/axe.js';
 import { launchChromium, type FreshBrowser } from './harness/chromium.js';
+import { startOpenAiSseServer, type OpenAiSseServer } from './harness/openai-sse-server.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const AXE = `${ROOT}node_modules/axe-core/axe.min.js`;
@@ -9,6 +11,7 @@ const SCREENSHOTS = `${ROOT}docs/screenshots/`;
 const TABS = ['chat', 'policy', 'model', 'redteam'] as const;
 /** Streams and screens take seconds on a busy two-core machine; no timing is asserted. */
 const POLL = { timeout: 30_000 };
+const API_KEY = 'sk-demo-test-0123456789SECRET';
 
 /** The newest verdict card's action (the list is newest first). */
 const newestAction = (page: Page) => page.locator('#verdicts > li').first().getAttribute('data-action');
@@ -23,8 +26,11 @@ const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id
 describe('the demo (built)', () => {
   let browser: FreshBrowser;
   let page: Page;
+  /** The chat's endpoint option talks to this local OpenAI-format server (another origin: CORS). */
+  let server: OpenAiSseServer;
 
   beforeAll(async () => {
+    server = await startOpenAiSseServer();
     browser = await launchChromium();
     page = await browser.context.newPage();
     page.on('pageerror', (error) => console.error('[page error]', error));
@@ -35,6 +41,7 @@ describe('the demo (built)', () => {
   });
   afterAll(async () => {
     await browser?.close();
+    await server?.close();
   });
 
   it('tabs follow the keyboard: arrows, Home and End move and show; one tab stop', async () => {
@@ -138,8 +145,12 @@ describe('the demo (built)', () => {
     await page.locator('#tab-model').click();
     await expect.poll(() => page.locator('#model-files tr.running').textContent(), POLL).toContain('onnx/model_quantized.onnx');
     await expect.poll(() => page.locator('#cached-models tbody tr').first().textContent(), POLL).toMatch(/shipped:guard-bert-mini\s*main\s*5\s*5\.\d MB/);
+    // The <guard-status> at the top shows the same guard.
+    expect(await page.locator('guard-status [part="backend"]').textContent()).toMatch(/^Backend: wasm: /);
+    await expect.poll(() => page.locator('guard-status [part="cache"]').textContent(), POLL).toMatch(/^Stored on this device: 5 files, 5\.\d MB$/);
     await page.locator('#clear-cache').click();
     await expect.poll(() => page.locator('#cached-models').textContent(), POLL).toContain('No models stored.');
+    await expect.poll(() => page.locator('guard-status [part="cache"]').textContent(), POLL).toBe('Not stored on this device yet');
     await page.locator('#persist-storage').click();
     await expect.poll(() => page.locator('#storage-state').textContent(), POLL).toMatch(/^Persistent storage granted|^The browser declined/);
   });
@@ -168,5 +179,44 @@ describe('the demo (built)', () => {
     await page.locator('#tab-redteam').click();
     await page.screenshot({ path: `${SCREENSHOTS}demo-redteam.png` });
     expect(found).toEqual([]);
+  });
+
+  it('the chat can take its replies from an OpenAI-compatible endpoint; the API key goes to the Authorization header only', async () => {
+    const composer = page.locator('guarded-chat textarea');
+    const replies = page.locator('guarded-chat li[part~="assistant"]');
+    const prompt = 'Write a short poem about autumn leaves.';
+    server.script = { pieces: ['Leaves ', 'fall, ', 'gold ', 'and red.'] };
+    await page.locator('#tab-chat').click();
+    await page.locator('#backend-endpoint').check();
+    expect(await page.locator('#unsafe').isDisabled()).toBe(true); // the unsafe responder belongs to the built-in choice
+    await page.locator('#endpoint-url').fill(server.baseUrl);
+    await page.locator('#endpoint-model').fill('test-chat-model');
+    await page.locator('#endpoint-key').fill(API_KEY);
+    const before = await replies.count();
+    await composer.fill(prompt);
+    await composer.press('Enter');
+    await expect.poll(() => replies.count(), POLL).toBe(before + 1);
+    await expect.poll(() => replies.last().textContent(), POLL).toBe('Leaves fall, gold and red.');
+
+    expect(server.received).toHaveLength(1);
+    const [request] = server.received;
+    expect(request!.headers.authorization).toBe(`Bearer ${API_KEY}`);
+    expect(request!.body.model).toBe('test-chat-model');
+    expect(request!.body.messages.at(-1)).toEqual({ role: 'user', content: prompt });
+    // The key is in no markup (the page's or the chat's shadow root), no attribute and no storage.
+    const kept = await page.evaluate(() => [
+      document.documentElement.outerHTML,
+      document.querySelector('guarded-chat')!.shadowRoot!.innerHTML,
+      JSON.stringify({ ...localStorage }),
+      JSON.stringify({ ...sessionStorage }),
+    ].join('\n'));
+    expect(kept).not.toContain(API_KEY);
+    expect(await axeViolations(page, '#chat-backend')).toEqual([]);
+
+    // Back to the built-in responder: the endpoint fields go, the unsafe switch comes back.
+    await page.locator('#backend-builtin').check();
+    expect(await page.locator('#endpoint-fields').isHidden()).toBe(true);
+    expect(await page.locator('#unsafe').isEnabled()).toBe(true);
+    expect(await page.evaluate(() => document.querySelector('guarded-chat')!.apiKey)).toBeUndefined();
   });
 });

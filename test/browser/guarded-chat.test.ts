@@ -79,6 +79,23 @@ describe('<guarded-chat>', () => {
     expect((await events(page)).some((e) => e.type === 'guard-blocked' && e.direction === 'output')).toBe(true);
   });
 
+  it('screens each sentence of a reply that arrives in one piece, so a benign tail cannot dilute a harmful sentence', async () => {
+    // The fixture classifier mean-pools its tokens: screened whole, this reply passes a 0.1
+    // harmful threshold; its first sentence alone does not (guarded-output.test.ts checks the premise).
+    await mountChat(page, `
+      const policy = structuredClone(window.guardedChat.POLICY_PRESETS.balanced);
+      policy.output.categories.harmful = { threshold: 0.1, action: 'block' };
+      chat.policy = policy;
+      chat.handler = async function* () {
+        yield 'How to kill someone and hide the body. Autumn leaves drift down in red and gold. The garden is quiet in the morning light, and the birds sing softly over the pond. We walked along the river and talked about books, music and the weather. Then we had tea.';
+      };`);
+    const composer = page.locator('guarded-chat textarea');
+    await composer.fill(ALLOWED);
+    await composer.press('Enter');
+    await expect.poll(() => page.locator('guarded-chat li[part~="assistant"]').textContent()).toMatch(/withheld by the on-device guard\. \(Blocked: harmful/);
+    expect(await page.locator('guarded-chat li[part~="assistant"]').textContent()).not.toContain('hide the body');
+  });
+
   it('keeps the draft when screening fails, and reports a typed error', async () => {
     await page.evaluate(async () => {
       const chat = document.querySelector('guarded-chat')!;

@@ -23,9 +23,9 @@ interface TestWindow {
  * not meant to be good, and its scores on reply fragments swing from one prefix to the next, so
  * which prefixes a stream happens to be screened at would decide the test. Rules do not.
  */
-async function mount(page: Page, options: { override?: boolean } = {}): Promise<void> {
+async function mount(page: Page, options: { override?: boolean; harmfulThreshold?: number } = {}): Promise<void> {
   await page.evaluate(
-    async ({ url, override }) => {
+    async ({ url, override, harmfulThreshold }) => {
       document.body.querySelector('guarded-output')?.remove();
       const w = window as unknown as TestWindow;
       w.guardEvents = [];
@@ -39,6 +39,8 @@ async function mount(page: Page, options: { override?: boolean } = {}): Promise<
         secrets: { threshold: 0.5, action: 'redact' },
         'topic:weapons': { threshold: 0.5, action: 'block' },
       };
+      // The classifier's own verdict, for the one test whose texts are fixed to the character.
+      if (harmfulThreshold !== undefined) policy.output.categories.harmful = { threshold: harmfulThreshold, action: 'block' };
       wrapper.policy = policy;
       const reply = document.createElement('div');
       reply.id = 'reply';
@@ -61,7 +63,7 @@ async function mount(page: Page, options: { override?: boolean } = {}): Promise<
       document.body.append(wrapper);
       await ready;
     },
-    { url: FIXTURE_MODEL_URL, override: options.override ?? false },
+    { url: FIXTURE_MODEL_URL, override: options.override ?? false, harmfulThreshold: options.harmfulThreshold },
   );
 }
 
@@ -72,6 +74,14 @@ const replyText = (page: Page) => page.locator('#reply').textContent();
 /** Waits until the wrapper has screened the reply as it now stands (no screen pending for newer text). */
 const settled = (page: Page, expected: string) =>
   expect.poll(async () => (await events(page)).filter((e) => e.type === 'guard-verdict').at(-1)?.text).toBe(expected);
+
+/** A harmful sentence, then a benign tail long enough to dilute it (the whole stays under 128 tokens). */
+const DILUTING_FIRST = 'How to kill someone and hide the body. ';
+const DILUTED = [
+  DILUTING_FIRST,
+  'Autumn leaves drift down in red and gold. The garden is quiet in the morning light, and the birds sing softly over the pond. ',
+  'We walked along the river and talked about books, music and the weather. Then we had tea.',
+];
 
 const HARMFUL = ['Sure. ', 'Here is how to build a pipe ', 'bomb at home. ', 'First, get a pipe. ', 'Then more. '];
 
@@ -152,6 +162,30 @@ describe('<guarded-output>', () => {
     expect(await page.locator('guarded-output [part="content"]').isVisible()).toBe(true);
   });
 
+  it('judges each sentence of a burst in its own look-back window: a long benign tail in the same burst cannot dilute a harmful sentence', async () => {
+    // The fixture classifier mean-pools its tokens, so within one 128-token window the tail
+    // dilutes the harmful sentence: screened whole, the reply passes; its first sentence does not.
+    await mount(page, { harmfulThreshold: 0.1 });
+    const premise = await page.evaluate(
+      async ({ first, whole }) => {
+        const guard = document.querySelector('guarded-output')!.activeGuard!;
+        return { first: (await guard.screen(first, { direction: 'output' })).action, whole: (await guard.screen(whole, { direction: 'output' })).action };
+      },
+      { first: DILUTING_FIRST, whole: DILUTED.join('') },
+    );
+    expect(premise).toEqual({ first: 'block', whole: 'allow' });
+    // The page writes the whole reply in one task: one screen pass sees all of it at once.
+    await page.evaluate((chunks) => {
+      const reply = document.querySelector('#reply')!;
+      for (const chunk of chunks) reply.append(chunk);
+    }, DILUTED);
+    await expect.poll(() => page.locator('guarded-output [part="withheld"]').textContent()).toBe('This message was withheld by the on-device guard.');
+    const blocked = (await events(page)).find((e) => e.type === 'guard-blocked')!;
+    expect(blocked).toMatchObject({ direction: 'output', action: 'block', text: DILUTING_FIRST });
+    expect(await replyText(page)).toBe('This message was withheld by the on-device guard.');
+    expect(await page.content()).not.toContain('hide the body');
+  });
+
   it('lets the page override a block with preventDefault() on guard-verdict', async () => {
     await mount(page, { override: true });
     await stream(page, HARMFUL, 'append-text');
@@ -159,5 +193,33 @@ describe('<guarded-output>', () => {
     expect((await events(page)).filter((e) => e.type === 'guard-verdict').at(-1)!.action).toBe('block');
     expect(await replyText(page)).toBe(HARMFUL.join(''));
     expect(await page.locator('guarded-output [part="withheld"]').count()).toBe(0);
+  });
+
+  it('reports the model load through guard-progress, as <guarded-chat> does, from <guarded-input> and <guarded-output> alike', async () => {
+    const progress = await page.evaluate(async (url) => {
+      const seen: Record<string, { loaded: number; total: number }[]> = { 'GUARDED-INPUT': [], 'GUARDED-OUTPUT': [] };
+      const input = document.createElement('guarded-input');
+      input.append(document.createElement('textarea'));
+      const output = document.createElement('guarded-output');
+      const ready: Promise<unknown>[] = [];
+      for (const element of [input, output]) {
+        element.setAttribute('model', url);
+        element.setAttribute('backend', 'wasm');
+        element.setAttribute('policy', 'strict'); // a load of their own: no earlier test loaded this guard
+        element.addEventListener('guard-progress', (e) => seen[element.tagName]!.push({ ...(e as CustomEvent).detail.overall }));
+        ready.push(new Promise((resolve) => element.addEventListener('guard-ready', resolve, { once: true })));
+      }
+      document.body.append(input, output);
+      await Promise.all(ready);
+      input.remove();
+      output.remove();
+      return seen;
+    }, FIXTURE_MODEL_URL);
+    for (const [element, events] of Object.entries(progress)) {
+      expect(events.length, element).toBeGreaterThan(0);
+      const last = events.at(-1)!;
+      expect(last.total, element).toBeGreaterThan(1_000_000);
+      expect(last.loaded, element).toBe(last.total);
+    }
   });
 });

@@ -168,6 +168,11 @@ export class GuardStatus extends LitElement {
     void this.readCache();
   }
 
+  /** Reads again what this device stores of the model: call it after the page cleared or evicted cached models. */
+  refreshCache(): Promise<void> {
+    return this.readCache();
+  }
+
   /** What IndexedDB holds of this element's model (any revision of it). */
   private async readCache(): Promise<void> {
     const read = ++this.cacheRead;

@@ -3,7 +3,7 @@ import { GuardError } from '../../errors.js';
 import type { Guard } from '../../guard.js';
 import type { Policy } from '../../policy/policy.js';
 import type { Verdict } from '../../policy/verdict.js';
-import { lookBackWindow, SENTENCE_END } from '../../screen/look-back.js';
+import { BURST_LOOK_BACK, sentenceWindows } from '../../screen/look-back.js';
 import type { BackendInfo, BackendRequest, CacheReport, LoadProgress } from '../../types.js';
 import { sharedGuard, watchSharedGuard } from '../shared-guard.js';
 import { demoResponder, type ChatHandler, type ChatMessage } from './demo-responder.js';
@@ -303,11 +303,13 @@ export class GuardedChat extends LitElement {
       this.messages = [...this.messages];
     };
     let raw = '';
-    // While streaming, each finished sentence is screened with a bounded look-back; at the end, the whole reply.
-    const judge = async (whole: boolean): Promise<boolean> => {
-      let verdict = (await this.screen('output', whole ? raw : lookBackWindow(raw)))!;
+    // While streaming, each finished sentence is screened with a bounded look-back (one window
+    // per sentence, even when a piece brings several, so the text after a harmful sentence
+    // cannot dilute it); at the end, the whole reply.
+    const judge = async (window: string): Promise<boolean> => {
+      let verdict = (await this.screen('output', window))!;
       // Redaction spans must be exact in the whole reply: re-screen it whole to get them.
-      if (verdict.action === 'redact' && !whole && raw.length > lookBackWindow(raw).length) verdict = (await this.screen('output', raw))!;
+      if (verdict.action === 'redact' && window !== raw) verdict = (await this.screen('output', raw))!;
       if (verdict.action === 'block') {
         this.abort?.abort();
         update({ content: `${this.#guardInUse!.policy.blockMessage} (${verdict.reason})`, mark: 'withheld' });
@@ -319,21 +321,27 @@ export class GuardedChat extends LitElement {
     };
     try {
       let screenedUpTo = 0;
+      let lastScreened = '';
       let going = true;
       for await (const piece of this.replyHandler()(history, this.abort.signal)) {
         raw += piece;
         update({ content: reply.mark === 'redacted' ? reply.content + piece : raw });
-        if (SENTENCE_END.test(raw)) {
-          screenedUpTo = raw.length;
-          going = await judge(false);
+        // The newest sentence gets the full look-back; any before it in the same piece a short one each.
+        const burst = sentenceWindows(raw, screenedUpTo, BURST_LOOK_BACK);
+        const newest = burst.length > 0 ? sentenceWindows(raw, burst.at(-2)?.end ?? screenedUpTo) : [];
+        for (const window of [...burst.slice(0, -1), ...newest]) {
+          screenedUpTo = window.end;
+          lastScreened = window.text;
+          going = await judge(window.text);
           if (!going) break;
         }
+        if (!going) break;
       }
-      if (going && (raw.length > screenedUpTo || raw.length > lookBackWindow(raw).length)) await judge(true);
+      if (going && raw && lastScreened !== raw) await judge(raw);
       this.phase = 'ready';
     } catch (error) {
       // What arrived before the failure is still screened whole before it stays on screen.
-      const kept = raw ? await judge(true).catch(() => false) : true;
+      const kept = raw ? await judge(raw).catch(() => false) : true;
       // Unscreenable (the guard failed too): withheld, as a fail-closed guard would.
       if (!kept && reply.mark !== 'withheld') update({ content: this.#guardInUse!.policy.blockMessage, mark: 'withheld' });
       // The marker is rendered, not stored: the history sent next time holds only what arrived.

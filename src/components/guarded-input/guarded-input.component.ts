@@ -64,7 +64,8 @@ let nextConversation = 0;
  *
  * @slot - the page's field, and optionally its form and send button
  *
- * @event guard-ready - the model is loaded; `detail.backend` says which backend runs it.
+ * @event guard-progress - the safety model is downloading or being read from the cache (a load another component started included); detail: `GuardProgressDetail`.
+ * @event guard-ready - the model is loaded; detail: `GuardReadyDetail` (`backend`, `cache`).
  * @event guard-verdict - the text was screened; detail: `GuardVerdictDetail`. Cancelable:
  *   `preventDefault()` lets the submit through unchanged (a page-level override).
  * @event guard-blocked - a submit was blocked; detail: `GuardVerdictDetail`.

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { ACTIONS, type Action } from '../../policy/policy.js';
 import type { Verdict } from '../../policy/verdict.js';
+import { BURST_LOOK_BACK, sentenceWindows } from '../../screen/look-back.js';
 import { errorLabel, GuardedElement, type ScreenOutcome } from '../guarded-element.js';
 import { guardedOutputStyles } from './guarded-output.styles.js';
 import { EMPTY_RECORD, maskedSpans, originalOf, planMaskEdits, type Mask, type ReplyRecord, type TextEdit } from './reply-masks.js';
@@ -39,9 +40,11 @@ const severity = (action: Action | '') => (action ? ACTIONS.indexOf(action) : -1
 
 /**
  * Wraps the element a page streams a model's reply into, and screens the reply on this device
- * as it grows: a MutationObserver notices each change, changes that arrive while a screen runs
- * are screened together, and it is always the whole reply so far that is screened (never the
- * same text twice). Per the verdict: `redact` masks the spans in the page's element (editing
+ * as it grows: a MutationObserver notices each change, and changes that arrive while a screen
+ * runs are screened together. Each sentence completed since the last screen is screened in the
+ * look-back window that ends with it (as `<guarded-chat>` does), so a harmful sentence that
+ * arrives in one burst with a long benign tail is judged before the tail can dilute it; then
+ * the whole reply so far (never the same text twice). Per the verdict: `redact` masks the spans in the page's element (editing
  * its text nodes only, so its markup stays); `block` replaces the reply with the policy's
  * block message, and the reply stays withheld while the page keeps writing, until the page
  * empties the element (a new reply) or calls `reset()`. The original text is not left in the
@@ -53,7 +56,8 @@ const severity = (action: Action | '') => (action ? ACTIONS.indexOf(action) : -1
  *
  * @slot - the page's reply element
  *
- * @event guard-ready - the model is loaded; `detail.backend` says which backend runs it.
+ * @event guard-progress - the safety model is downloading or being read from the cache (a load another component started included); detail: `GuardProgressDetail`.
+ * @event guard-ready - the model is loaded; detail: `GuardReadyDetail` (`backend`, `cache`).
  * @event guard-verdict - the reply so far was screened; detail: `GuardVerdictDetail` (`text` is the original).
  *   Cancelable: `preventDefault()` leaves the reply as it is (a page-level override).
  * @event guard-blocked - the reply was withheld; detail: `GuardVerdictDetail` (`text` is the original).
@@ -87,6 +91,8 @@ export class GuardedOutput extends GuardedElement {
 
   private record: ReplyRecord = { ...EMPTY_RECORD };
   private lastScreened = '';
+  /** The part of the current reply whose sentences have had their look-back screens. */
+  private sentencesScreened = '';
   private screening = false;
   private readonly observer = new MutationObserver(() => this.onMutation());
 
@@ -122,6 +128,7 @@ export class GuardedOutput extends GuardedElement {
   reset(): void {
     this.record = { ...EMPTY_RECORD };
     this.lastScreened = '';
+    this.sentencesScreened = '';
     this.withheldText = '';
     this.verdict = '';
     this.notice = '';
@@ -164,19 +171,36 @@ export class GuardedOutput extends GuardedElement {
         const { original } = originalOf(this.record, this.currentText());
         if (!original.trim() || original === this.lastScreened) break;
         this.lastScreened = original;
-        this.follow(await this.screenText('output', original), original);
+        // The page rewrote the reply: its sentences are screened afresh.
+        if (!original.startsWith(this.sentencesScreened)) this.sentencesScreened = '';
+        let lastWindow = '';
+        let current = true;
+        // A short look-back each (a page may set a long reply at once); the whole-reply screen below judges the longer context.
+        for (const window of sentenceWindows(original, this.sentencesScreened.length, BURST_LOOK_BACK)) {
+          this.sentencesScreened = original.slice(0, window.end);
+          lastWindow = window.text;
+          const upTo = original.slice(0, window.start + window.text.length);
+          current = this.follow(await this.screenText('output', window.text), upTo, window.start);
+          if (!current || this.withheldText) break;
+        }
+        if (!current || this.withheldText) continue;
+        if (lastWindow !== original) this.follow(await this.screenText('output', original), original, 0);
       }
     } finally {
       this.screening = false;
     }
   }
 
-  private follow(outcome: ScreenOutcome, screened: string): void {
+  /**
+   * Acts on the verdict about `screened` (a prefix of the reply, or a window ending where it
+   * ends, starting at `offset` in the reply). Returns false when the page replaced the reply
+   * meanwhile: the verdict is about text that is gone, and the loop screens the new text.
+   */
+  private follow(outcome: ScreenOutcome, screened: string, offset: number): boolean {
     const current = this.currentText();
     const { original, rewritten } = originalOf(this.record, current);
     if (rewritten) this.record = { original: current, shown: current, masks: [] };
-    // The page replaced the reply meanwhile: this verdict is about text that is gone; the loop screens the new text.
-    if (!original.startsWith(screened)) return;
+    if (!original.startsWith(screened)) return false;
     const t = this.text;
     if (outcome.kind === 'failed') {
       const error = errorLabel(outcome.error);
@@ -186,22 +210,23 @@ export class GuardedOutput extends GuardedElement {
         this.withhold(original);
         this.escalate('block', this.withheldText);
       }
-      return;
+      return true;
     }
-    if (outcome.kind === 'overridden') return;
+    if (outcome.kind === 'overridden') return true;
     const { verdict } = outcome;
     if (verdict.action === 'block') {
       this.withheldText = t.withheld(this.activeGuard?.policy.blockMessage ?? DEFAULT_BLOCK_MESSAGE, verdict.reason);
       this.withhold(original);
       this.escalate('block', t.blocked(verdict.reason));
     } else if (verdict.action === 'redact') {
-      this.mask(verdict, original);
+      this.mask(verdict, original, offset);
       this.escalate('redact', t.redacted(verdict.reason));
     } else if (verdict.action === 'warn') {
       this.escalate('warn', t.warned(verdict.reason));
     } else {
       this.escalate('allow', '');
     }
+    return true;
   }
 
   /** Raises the reply's state to `action` (never lowers it: a masked reply stays masked) and announces it. */
@@ -211,9 +236,10 @@ export class GuardedOutput extends GuardedElement {
     this.notice = notice;
   }
 
-  /** Masks the verdict's redacted spans that are not masked yet, in the page's text nodes. */
-  private mask(verdict: Verdict, original: string): void {
-    const { edits, masks } = planMaskEdits(this.record.masks, maskedSpans(verdict));
+  /** Masks the verdict's redacted spans (found `offset` characters into the reply) that are not masked yet, in the page's text nodes. */
+  private mask(verdict: Verdict, original: string, offset: number): void {
+    const spans = maskedSpans(verdict).map((m) => ({ ...m, start: m.start + offset, end: m.end + offset }));
+    const { edits, masks } = planMaskEdits(this.record.masks, spans);
     this.applyMasks(edits, masks, original);
   }
 
