@@ -5,7 +5,9 @@ What the TF graph does (read from model.json; names below are its node scopes):
   ClipToMaxLength      keep sparse entries with position < 128
   SparseToDense        ids [B, S], padding = -1; mask = ids > -1 (so unknown id 0 is a real token)
   embedding_lookup     Embeddings_en [8002, 256], scattered to the mask positions
-  AddTimingSignal      + concat(sin(p * inv), cos(p * inv)), p = column index, inv [128] (stored)
+  AddTimingSignal      x + (x + concat(sin(p * inv), cos(p * inv))): the graph adds the
+                       timing-signal output to its own input again (Layer_0/add), so the
+                       embedding counts twice; p = column index, inv [128] (stored)
   Layer_0 (d=256->512) LN(eps 1e-6) -> qkv 1x1 conv 256->768 -> 4 heads x 64, q * 0.125,
                        softmax(q k^T + (1 - mask) * -1e9) v -> 1x1 conv 256->512
                        + AdjustResidualInput dense 256->512 of the layer input (mask positions);
@@ -112,7 +114,8 @@ class UseLiteEncoder(nn.Module):
         s = input_ids.shape[1]
         m = attention_mask.to(torch.float32)
         pos = torch.arange(s, dtype=torch.float32, device=input_ids.device).unsqueeze(1) * self.inv_timescales.unsqueeze(0)
-        x = self.embed(input_ids) + torch.cat([torch.sin(pos), torch.cos(pos)], dim=1).unsqueeze(0)
+        e = self.embed(input_ids)
+        x = e + (e + torch.cat([torch.sin(pos), torch.cos(pos)], dim=1).unsqueeze(0))  # Layer_0/add
         bias = ((1.0 - m) * -1e9)[:, None, None, :]
         for layer in self.layers:
             x = layer(x, bias)
