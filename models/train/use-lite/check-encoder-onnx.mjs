@@ -6,7 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 
 const [onnxFile, refFile, outFile] = process.argv.slice(2);
-const ref = JSON.parse(readFileSync(refFile, 'utf8')).rows;
+// The TF.js graph keeps the first 128 positions (ClipToMaxLength); the ONNX gets those 128 ids.
+const ref = JSON.parse(readFileSync(refFile, 'utf8')).rows.map((r) => ({ ...r, ids: r.ids.slice(0, 128) }));
 const session = await ort.InferenceSession.create(onnxFile, { intraOpNumThreads: 2, interOpNumThreads: 1 });
 async function embed(batch) {
   const width = Math.max(1, ...batch.map((r) => r.ids.length));

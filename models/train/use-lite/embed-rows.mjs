@@ -7,6 +7,7 @@
 // questions. Train-split questions give train rows (design (b) learned to flag the wrappers
 // themselves); test-split questions (alpaca_eval, self_instruct_seed) give an eval-only set.
 // Usage: node embed-rows.mjs <work-dir with rows.jsonl> <use-work-dir> <encoder.onnx> <seed>
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -16,10 +17,21 @@ import { FICTION, HYPOTHETICAL, fillSeed, makeRng } from '../augment.mjs';
 const [work, useWork, encoderFile, seedArg] = process.argv.slice(2);
 const MAX = 128;
 const tok = new Tokenizer(JSON.parse(readFileSync(join(useWork, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(useWork, 'tokenizer_config.json'), 'utf8')));
-const rows = readFileSync(join(work, 'rows.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => {
-  const r = JSON.parse(l);
-  return { text: r.text, y: r.y, split: r.split, source: r.source, category: r.category ?? null, aug: r.aug, framed: false };
-});
+// The CPU is small: training rows of the three big sources are capped (a hash of the text picks
+// which, so the choice is stable); the head draws at most a few thousand of them per epoch anyway.
+// Validation and test rows are all kept.
+const TRAIN_CAP = { davidson_tweets: 5000, gsm8k: 1500, mmlu: 1500 };
+const capCount = {};
+const keyOf = (t) => createHash('sha256').update(`cap|${t}`).digest().readUInt32BE(0);
+const parsed = readFileSync(join(work, 'rows.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const capped = new Set();
+for (const [src, cap] of Object.entries(TRAIN_CAP)) {
+  const pool = parsed.filter((r) => r.split === 'train' && r.source === src).sort((a, b) => keyOf(a.text) - keyOf(b.text));
+  pool.slice(cap).forEach((r) => capped.add(r));
+  capCount[src] = Math.min(cap, pool.length);
+}
+const rows = parsed.filter((r) => !capped.has(r)).map((r) => ({ text: r.text, y: r.y, split: r.split, source: r.source, category: r.category ?? null, aug: r.aug, framed: false }));
+console.log(`embed: training rows capped at ${JSON.stringify(capCount)} (${capped.size} left out)`);
 
 const rng = makeRng(Number(seedArg ?? 1234) + 99);
 const pick = (xs) => xs[Math.floor(rng() * xs.length)];

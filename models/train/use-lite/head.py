@@ -38,16 +38,21 @@ class Head(nn.Module):
         return self.out(self.drop(torch.relu(self.fc(e))))
 
 
-def epoch_sample(train_idx, y, sources, rng, per_epoch):
-    out = []
-    for k, l in enumerate(LABELS):
-        pool = [i for i in train_idx if y[i, k]]
-        n = per_epoch[l]
-        out += rng.sample(pool, n) if len(pool) >= n else [rng.choice(pool) for _ in range(n)]
+def pools(train_idx, y, sources):
+    by_label = [[i for i in train_idx if y[i, k]] for k in range(len(LABELS))]
     benign = {}
     for i in train_idx:
         if not y[i].any():
             benign.setdefault(sources[i], []).append(i)
+    return by_label, benign
+
+
+def epoch_sample(by_label, benign, rng, per_epoch):
+    out = []
+    for k, l in enumerate(LABELS):
+        pool = by_label[k]
+        n = per_epoch[l]
+        out += rng.sample(pool, n) if len(pool) >= n else [rng.choice(pool) for _ in range(n)]
     share = per_epoch["benign"] // len(benign)
     for s in sorted(benign):
         pool = benign[s]
@@ -61,6 +66,7 @@ def train_variant(name, E, rows, y, seed, work):
     src = [r["source"] for r in rows]
     keep = {"noaug": lambda r: not r["aug"], "aug": lambda r: not r["framed"], "aug+framed": lambda r: True}[name]
     train_idx = [i for i, r in enumerate(rows) if r["split"] == "train" and keep(r)]
+    by_label, benign = pools(train_idx, y, src)
     model = Head(CFG["hidden"], CFG["dropout"])
     opt = torch.optim.AdamW(model.parameters(), lr=CFG["lr"], weight_decay=CFG["weight_decay"])
     Et, yt = torch.from_numpy(E), torch.from_numpy(y.astype(np.float32))
@@ -69,7 +75,7 @@ def train_variant(name, E, rows, y, seed, work):
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=CFG["lr"], total_steps=steps, pct_start=0.1)
     for epoch in range(CFG["epochs"]):
         model.train()
-        sample = epoch_sample(train_idx, y, src, rng, CFG["per_epoch"])
+        sample = epoch_sample(by_label, benign, rng, CFG["per_epoch"])
         rng.shuffle(sample)
         tot = 0.0
         for s in range(0, len(sample), CFG["batch"]):
@@ -105,13 +111,13 @@ def main():
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--variants", default="aug+framed,aug,noaug")
     args = ap.parse_args()
-    torch.set_num_threads(2)
+    torch.set_num_threads(1)  # a small MLP: more threads only spin on a shared CPU
     rows = [json.loads(l) for l in open(os.path.join(args.work, "emb-rows.jsonl"))]
     E = np.fromfile(os.path.join(args.work, "emb.f32"), dtype="<f4").reshape(len(rows), 512)
     y = np.array([r["y"] for r in rows], dtype=np.int64)
     for v in args.variants.split(","):
         train_variant(v, E, rows, y, args.seed, args.work)
-    choose(args.work, args.variants.split(","))
+    choose(args.work, [v for v in ("aug+framed", "aug", "noaug") if os.path.exists(os.path.join(args.work, v, "scores.jsonl"))])
 
 
 def choose(work, variants):

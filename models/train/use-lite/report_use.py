@@ -125,7 +125,10 @@ def main():
         f.write(table + "\n\n" + ftable + "\n")
 
     # ---- model folder
-    config = {"architectures": ["UseLiteForSequenceClassification"], "model_type": "use-lite",
+    # model_type/architectures say "bert" only so transformers.js loads the folder as a
+    # text-classification model (it just runs the ONNX graph); the network is USE-lite.
+    config = {"architectures": ["BertForSequenceClassification"], "model_type": "bert",
+              "loader_note": "model_type 'bert' is a loader shim for transformers.js; the network is USE-lite + head (MODEL_CARD.md)",
               "problem_type": "multi_label_classification",
               "id2label": {str(i): l for i, l in enumerate(LABELS)}, "label2id": {l: i for i, l in enumerate(LABELS)},
               "vocab_size": 8002, "hidden_size": 512, "num_hidden_layers": 2, "num_attention_heads": 4,
