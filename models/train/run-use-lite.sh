@@ -43,8 +43,8 @@ with open(sys.argv[2], "w") as f:
 PY
 node "$here/use-lite/build-tokenizer-json.mjs" "$dist/vocab.json" "$uw" "$uw/sample.jsonl" 1000 || echo "(tokenizer parity is not exact: see $uw/tokenizer-check.json)"
 
-step "2/8 TF.js reference embeddings of the 1,000 texts (@tensorflow/tfjs, pure-JS CPU backend: slow)"
-node "$here/use-lite/tfjs-embed.mjs" "$dist" "$uw/sample.jsonl" "$uw/tfjs-reference.json" 25
+step "2/8 TF.js reference embeddings of the 1,000 texts (@energetic-ai/core: TF.js with the WASM backend)"
+node "$here/use-lite/tfjs-embed.mjs" "$dist" "$uw/sample.jsonl" "$uw/tfjs-reference.json" wasm 25
 
 step "3/8 port: PyTorch module from the TF.js graph vs TF.js (<= 1e-4), encoder ONNX export, ONNX vs TF.js (<= 1e-4)"
 $py -W ignore "$here/use-lite/use_port.py" --dist "$dist" --reference "$uw/tfjs-reference.json" --out "$uw/encoder.onnx"
