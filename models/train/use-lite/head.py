@@ -121,8 +121,9 @@ def main():
 
 
 def choose(work, variants):
-    """The shipped variant: best mean validation recall at the 1% validation-FPR thresholds
-    (validation only; the test split never picks anything)."""
+    """Ranks the variants by mean validation recall at the 1% validation-FPR thresholds
+    (validation only) and writes the best to chosen_variant.txt, for information: the recipe
+    ships the variant fixed in run-use-lite.sh."""
     from report import calibrate, load_scores
 
     best = None
@@ -135,7 +136,7 @@ def choose(work, variants):
             best = (v, score)
     with open(os.path.join(work, "chosen_variant.txt"), "w") as f:
         f.write(best[0] + "\n")
-    print(f"[choose] shipped variant: {best[0]}", flush=True)
+    print(f"[choose] best on validation: {best[0]} (run-use-lite.sh ships USE_VARIANT, default aug+framed)", flush=True)
 
 
 if __name__ == "__main__":

@@ -219,7 +219,8 @@ def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnx
         lj = json.load(open(lat))["models"]
         A("- Same process, same load, back to back (`use-lite/latency.mjs`, int8): " + "; ".join(
             f"{k} p50 {v['p50_ms']} ms (min {v['min_ms']} ms, load average {v['load_average']} on {v['cores']} cores)" for k, v in lj.items())
-          + ". USE-lite (512-d, FFN 1536) costs about 5x design (b) (128-d) per token.")
+          + (f". USE-lite (512-d, FFN 1536) takes {lj['guard-use-lite']['p50_ms'] / lj['guard-bert-mini']['p50_ms']:.1f}x design (b)'s (128-d) p50."
+             if {"guard-use-lite", "guard-bert-mini"} <= set(lj) else "."))
     A("")
     A("## Headline: leave-sources-out test split, shipped int8 file\n")
     A("Same split, metrics and calibration rule as guard-bert-mini (see its card): thresholds set on validation, 'recall @x% FPR' "
