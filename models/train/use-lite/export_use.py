@@ -1,0 +1,70 @@
+"""Design (a), step 3: the shipped classifier = ported USE-lite encoder + trained head, exported
+as ONNX fp32 / fp16 / int8 (inputs input_ids + attention_mask, output logits [batch, 4]) in
+models/guard-use-lite/onnx/, plus what ../verify.mjs needs: 1,000 PyTorch reference logits
+(batch of one) and the val/test rows with their USE token ids, under <work>/verify/.
+
+Usage: /usr/bin/python3 export_use.py --dist DIST --work WORK_USE --variant V --model-dir DIR --seed S
+"""
+import argparse
+import json
+import os
+import random
+import sys
+
+import torch
+from torch import nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from quantize import to_fp16, to_int8  # noqa: E402
+from head import CFG, Head  # noqa: E402
+from use_port import UseLiteEncoder, export_onnx, load_tfjs_weights  # noqa: E402
+
+
+class GuardUseLite(nn.Module):
+    def __init__(self, encoder, head):
+        super().__init__()
+        self.encoder, self.head = encoder, head
+
+    def forward(self, input_ids, attention_mask):
+        return self.head(self.encoder(input_ids, attention_mask))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dist", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--variant", required=True)
+    ap.add_argument("--model-dir", required=True)
+    ap.add_argument("--seed", type=int, default=1234)
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    head = Head(CFG["hidden"], CFG["dropout"])
+    head.load_state_dict(torch.load(os.path.join(args.work, args.variant, "head.pt")))
+    model = GuardUseLite(UseLiteEncoder(load_tfjs_weights(args.dist)), head).eval()
+    onnx_dir = os.path.join(args.model_dir, "onnx")
+    os.makedirs(onnx_dir, exist_ok=True)
+    fp32 = os.path.join(onnx_dir, "model.onnx")
+    export_onnx(model, fp32, "logits")
+    to_fp16(fp32, os.path.join(onnx_dir, "model_fp16.onnx"))
+    to_int8(fp32, os.path.join(onnx_dir, "model_quantized.onnx"))
+
+    rows = [json.loads(l) for l in open(os.path.join(args.work, "emb-rows.jsonl"))]
+    evalrows = [r for r in rows if r["split"] != "train"]
+    vdir = os.path.join(args.work, "verify")
+    os.makedirs(os.path.join(vdir, "aug"), exist_ok=True)
+    with open(os.path.join(vdir, "rows.jsonl"), "w") as f:
+        for r in evalrows:
+            f.write(json.dumps({"ids": r["ids"], "y": r["y"], "split": r["split"], "source": r["source"], "category": r.get("category")}) + "\n")
+    rng = random.Random(args.seed + 7)
+    ref = rng.sample([r for r in evalrows if r["split"] in ("val", "test") and r["ids"]], 1000)
+    out = []
+    with torch.no_grad():
+        for r in ref:
+            t = torch.tensor([r["ids"]], dtype=torch.int64)
+            out.append({"ids": r["ids"], "logits": [float(v) for v in model(t, torch.ones_like(t))[0]], "source": r["source"]})
+    json.dump({"labels": ["injection", "jailbreak", "harmful", "toxic"], "rows": out}, open(os.path.join(vdir, "aug", "reference.json"), "w"))
+    print(f"exported {onnx_dir} (variant {args.variant}); 1,000 PyTorch reference logits in {vdir}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

