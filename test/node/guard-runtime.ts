@@ -90,7 +90,8 @@ export async function openGuardRuntime(name: RuntimeName, options: RuntimeOption
   }
 }
 
-function runInPage<A, R>(page: Page, script: GuardScript<A, R>, arg: A): Promise<R> {
+/** Runs `script` in a page whose `window.scriptGuard` holds a Guard (set by `openGuardRuntime`, or by a bench). */
+export function runInPage<A, R>(page: Page, script: GuardScript<A, R>, arg: A): Promise<R> {
   return page.evaluate(async ({ source, arg }) => {
     const w = window as unknown as { scriptGuard: ScriptGuard; guardedChat: ScriptLibrary };
     // Indirect eval: the script's source, compiled in the page's global scope.
