@@ -9,6 +9,8 @@ export interface BenchPlan {
   texts: { short: string; medium: string; long: string };
   runs: { short: number; medium: number; long: number };
   throughput: number;
+  /** Which texts to time (default all three). */
+  only?: ('short' | 'medium' | 'long')[];
 }
 
 /** Raw timings of one guard: the caller summarizes them. */
@@ -27,7 +29,7 @@ export interface GuardTimings {
 
 export const measureGuard: GuardScript<BenchPlan, GuardTimings> = async (guard, plan) => {
   const out: GuardTimings = { tokens: {}, windows: {}, screenMs: {}, classifyMs: {}, throughput: { c1: 0, c16: 0 }, scores: {} };
-  for (const name of ['short', 'medium', 'long'] as const) {
+  for (const name of plan.only ?? (['short', 'medium', 'long'] as const)) {
     const text = plan.texts[name];
     const first = await guard.classify(text);
     out.tokens[name] = first.tokens;
@@ -83,6 +85,8 @@ export interface RawOptions {
   device: 'wasm' | 'cpu';
   /** Browser only: serve onnxruntime-web's runtime files from here, never from a CDN. */
   wasmPaths?: string;
+  /** Browser only: WASM threads, set to what our guard runs on for a like-for-like comparison. */
+  numThreads?: number;
 }
 
 /**
@@ -96,6 +100,7 @@ export async function measureRawPipeline(tf: any, plan: BenchPlan, options: RawO
   env.localModelPath = options.localModelPath;
   env.useBrowserCache = false;
   if (options.wasmPaths) env.backends.onnx.wasm.wasmPaths = options.wasmPaths;
+  if (options.numThreads) env.backends.onnx.wasm.numThreads = options.numThreads;
   let t = performance.now();
   const classifier = await pipeline('text-classification', options.model, { dtype: 'q8', device: options.device });
   const loadMs = performance.now() - t;
