@@ -76,6 +76,12 @@ export interface RawTimings {
   /** Medium text: one at a time; and 16 texts per call (the pipeline's own batching: one session runs one call at a time). */
   throughput: { c1: number; c16: number };
   scores: Record<string, Record<string, number>>;
+  /**
+   * With a guard given: rounds that alternate ours and the raw pipeline on the same text (our
+   * classify, our screen, the raw pipeline), so that both meet the same machine load: the fair
+   * basis for an overhead percentage on a busy machine. ms per run, per text (short, medium).
+   */
+  interleaved?: Record<string, { classify: number[]; screen: number[]; raw: number[] }>;
 }
 
 /** Options for `measureRawPipeline`: where the model folder is, and which onnxruntime backs the pipeline. */
@@ -93,7 +99,8 @@ export interface RawOptions {
  * The raw pipeline, measured the way `measureGuard` measures ours. `tf` is the transformers.js
  * module (the page's, or Node's). Local files only: remote models are refused.
  */
-export async function measureRawPipeline(tf: any, plan: BenchPlan, options: RawOptions): Promise<RawTimings> {
+export async function measureRawPipeline(tf: any, plan: BenchPlan, options: RawOptions,
+  guard?: { classify(text: string): Promise<unknown>; screen(text: string): Promise<unknown> }): Promise<RawTimings> {
   const { env, pipeline, AutoTokenizer } = tf;
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
@@ -127,6 +134,25 @@ export async function measureRawPipeline(tf: any, plan: BenchPlan, options: RawO
     await classifier(Array.from({ length: Math.min(16, plan.throughput - done) }, () => plan.texts.medium), { top_k: null });
   }
   out.throughput.c16 = plan.throughput / ((performance.now() - t) / 1000);
+  if (guard) {
+    out.interleaved = {};
+    for (const name of ['short', 'medium'] as const) {
+      const text = plan.texts[name];
+      const round = { classify: [] as number[], screen: [] as number[], raw: [] as number[] };
+      for (let i = 0; i < plan.runs[name]; i++) {
+        t = performance.now();
+        await guard.classify(text);
+        round.classify.push(performance.now() - t);
+        t = performance.now();
+        await guard.screen(text);
+        round.screen.push(performance.now() - t);
+        t = performance.now();
+        await classifier(text, { top_k: null });
+        round.raw.push(performance.now() - t);
+      }
+      out.interleaved[name] = round;
+    }
+  }
   await classifier.dispose?.();
   return out;
 }

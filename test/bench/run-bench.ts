@@ -60,6 +60,8 @@ interface Row {
   warmMs?: number;
   memory?: string;
   note?: string;
+  /** Raw pipeline rows in Chromium: ours and raw alternated on the same text (see `RawTimings.interleaved`). */
+  interleaved?: Record<string, { classify: LatencySummary; screen: LatencySummary; raw: LatencySummary }>;
 }
 
 const rows: Row[] = [];
@@ -138,7 +140,6 @@ async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'w
     const ours = await runInPage(page, measureGuard, modePlan);
     stage(`chromium, ${mode.name}: memory`);
     const memory = await pageMemory(page, mode.isolated);
-    await page.evaluate(() => (window as unknown as { scriptGuard: { dispose(): Promise<void> } }).scriptGuard.dispose());
     const backend = `${load.backend.summary}${load.backend.name === 'wasm' ? `, ${load.backend.threads} thread${load.backend.threads > 1 ? 's' : ''}` : ` [${load.backend.adapter ?? 'adapter'}]`}`;
     rows.push({
       env: 'chromium', system: `ours — ${mode.name}`, latency: summaries(ours.screenMs), modelOnly: summaries(ours.classifyMs), throughput: ours.throughput,
@@ -149,19 +150,22 @@ async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'w
     let raw: RawTimings | undefined;
     if (mode.raw) {
       stage(`chromium, ${mode.name}: raw transformers.js`);
-      const before = memory; // the page's own memory, measured just now; the guard's worker is gone
+      const before = memory; // the page's own memory, measured just now
       const options: RawOptions = { localModelPath: modelParent, model: modelName, device: 'wasm', wasmPaths: '/node_modules/onnxruntime-web/dist/', numThreads: load.backend.threads || 1 };
       raw = await page.evaluate(async ({ source, plan, options }) => {
         const fn = (0, eval)(`(${source})`) as typeof measureRawPipeline;
-        return fn((window as unknown as { transformers: unknown }).transformers, plan, options);
+        const w = window as unknown as { transformers: unknown; scriptGuard: Parameters<typeof measureRawPipeline>[3] };
+        return fn(w.transformers, plan, options, w.scriptGuard);
       }, { source: measureRawPipeline.toString(), plan: modePlan, options });
       const after = await pageMemory(page, mode.isolated);
       rows.push({
         env: 'chromium', system: `raw transformers.js — ${mode.name}`, latency: summaries(raw.ms), throughput: raw.throughput, coldMs: raw.loadMs,
         memory: after.windowMB !== undefined ? `page +${mb(after.windowMB - (before.windowMB ?? 0))}` : `page heap +${mb(after.mainHeapMB - before.mainHeapMB)}`,
+        ...(raw.interleaved ? { interleaved: Object.fromEntries(Object.entries(raw.interleaved).map(([k, v]) => [k, { classify: summarize(v.classify), screen: summarize(v.screen), raw: summarize(v.raw) }])) } : {}),
         note: `pipeline('text-classification', dtype q8, device wasm, ${options.numThreads} thread${options.numThreads === 1 ? '' : 's'} as ours) on the main thread; truncates at ${raw.tokens.long} tokens; c16 = batches of 16 texts per call`,
       });
     }
+    await page.evaluate(() => (window as unknown as { scriptGuard: { dispose(): Promise<void> } }).scriptGuard.dispose());
     return { ours, ...(raw ? { raw } : {}) };
   } finally {
     await close();
@@ -255,8 +259,10 @@ function printRatios(): Record<string, string> {
     const raw = find('chromium', `raw transformers.js — ${mode}`);
     if (!ours || !raw) continue;
     for (const t of ['short', 'medium'] as const) {
-      out[`chromium ${mode}: ${t} — classify vs raw pipeline (p50)`] = overhead(ours.modelOnly![t]!.p50, raw.latency[t]!.p50);
-      out[`chromium ${mode}: ${t} — full screen vs raw pipeline (p50)`] = overhead(ours.latency[t]!.p50, raw.latency[t]!.p50);
+      const pair = raw.interleaved?.[t];
+      if (!pair) continue;
+      out[`chromium ${mode}: ${t} — ours classify vs raw pipeline, interleaved (p50)`] = overhead(pair.classify.p50, pair.raw.p50);
+      out[`chromium ${mode}: ${t} — ours full screen vs raw pipeline, interleaved (p50)`] = overhead(pair.screen.p50, pair.raw.p50);
     }
     out[`chromium ${mode}: long — full screen (all windows) / raw pipeline (which truncates to the model's maximum length) (p50)`] = ratio(ours.latency.long!.p50, raw.latency.long!.p50);
     out[`chromium ${mode}: throughput c16 — ours / raw (batches of 16)`] = ratio(ours.throughput!.c16, raw.throughput!.c16);
@@ -277,6 +283,10 @@ function printRatios(): Record<string, string> {
     }
     const rawNode = find('node', 'raw transformers.js — Node');
     if (rawNode) out['Node: ours (onnxruntime-web WASM) classify / raw transformers.js (onnxruntime-node), medium (p50)'] = ratio(node.modelOnly!.medium!.p50, rawNode.latency.medium!.p50);
+  }
+  console.log('\ninterleaved rounds (Chromium: ours and the raw pipeline alternated on the same text, so both meet the same load), p50 ms:');
+  for (const r of rows.filter((x) => x.interleaved)) {
+    for (const [t, v] of Object.entries(r.interleaved!)) console.log(`  ${r.system.replace('raw transformers.js — ', '')}, ${t}: ours classify ${v.classify.p50.toFixed(1)}, ours screen ${v.screen.p50.toFixed(1)}, raw pipeline ${v.raw.p50.toFixed(1)}`);
   }
   console.log('\nratios (ours against the others):');
   for (const [k, v] of Object.entries(out)) console.log(`  ${k}: ${v}`);
