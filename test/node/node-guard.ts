@@ -9,9 +9,14 @@
  *   so loading goes through the same fetch + SHA-256 path as a page (a "cold" load);
  * - there is no IndexedDB in Node, so nothing is cached (`cache: false`): there is no warm start;
  * - WASM runs on one thread (the runtime reads `crossOriginIsolated`, which Node lacks);
- * - no worker: screens run on the calling thread, so there is no structured-clone round trip.
+ * - no worker: screens run on the calling thread, so there is no structured-clone round trip;
+ * - V8 runs the WASM on its baseline compiler only (`--liftoff-only`): by default it also
+ *   compiles onnxruntime-web's 27 MB module with its optimizing tier in background threads, which
+ *   took over a minute of CPU here, slowed every screen meanwhile and held the process at exit.
+ *   Measured on this machine: 20 screens 1.5 s with the flag, 2.0–2.3 s without; exit 10 s, not 80–130 s.
  */
 import { register } from 'node:module';
+import { setFlagsFromString } from 'node:v8';
 import type { Policy } from '../../src/policy/policy.js';
 import type { Verdict } from '../../src/policy/verdict.js';
 import type { LayerSwitches } from '../../src/screen/pipeline.js';
@@ -45,6 +50,7 @@ export interface NodeGuardOptions {
  */
 export async function createNodeGuard(options: NodeGuardOptions): Promise<NodeGuard> {
   if (!hooksRegistered) {
+    setFlagsFromString('--liftoff-only'); // before the runtime's WASM is compiled; see above
     register('./vite-url-hooks.mjs', import.meta.url);
     hooksRegistered = true;
   }
