@@ -1,134 +1,349 @@
 /**
- * `npm run bench`: loads and screening speed of the built library in headless Chromium, on
- * WASM (1 thread, and several threads on a cross-origin isolated page) and WebGPU.
- * Prints a table and writes reports/bench.json. Speed is measured here, never asserted in tests.
+ * `npm run bench [-- --quick] [--no-build] [--no-node] [--no-chromium] [--model NAME|/path/]`
  *
- *   npm run bench [-- --model <folder URL path>] [--short N] [--long N] [--no-build]
+ * Speed of the guard, and of what it is built on, side by side in one run:
+ * - headless Chromium (the built library in its Web Worker): WASM on 1 thread, WASM on several
+ *   threads (a cross-origin isolated page), and WebGPU (SwiftShader here: a correctness check,
+ *   its timings say nothing about real GPUs); cold load (network) and warm load (IndexedDB);
+ * - the raw transformers.js `text-classification` pipeline on the same model folder, in the same
+ *   page (local files only), so our overhead over it shows as a percentage;
+ * - Node: the worker's pipeline code in-process (onnxruntime-web WASM), raw transformers.js in
+ *   Node (onnxruntime-node, native), and the peers `llm_guardrail` and `vard`.
+ * Per-screen latency p50/p95/p99 for short, medium and ~2k-token texts; throughput at
+ * concurrency 1 and 16; memory. Prints tables and ratios; writes reports/bench.json. Speed is
+ * measured here, never asserted in tests; this is not part of `npm test`.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { Tokenizer } from '@huggingface/tokenizers';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../browser/harness/chromium.js';
+import { startStaticServer } from '../browser/harness/static-server.js';
+import { PEERS } from '../eval/baselines/index.js';
 import { modelPathFor } from '../eval/model-path.js';
-import { openBuiltLibraryPage } from '../browser/harness/built-library-page.js';
+import { openGuardRuntime, runInPage } from '../node/guard-runtime.js';
+import { BENCH_TEXTS } from './bench-texts.js';
+import { measureGuard, measureRawPipeline, type BenchPlan, type GuardTimings, type RawOptions, type RawTimings } from './measure.js';
+import { overhead, ratio, summarize, type LatencySummary } from './stats.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const { values: args } = parseArgs({
   options: {
     model: { type: 'string' },
-    short: { type: 'string', default: '200' },
-    long: { type: 'string', default: '30' },
+    quick: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
+    'no-node': { type: 'boolean', default: false },
+    'no-chromium': { type: 'boolean', default: false },
   },
 });
 
 const modelUrl = modelPathFor(args.model, root);
+const modelName = modelUrl.replace(/\/$/, '').split('/').pop()!;
+const modelParent = modelUrl.slice(0, modelUrl.length - modelName.length - 1);
+const plan: BenchPlan = args.quick
+  ? { texts: BENCH_TEXTS, runs: { short: 15, medium: 15, long: 3 }, throughput: 32 }
+  : { texts: BENCH_TEXTS, runs: { short: 100, medium: 100, long: 10 }, throughput: 96 };
+const TEXTS = ['short', 'medium', 'long'] as const;
 
-/** About 64 tokens: the size the shipped-model latency floor is stated for. */
-const SHORT_TEXT = 'I am planning a weekend trip to Lisbon with two friends in early May. Could you suggest a relaxed itinerary with a few museums, a good place for seafood, and a sunset viewpoint? We will be walking mostly, so please keep things close together.';
-const PROSE = [
-  'The committee reviewed the quarterly budget and approved the new library hours.',
-  'Rainfall in the valley was higher than usual, so the farmers delayed the harvest.',
-  'She practised the piano every evening and performed at the spring recital.',
-  'The museum opened a new wing dedicated to early maritime navigation tools.',
-];
-const LONG_TEXT = Array.from({ length: 110 }, (_, i) => PROSE[i % PROSE.length]).join(' ');
-
-interface Run {
-  mode: string;
-  backend: string;
-  coldLoadMs: number;
-  warmLoadMs: number;
-  warmFromCache: boolean;
-  short: { tokens: number; p50: number; p95: number; classifyP50: number };
-  long: { tokens: number; windows: number; p50: number; p95: number };
+/** One row of the latency table. */
+interface Row {
+  env: 'chromium' | 'node';
+  system: string;
+  /** Per text: latency summary (ms). */
+  latency: Record<string, LatencySummary>;
+  /** The model alone, where the system has such a call (ours: classify). */
+  modelOnly?: Record<string, LatencySummary>;
+  throughput?: { c1: number; c16: number };
+  coldMs?: number;
+  warmMs?: number;
+  memory?: string;
+  note?: string;
+  /** Raw pipeline rows in Chromium: ours and raw alternated on the same text (see `RawTimings.interleaved`). */
+  interleaved?: Record<string, { classify: LatencySummary; screen: LatencySummary; raw: LatencySummary }>;
 }
 
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-};
+const rows: Row[] = [];
+const notes: string[] = [];
+const summaries = (ms: Record<string, number[]>) => Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, summarize(v)]));
 
-async function measure(isolated: boolean, backend: 'wasm' | 'webgpu', mode: string, runs: { short: number; long: number }): Promise<Run> {
-  const { page, close } = await openBuiltLibraryPage(root, { isolated });
+/** Scores of two systems on the same texts: the largest difference over texts and labels. */
+function maxScoreDiff(a: Record<string, Record<string, number>>, b: Record<string, Record<string, number>>, texts: readonly string[] = TEXTS): number {
+  let max = 0;
+  for (const t of texts) for (const [label, s] of Object.entries(a[t] ?? {})) max = Math.max(max, Math.abs(s - (b[t]?.[label] ?? Number.NaN)));
+  return max;
+}
+
+async function openBenchPage(isolated: boolean) {
+  const server = await startStaticServer(root, { isolated });
+  const browser = await launchChromium();
   try {
-    const raw = await page.evaluate(async ({ url, backend, shortText, longText, shortRuns, longRuns }) => {
+    await browser.context.addInitScript('globalThis.__name = (fn) => fn;');
+    const page = await browser.context.newPage();
+    await page.goto(`${server.url}/test/bench/pages/bench.html`);
+    await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 120_000 });
+    return { page, close: async () => { await browser.close(); await server.close(); } };
+  } catch (error) {
+    await browser.close();
+    await server.close();
+    throw error;
+  }
+}
+
+/** Main-thread JS heap (CDP `Performance.getMetrics`), and where the page is isolated, every realm's memory by scope. */
+async function pageMemory(page: Page, isolated: boolean): Promise<{ mainHeapMB: number; workerMB?: number; windowMB?: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const mainHeapMB = (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? Number.NaN) / 2 ** 20;
+  await cdp.detach();
+  if (!isolated) return { mainHeapMB };
+  const ua = await page.evaluate(async () => {
+    const m = await (performance as unknown as { measureUserAgentSpecificMemory(): Promise<{ breakdown: { bytes: number; attribution: { scope?: string }[] }[] }> }).measureUserAgentSpecificMemory();
+    let worker = 0;
+    let window = 0;
+    for (const b of m.breakdown) {
+      if (b.attribution.some((a) => a.scope === 'DedicatedWorkerGlobalScope')) worker += b.bytes;
+      else if (b.attribution.some((a) => a.scope === 'Window')) window += b.bytes;
+    }
+    return { worker, window };
+  }).catch(() => null);
+  return { mainHeapMB, ...(ua ? { workerMB: ua.worker / 2 ** 20, windowMB: ua.window / 2 ** 20 } : {}) };
+}
+
+const mb = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : `${x.toFixed(0)} MB`);
+
+/** One Chromium mode: our guard (cold, warm, timings), then the raw pipeline on the same page. */
+/** Progress on stderr, so a long run shows where it is. */
+const stage = (what: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${what}`);
+
+async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'wasm' | 'webgpu'; raw: boolean }, modePlan: BenchPlan): Promise<{ ours: GuardTimings; raw?: RawTimings }> {
+  stage(`chromium, ${mode.name}: loading`);
+  const { page, close } = await openBenchPage(mode.isolated);
+  try {
+    const load = await page.evaluate(async ({ url, backend }) => {
       const { createGuard, clearModelCache } = window.guardedChat;
       await clearModelCache();
       let t = performance.now();
       // A generous deadline: the software WebGPU adapter takes seconds per long text.
       const cold = await createGuard({ model: { url }, backend, timeoutMs: 600_000 });
-      const coldLoadMs = performance.now() - t;
+      const coldMs = performance.now() - t;
       await cold.dispose();
       t = performance.now();
       const guard = await createGuard({ model: { url }, backend, timeoutMs: 600_000 });
-      const warmLoadMs = performance.now() - t;
-      // Timed: the full layered screen (what a page calls); tokens and windows from the classifier.
-      const time = async (text: string, runs: number) => {
-        const ms: number[] = [];
-        const { tokens, windows } = await guard.classify(text);
-        await guard.screen(text); // not timed: first screen of this text
-        for (let i = 0; i < runs; i++) {
-          const start = performance.now();
-          await guard.screen(text);
-          ms.push(performance.now() - start);
-        }
-        return { ms, tokens, windows };
-      };
-      const short = await time(shortText, shortRuns);
-      // The classifier alone (no rules, no policy): the model's own latency through the worker.
-      const classifyMs: number[] = [];
-      for (let i = 0; i < shortRuns; i++) {
-        const start = performance.now();
-        await guard.classify(shortText);
-        classifyMs.push(performance.now() - start);
-      }
-      const long = await time(longText, longRuns);
-      const info = { backend: guard.backend, warmFromCache: guard.cache.fromNetwork.length === 0 };
-      await guard.dispose();
-      return { coldLoadMs, warmLoadMs, short, long, info, classifyMs };
-    }, { url: modelUrl, backend, shortText: SHORT_TEXT, longText: LONG_TEXT, shortRuns: runs.short, longRuns: runs.long });
-    return {
-      mode,
-      backend: raw.info.backend.summary + (raw.info.backend.name === 'wasm' ? ` (${raw.info.backend.threads} thread${raw.info.backend.threads > 1 ? 's' : ''})` : ` [${raw.info.backend.adapter}]`),
-      coldLoadMs: raw.coldLoadMs,
-      warmLoadMs: raw.warmLoadMs,
-      warmFromCache: raw.info.warmFromCache,
-      short: { tokens: raw.short.tokens, p50: percentile(raw.short.ms, 50), p95: percentile(raw.short.ms, 95), classifyP50: percentile(raw.classifyMs, 50) },
-      long: { tokens: raw.long.tokens, windows: raw.long.windows, p50: percentile(raw.long.ms, 50), p95: percentile(raw.long.ms, 95) },
-    };
+      const warmMs = performance.now() - t;
+      (window as unknown as { scriptGuard: unknown }).scriptGuard = guard;
+      return { coldMs, warmMs, warmFromCache: guard.cache.fromNetwork.length === 0, backend: guard.backend };
+    }, { url: modelUrl, backend: mode.backend });
+    stage(`chromium, ${mode.name}: timing ours`);
+    const ours = await runInPage(page, measureGuard, modePlan);
+    stage(`chromium, ${mode.name}: memory`);
+    const memory = await pageMemory(page, mode.isolated);
+    const backend = `${load.backend.summary}${load.backend.name === 'wasm' ? `, ${load.backend.threads} thread${load.backend.threads > 1 ? 's' : ''}` : ` [${load.backend.adapter ?? 'adapter'}]`}`;
+    rows.push({
+      env: 'chromium', system: `ours — ${mode.name}`, latency: summaries(ours.screenMs), modelOnly: summaries(ours.classifyMs), throughput: ours.throughput,
+      coldMs: load.coldMs, warmMs: load.warmMs,
+      memory: memory.workerMB !== undefined ? `worker ${mb(memory.workerMB)}, page ${mb(memory.windowMB)}` : `page heap ${mb(memory.mainHeapMB)} (model is in the worker)`,
+      note: `${backend}${load.warmFromCache ? '' : '; warm load did NOT come from IndexedDB'}`,
+    });
+    let raw: RawTimings | undefined;
+    if (mode.raw) {
+      stage(`chromium, ${mode.name}: raw transformers.js`);
+      const before = memory; // the page's own memory, measured just now
+      const options: RawOptions = { localModelPath: modelParent, model: modelName, device: 'wasm', wasmPaths: '/node_modules/onnxruntime-web/dist/', numThreads: load.backend.threads || 1 };
+      raw = await page.evaluate(async ({ source, plan, options }) => {
+        const fn = (0, eval)(`(${source})`) as typeof measureRawPipeline;
+        const w = window as unknown as { transformers: unknown; scriptGuard: Parameters<typeof measureRawPipeline>[3] };
+        return fn(w.transformers, plan, options, w.scriptGuard);
+      }, { source: measureRawPipeline.toString(), plan: modePlan, options });
+      const after = await pageMemory(page, mode.isolated);
+      rows.push({
+        env: 'chromium', system: `raw transformers.js — ${mode.name}`, latency: summaries(raw.ms), throughput: raw.throughput, coldMs: raw.loadMs,
+        memory: after.windowMB !== undefined ? `page +${mb(after.windowMB - (before.windowMB ?? 0))}` : `page heap +${mb(after.mainHeapMB - before.mainHeapMB)}`,
+        ...(raw.interleaved ? { interleaved: Object.fromEntries(Object.entries(raw.interleaved).map(([k, v]) => [k, { classify: summarize(v.classify), screen: summarize(v.screen), raw: summarize(v.raw) }])) } : {}),
+        note: `pipeline('text-classification', dtype q8, device wasm, ${options.numThreads} thread${options.numThreads === 1 ? '' : 's'} as ours) on the main thread; truncates at ${raw.tokens.long} tokens; c16 = batches of 16 texts per call`,
+      });
+    }
+    await page.evaluate(() => (window as unknown as { scriptGuard: { dispose(): Promise<void> } }).scriptGuard.dispose());
+    return { ours, ...(raw ? { raw } : {}) };
   } finally {
     await close();
   }
 }
 
-async function main(): Promise<void> {
-  if (!args['no-build']) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  const runs: Run[] = [];
-  const full = { short: Number(args.short), long: Number(args.long) };
-  runs.push(await measure(false, 'wasm', 'wasm, 1 thread', full));
-  runs.push(await measure(true, 'wasm', 'wasm, cross-origin isolated', full));
-  // SwiftShader is slow: fewer runs, so the bench ends in minutes (its speed means nothing for real GPUs).
-  runs.push(await measure(false, 'webgpu', 'webgpu (forced)', { short: Math.min(full.short, 40), long: Math.min(full.long, 5) }));
-  const chromium = execFileSync('/usr/bin/chromium', ['--version']).toString().trim();
-  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ${chromium} headless`;
-  const f = (ms: number) => ms.toFixed(ms < 10 ? 2 : 1).padStart(8);
-  console.log(`\nguarded-chat bench — model ${modelUrl}\nmachine: ${machine}`);
-  console.log('cold load: IndexedDB cleared, files from the local server; warm load: files from IndexedDB. Latency: guard.screen() round trip from the page, ms.\n');
-  console.log(`${'mode'.padEnd(30)} ${'cold load'.padStart(9)} ${'warm load'.padStart(9)} | short p50  short p95 classify p50 | long p50   long p95`);
-  for (const r of runs) {
-    console.log(`${r.mode.padEnd(30)} ${f(r.coldLoadMs)}  ${f(r.warmLoadMs)}  | ${f(r.short.p50)} ${f(r.short.p95)}    ${f(r.short.classifyP50)} | ${f(r.long.p50)} ${f(r.long.p95)}`);
+/** Peak resident memory while `fn` runs (sampled every 20 ms). */
+async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peakMB: number; startMB: number }> {
+  const startMB = process.memoryUsage().rss / 2 ** 20;
+  let peak = startMB;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss / 2 ** 20); }, 20);
+  try {
+    const value = await fn();
+    peak = Math.max(peak, process.memoryUsage().rss / 2 ** 20);
+    return { value, peakMB: peak, startMB };
+  } finally {
+    clearInterval(timer);
   }
-  const first = runs[0]!;
-  console.log(`\nshort = ${first.short.tokens} tokens (screen: all layers; classify: the model alone); long = ${first.long.windows} windows holding ${first.long.tokens} tokens in all (128-token and fine 32-token passes). Backends:`);
-  for (const r of runs) console.log(`  ${r.mode}: ${r.backend}${r.warmFromCache ? '' : ' — warm load did NOT come from IndexedDB'}`);
-  console.log('WebGPU here is a software (SwiftShader) adapter: its timings say nothing about real GPUs.');
+}
+
+async function nodeRuns(): Promise<{ ours: GuardTimings; raw: RawTimings | null }> {
+  stage('node: ours');
+  const ours = await withPeakRss(async () => {
+    const t = performance.now();
+    const runtime = await openGuardRuntime('node', { modelPath: modelUrl, policy: 'balanced' });
+    const loadMs = performance.now() - t;
+    try {
+      return { loadMs, description: runtime.description, timings: await runtime.run(measureGuard, plan) };
+    } finally {
+      await runtime.close();
+    }
+  });
+  rows.push({
+    env: 'node', system: 'ours — Node in-process', latency: summaries(ours.value.timings.screenMs), modelOnly: summaries(ours.value.timings.classifyMs),
+    throughput: ours.value.timings.throughput, coldMs: ours.value.loadMs,
+    memory: `peak RSS ${mb(ours.peakMB)} (+${mb(ours.peakMB - ours.startMB)})`, note: `${ours.value.description}; no IndexedDB in Node: no warm start`,
+  });
+  let raw: RawTimings | null = null;
+  stage('node: raw transformers.js and peers');
+  try {
+    const tf = await import('@huggingface/transformers');
+    const r = await withPeakRss(() => measureRawPipeline(tf, plan, { localModelPath: `${root}${modelParent.slice(1)}`, model: modelName, device: 'cpu' }));
+    raw = r.value;
+    rows.push({
+      env: 'node', system: 'raw transformers.js — Node', latency: summaries(raw.ms), throughput: raw.throughput, coldMs: raw.loadMs,
+      memory: `peak RSS ${mb(r.peakMB)} (+${mb(r.peakMB - r.startMB)})`,
+      note: 'onnxruntime-node (native CPU): transformers.js has no WASM device in Node, so this row is a different runtime, not our overhead',
+    });
+  } catch (error) {
+    notes.push(`raw transformers.js in Node failed: ${(error as Error).message}`);
+  }
+  for (const peer of PEERS) {
+    const ms: Record<string, number[]> = {};
+    for (const name of TEXTS) {
+      await peer.score(plan.texts[name]);
+      ms[name] = [];
+      for (let i = 0; i < plan.runs[name]; i++) {
+        const t = performance.now();
+        await peer.score(plan.texts[name]);
+        ms[name].push(performance.now() - t);
+      }
+    }
+    const t = performance.now();
+    for (let i = 0; i < plan.throughput; i++) await peer.score(plan.texts.medium);
+    const c1 = plan.throughput / ((performance.now() - t) / 1000);
+    rows.push({ env: 'node', system: peer.name, latency: summaries(ms), throughput: { c1, c16: Number.NaN }, note: 'synchronous JS on the calling thread: concurrency adds nothing' });
+  }
+  return { ours: ours.value.timings, raw };
+}
+
+function printTables(): void {
+  const f = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : x < 10 ? x.toFixed(2) : x < 1000 ? x.toFixed(1) : x.toFixed(0));
+  const cell = (s: LatencySummary | undefined) => (s ? `${f(s.p50)} / ${f(s.p95)} / ${f(s.p99)}` : 'n/a').padStart(24);
+  console.log(`\n${'system'.padEnd(44)} ${'short p50/p95/p99 ms'.padStart(24)} ${'medium p50/p95/p99 ms'.padStart(24)} ${'long p50/p95/p99 ms'.padStart(24)} ${'c1/s'.padStart(7)} ${'c16/s'.padStart(7)} ${'cold ms'.padStart(8)} ${'warm ms'.padStart(8)}  memory`);
+  for (const env of ['chromium', 'node'] as const) {
+    for (const r of rows.filter((x) => x.env === env)) {
+      console.log(`${`[${env}] ${r.system}`.padEnd(44)} ${cell(r.latency.short)} ${cell(r.latency.medium)} ${cell(r.latency.long)} ${f(r.throughput?.c1).padStart(7)} ${f(r.throughput?.c16).padStart(7)} ${f(r.coldMs).padStart(8)} ${f(r.warmMs).padStart(8)}  ${r.memory ?? ''}`);
+      if (r.modelOnly) console.log(`${'    model alone (classify)'.padEnd(44)} ${cell(r.modelOnly.short)} ${cell(r.modelOnly.medium)} ${cell(r.modelOnly.long)}`);
+    }
+  }
+  console.log('');
+  for (const r of rows) if (r.note) console.log(`- [${r.env}] ${r.system}: ${r.note}`);
+}
+
+/** Ratios: what a reader should take away, less sensitive to a loaded machine than raw times. */
+function printRatios(): Record<string, string> {
+  const out: Record<string, string> = {};
+  const find = (env: string, system: string) => rows.find((r) => r.env === env && r.system === system);
+  for (const mode of ['wasm, 1 thread', 'wasm, threads (isolated page)']) {
+    const ours = find('chromium', `ours — ${mode}`);
+    const raw = find('chromium', `raw transformers.js — ${mode}`);
+    if (!ours || !raw) continue;
+    for (const t of ['short', 'medium'] as const) {
+      const pair = raw.interleaved?.[t];
+      if (!pair) continue;
+      out[`chromium ${mode}: ${t} — ours classify vs raw pipeline, interleaved (p50)`] = overhead(pair.classify.p50, pair.raw.p50);
+      out[`chromium ${mode}: ${t} — ours full screen vs raw pipeline, interleaved (p50)`] = overhead(pair.screen.p50, pair.raw.p50);
+    }
+    out[`chromium ${mode}: long — full screen (all windows) / raw pipeline (which truncates to the model's maximum length) (p50)`] = ratio(ours.latency.long!.p50, raw.latency.long!.p50);
+    out[`chromium ${mode}: throughput c16 — ours / raw (batches of 16)`] = ratio(ours.throughput!.c16, raw.throughput!.c16);
+    out[`chromium ${mode}: cold load — ours / raw pipeline`] = ratio(ours.coldMs!, raw.coldMs!);
+  }
+  const one = find('chromium', 'ours — wasm, 1 thread');
+  const many = find('chromium', 'ours — wasm, threads (isolated page)');
+  if (one && many) out['chromium: long screen, 1 thread / N threads (p50)'] = ratio(one.latency.long!.p50, many.latency.long!.p50);
+  if (one) out['chromium wasm 1 thread: warm (IndexedDB) / cold (network) load'] = ratio(one.warmMs!, one.coldMs!);
+  const node = find('node', 'ours — Node in-process');
+  if (node && one) {
+    for (const t of TEXTS) out[`Node in-process / Chromium worker, ${t} screen (p50)`] = ratio(node.latency[t]!.p50, one.latency[t]!.p50);
+  }
+  if (node) {
+    for (const peer of PEERS) {
+      const p = find('node', peer.name);
+      if (p) for (const t of ['short', 'medium'] as const) out[`Node: ours full screen / ${peer.name}, ${t} (p50)`] = ratio(node.latency[t]!.p50, p.latency[t]!.p50);
+    }
+    const rawNode = find('node', 'raw transformers.js — Node');
+    if (rawNode) out['Node: ours (onnxruntime-web WASM) classify / raw transformers.js (onnxruntime-node), medium (p50)'] = ratio(node.modelOnly!.medium!.p50, rawNode.latency.medium!.p50);
+  }
+  console.log('\ninterleaved rounds (Chromium: ours and the raw pipeline alternated on the same text, so both meet the same load), p50 ms:');
+  for (const r of rows.filter((x) => x.interleaved)) {
+    for (const [t, v] of Object.entries(r.interleaved!)) console.log(`  ${r.system.replace('raw transformers.js — ', '')}, ${t}: ours classify ${v.classify.p50.toFixed(1)}, ours screen ${v.screen.p50.toFixed(1)}, raw pipeline ${v.raw.p50.toFixed(1)}`);
+  }
+  console.log('\nratios (ours against the others):');
+  for (const [k, v] of Object.entries(out)) console.log(`  ${k}: ${v}`);
+  return out;
+}
+
+/** Each bench text's length in the model's own tokens (no special tokens), by the tokenizer the engine uses. */
+function textTokens(): string {
+  const folder = `${root}${modelUrl.slice(1)}`;
+  const tokenizer = new Tokenizer(JSON.parse(readFileSync(`${folder}tokenizer.json`, 'utf8')), JSON.parse(readFileSync(`${folder}tokenizer_config.json`, 'utf8')));
+  return TEXTS.map((t) => `${t} ${tokenizer.encode(plan.texts[t], { add_special_tokens: false }).ids.length} tokens`).join(', ');
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const chromiumVersion = execFileSync('/usr/bin/chromium', ['--version']).toString().trim();
+  const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; ${chromiumVersion} headless; Node ${process.version}; load average at start ${loadavg()[0]!.toFixed(1)}`;
+  const correctness: Record<string, number> = {};
+  if (!args['no-chromium']) {
+    if (!args['no-build']) execFileSync('npm', ['run', '--silent', 'build:lib'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    const one = await chromiumMode({ name: 'wasm, 1 thread', isolated: false, backend: 'wasm', raw: true }, plan);
+    const many = await chromiumMode({ name: 'wasm, threads (isolated page)', isolated: true, backend: 'wasm', raw: true }, plan);
+    // SwiftShader: a software adapter. A few runs to show the path works and agrees; its speed means nothing for real GPUs.
+    // The ~2k-token text (over a hundred windows) crashed the software adapter's GPU process here: short and medium only.
+    const gpuPlan: BenchPlan = { texts: plan.texts, runs: { short: 3, medium: 3, long: 0 }, throughput: 4, only: ['short', 'medium'] };
+    const gpu = await chromiumMode({ name: 'webgpu (SwiftShader, correctness only)', isolated: false, backend: 'webgpu', raw: false }, gpuPlan);
+    correctness['ours wasm vs raw transformers.js wasm, same page: max |score difference|'] = maxScoreDiff(one.ours.scores, one.raw!.scores, ['short', 'medium']);
+    correctness['ours wasm 1 thread vs N threads: max |score difference|'] = maxScoreDiff(one.ours.scores, many.ours.scores);
+    correctness['ours webgpu (fp32, SwiftShader) vs wasm (int8), short and medium: max |score difference|'] = maxScoreDiff(gpu.ours.scores, one.ours.scores, ['short', 'medium']);
+    if (!args['no-node']) {
+      const node = await nodeRuns();
+      correctness['ours Node in-process vs Chromium worker (both int8 WASM): max |score difference|'] = maxScoreDiff(node.ours.scores, one.ours.scores);
+      if (node.raw) correctness['raw transformers.js Node (onnxruntime-node) vs ours: max |score difference| (short, medium)'] = maxScoreDiff(node.raw.scores, node.ours.scores, ['short', 'medium']);
+    }
+    notes.push(`texts: ${textTokens()} (the long one screened as ${one.ours.windows.long} windows: 128-token and fine 32-token passes)`);
+  } else if (!args['no-node']) {
+    const node = await nodeRuns();
+    notes.push(`texts: ${textTokens()} (the long one screened as ${node.ours.windows.long} windows)`);
+  }
+  console.log(`\nguarded-chat bench — model ${modelUrl}${args.quick ? ' (--quick)' : ''}\nmachine: ${machine}`);
+  console.log(`runs per text: short ${plan.runs.short}, medium ${plan.runs.medium}, long ${plan.runs.long}; throughput: ${plan.throughput} medium screens. Latency: ours = guard.screen() (every layer) from the page or caller; "model alone" = guard.classify().`);
+  printTables();
+  for (const n of notes) console.log(n);
+  const ratios = printRatios();
+  if (Object.keys(correctness).length) {
+    console.log('\ncorrectness (the same model, different paths):');
+    for (const [k, v] of Object.entries(correctness)) console.log(`  ${k}: ${v.toExponential(2)}`);
+  }
+  console.log(`\nload average at end ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores; bench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
   mkdirSync(`${root}reports`, { recursive: true });
-  writeFileSync(`${root}reports/bench.json`, JSON.stringify({ model: modelUrl, machine, date: new Date().toISOString(), runs }, null, 2));
+  writeFileSync(`${root}reports/bench.json`, JSON.stringify({ model: modelUrl, machine, quick: args.quick, date: new Date().toISOString(), plan: { runs: plan.runs, throughput: plan.throughput }, rows, ratios, correctness, notes }, null, 2));
   console.log('wrote reports/bench.json');
 }
 
-main().catch((error) => {
+// Exit at once: in Node, V8 keeps compiling onnxruntime-web's 27 MB WASM in the background
+// (optimizing tiers) after the model is released, and would hold the process for minutes.
+main().then(() => process.exit(0), (error) => {
   console.error(error);
   process.exit(1);
 });

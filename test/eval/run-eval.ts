@@ -1,18 +1,25 @@
 /**
- * `npm run eval -- <file.jsonl> [--model NAME|/path/] [--backend wasm|webgpu] [--json OUT] [--limit N] [--layers [--policy strict|balanced|permissive]]`
+ * `npm run eval -- <file.jsonl>... [--model NAME|/path/] [--runtime chromium|node] [--backend wasm|webgpu]
+ *   [--policy strict|balanced|permissive] [--baseline] [--layers] [--json OUT] [--html OUT] [--limit N] [--no-build]`
  *
- * Screens every row of a labelled JSONL file (`{"text", "label"}`; label `benign` or one of the
- * model's labels) through the built library in headless Chromium, the same code path a page
- * runs, and prints per label: count, ROC-AUC, precision / recall / F1 at the shipped threshold,
- * recall at 1% benign FPR, and the benign FPR. Each label is judged on its own rows against the
- * benign rows.
+ * Screens every row of labelled JSONL files (`{"text", "label"}`; label `benign` or one of the
+ * model's labels) through the guard — the built library in headless Chromium (default), or the
+ * worker's pipeline code in Node — and prints per category: count, ROC-AUC, precision / recall /
+ * F1 at the system's own threshold, recall at 1% benign FPR, and the benign FPR. Each category is
+ * judged on its own rows against the benign rows. Two views of ours: the model alone
+ * (`classify`) and every layer (`screen` under the policy). `--baseline` runs the peer libraries
+ * (test/eval/baselines/) on the same rows in the same run and prints them beside ours.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { openGuardRuntime, type GuardScript, type RuntimeName } from '../node/guard-runtime.js';
+import { PEERS } from './baselines/index.js';
+import { renderEvalHtml } from './eval-html.js';
+import type { EvalReport, SystemResult } from './eval-report.js';
+import { labelMetrics } from './metrics.js';
 import { modelPathFor } from './model-path.js';
-import { openBuiltLibraryPage } from '../browser/harness/built-library-page.js';
-import { labelMetrics, type LabelMetrics } from './metrics.js';
+import { rocPoints, thinCurve } from './roc.js';
 import { shippedThreshold } from './thresholds.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -20,11 +27,14 @@ const { values: args, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     model: { type: 'string' },
+    runtime: { type: 'string', default: 'chromium' },
     backend: { type: 'string', default: 'wasm' },
     json: { type: 'string' },
+    html: { type: 'string' },
     limit: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     layers: { type: 'boolean', default: false },
+    baseline: { type: 'boolean', default: false },
     policy: { type: 'string', default: 'balanced' },
   },
 });
@@ -35,10 +45,8 @@ const LAYER_STEPS = [
   { name: 'classifiers only', layers: { normalize: false, rules: false, classifier: true, conversation: false } },
   { name: 'rules + classifiers', layers: { normalize: false, rules: true, classifier: true, conversation: false } },
   { name: '+ normalization', layers: { normalize: true, rules: true, classifier: true, conversation: false } },
-  { name: '+ conversation', layers: { normalize: true, rules: true, classifier: true, conversation: true } },
+  { name: '+ conversation (all)', layers: { normalize: true, rules: true, classifier: true, conversation: true } },
 ];
-
-const modelPath = () => modelPathFor(args.model, root);
 
 interface Row {
   text: string;
@@ -47,118 +55,223 @@ interface Row {
   conversation?: string;
 }
 
-async function main(): Promise<void> {
-  const file = positionals[0];
-  if (!file) {
-    console.error('usage: npm run eval -- <file.jsonl> [--model NAME|/path/] [--backend wasm|webgpu] [--json OUT] [--limit N]');
-    process.exit(2);
+/** Per row: the model's scores (classify), and the full screen's per-category score and threshold. */
+interface Scored {
+  labels: string[];
+  classify: number[][];
+  screen: { score: Record<string, number>; threshold: Record<string, number> }[];
+}
+
+/** Runs in the page or in Node: keep it self-contained. */
+const scoreRows: GuardScript<{ texts: string[] }, Scored> = async (guard, { texts }) => {
+  const labels = [...guard.labels];
+  const out: Scored = { labels, classify: [], screen: [] };
+  for (let i = 0; i < texts.length; i += 128) {
+    const chunk = texts.slice(i, i + 128);
+    const [classified, screened] = await Promise.all([
+      Promise.all(chunk.map((t) => guard.classify(t))),
+      Promise.all(chunk.map((t) => guard.screen(t))),
+    ]);
+    for (const r of classified) out.classify.push(labels.map((l) => r.scores[l]!));
+    for (const v of screened) {
+      const score: Record<string, number> = {};
+      const threshold: Record<string, number> = {};
+      for (const c of v.categories) {
+        score[c.category] = c.score;
+        if (c.threshold !== undefined) threshold[c.category] = c.threshold;
+      }
+      out.screen.push({ score, threshold });
+    }
   }
-  let rows: Row[] = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
+  return out;
+};
+
+/** Runs in the page or in Node: each layer step's action per row. */
+const layerActions: GuardScript<{ rows: Row[]; steps: typeof LAYER_STEPS }, string[][]> = async (guard, { rows, steps }) => {
+  const out: string[][] = [];
+  for (const step of steps) {
+    const actions: string[] = new Array(rows.length);
+    const single = rows.flatMap((r, i) => (r.conversation && step.layers.conversation ? [] : [i]));
+    for (let i = 0; i < single.length; i += 128) {
+      const chunk = single.slice(i, i + 128);
+      const verdicts = await Promise.all(chunk.map((j) => guard.screen(rows[j]!.text, { layers: step.layers })));
+      verdicts.forEach((v, k) => { actions[chunk[k]!] = v.action; });
+    }
+    // Turns of a conversation go in order, each conversation under its own id for this step.
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i]!;
+      if (!row.conversation || !step.layers.conversation) continue;
+      actions[i] = (await guard.screen(row.text, { layers: step.layers, conversation: `${step.name}:${row.conversation}` })).action;
+    }
+    out.push(actions);
+  }
+  return out;
+};
+
+function readRows(file: string): Row[] {
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
     const row = JSON.parse(l) as Partial<Row>;
     if (typeof row.text !== 'string' || typeof row.label !== 'string') throw new Error(`${file}:${i + 1}: needs "text" and "label"`);
     return { text: row.text, label: row.label, ...(typeof row.conversation === 'string' ? { conversation: row.conversation } : {}) };
   });
+}
+
+/** One system's metrics and curve per category, from per-row scores. */
+function systemResult(rows: readonly Row[], labels: readonly string[], scoreOf: (row: number, label: string) => number | undefined,
+  thresholdOf: (label: string) => number | undefined): Record<string, SystemResult['labels'][string]> {
+  const benign = rows.flatMap((r, i) => (r.label === 'benign' ? [i] : []));
+  const out: SystemResult['labels'] = {};
+  for (const label of labels) {
+    const threshold = thresholdOf(label);
+    if (threshold === undefined) continue;
+    const positives = rows.flatMap((r, i) => (r.label === label ? [scoreOf(i, label) ?? 0] : []));
+    const negatives = benign.map((i) => scoreOf(i, label) ?? 0);
+    out[label] = { metrics: labelMetrics(label, positives, negatives, threshold), roc: thinCurve(rocPoints(positives, negatives)) };
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  if (positionals.length === 0) {
+    console.error('usage: npm run eval -- <file.jsonl>... [--baseline] [--layers] [--runtime chromium|node] [--model NAME|/path/] [--json OUT] [--html OUT] [--limit N]');
+    process.exit(2);
+  }
+  let rows = positionals.flatMap(readRows);
   if (args.limit) rows = rows.slice(0, Number(args.limit));
-  const model = modelPath();
+  const runtimeName: RuntimeName = args.runtime === 'node' ? 'node' : 'chromium';
+  const policy = args.policy as 'strict' | 'balanced' | 'permissive';
+  const model = modelPathFor(args.model, root);
   const manifestFile = `${root}${model.slice(1)}manifest.json`;
   const manifest = existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile, 'utf8')) : {};
-  const backend = args.backend === 'webgpu' ? 'webgpu' : 'wasm';
 
-  if (!args['no-build']) execFileSync('npm', ['run', '--silent', 'build:lib'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-  const { page, close } = await openBuiltLibraryPage(root);
   const started = performance.now();
-  let screened: { labels: string[]; scores: number[][]; backend: string };
-  let layerActions: string[][] = [];
+  const runtime = await openGuardRuntime(runtimeName, { modelPath: model, policy, backend: args.backend === 'webgpu' ? 'webgpu' : 'wasm', build: !args['no-build'] });
+  let scored: Scored;
+  let actions: string[][] = [];
   try {
-    if (args.layers) {
-      layerActions = await page.evaluate(async ({ url, backend, rows, steps, policy }) => {
-        const guard = await window.guardedChat.createGuard({ model: { url }, backend: backend as 'wasm' | 'webgpu', policy: policy as 'balanced' });
-        const out: string[][] = [];
-        for (const step of steps) {
-          const actions: string[] = new Array(rows.length);
-          const single = rows.flatMap((r, i) => (r.conversation && step.layers.conversation ? [] : [i]));
-          for (let i = 0; i < single.length; i += 256) {
-            const chunk = single.slice(i, i + 256);
-            const verdicts = await Promise.all(chunk.map((j) => guard.screen(rows[j]!.text, { layers: step.layers })));
-            verdicts.forEach((v, k) => { actions[chunk[k]!] = v.action; });
-          }
-          // Turns of a conversation go in order, each conversation under its own id for this step.
-          for (let i = 0; i < rows.length; i++) {
-            const row = rows[i]!;
-            if (!row.conversation || !step.layers.conversation) continue;
-            actions[i] = (await guard.screen(row.text, { layers: step.layers, conversation: `${step.name}:${row.conversation}` })).action;
-          }
-          out.push(actions);
-        }
-        await guard.dispose();
-        return out;
-      }, { url: model, backend, rows, steps: LAYER_STEPS, policy: args.policy! });
-    }
-    screened = await page.evaluate(async ({ url, backend, texts }) => {
-      const guard = await window.guardedChat.createGuard({ model: { url }, backend: backend as 'wasm' | 'webgpu' });
-      const scores: number[][] = [];
-      for (let i = 0; i < texts.length; i += 256) {
-        const results = await Promise.all(texts.slice(i, i + 256).map((t) => guard.classify(t)));
-        for (const r of results) scores.push(r.labels.map((l) => r.scores[l]!));
-      }
-      const out = { labels: [...guard.labels], scores, backend: guard.backend.summary };
-      await guard.dispose();
-      return out;
-    }, { url: model, backend, texts: rows.map((r) => r.text) });
+    scored = await runtime.run(scoreRows, { texts: rows.map((r) => r.text) });
+    if (args.layers) actions = await runtime.run(layerActions, { rows, steps: LAYER_STEPS });
   } finally {
-    await close();
+    await runtime.close();
   }
-  const seconds = (performance.now() - started) / 1000;
+  const ourSeconds = (performance.now() - started) / 1000;
+  const labels = scored.labels;
+  const index = new Map(labels.map((l, j) => [l, j]));
 
-  const benignIndex = rows.flatMap((r, i) => (r.label === 'benign' ? [i] : []));
-  const metrics: LabelMetrics[] = [];
-  const thresholds: Record<string, { value: number; source: string }> = {};
-  screened.labels.forEach((label, j) => {
-    const positives = rows.flatMap((r, i) => (r.label === label ? [screened.scores[i]![j]!] : []));
-    const benign = benignIndex.map((i) => screened.scores[i]![j]!);
-    thresholds[label] = shippedThreshold(manifest, label);
-    metrics.push(labelMetrics(label, positives, benign, thresholds[label]!.value));
-  });
-  const flaggedAny = (i: number) => screened.labels.some((l, j) => screened.scores[i]![j]! >= thresholds[l]!.value);
-  const attackRows = rows.flatMap((r, i) => (screened.labels.includes(r.label) ? [i] : []));
-  const overall = {
-    attackRows: attackRows.length,
-    caughtByAnyLabel: attackRows.filter(flaggedAny).length / (attackRows.length || Number.NaN),
-    benignRows: benignIndex.length,
-    benignFlaggedByAnyLabel: benignIndex.filter(flaggedAny).length / (benignIndex.length || Number.NaN),
-  };
-  const ignored = [...new Set(rows.map((r) => r.label).filter((l) => l !== 'benign' && !screened.labels.includes(l)))];
+  const systems: SystemResult[] = [
+    {
+      name: 'guarded-chat: model alone',
+      kind: 'ours',
+      note: `guard.classify() — the shipped model's probability per label, at its shipped threshold (${labels.map((l) => `${l} ${shippedThreshold(manifest, l).value.toFixed(3)}`).join(', ')})`,
+      graded: true,
+      labels: systemResult(rows, labels, (i, l) => scored.classify[i]![index.get(l)!], (l) => shippedThreshold(manifest, l).value),
+    },
+    {
+      name: 'guarded-chat: all layers',
+      kind: 'ours',
+      note: `guard.screen() under the ${policy} policy — per category the highest of the classifier over every view (normalized, decoded, unframed) and the rules (a rule hit scores 1), at the policy's threshold`,
+      graded: true,
+      labels: systemResult(rows, labels, (i, l) => scored.screen[i]!.score[l], (l) => scored.screen.find((s) => s.threshold[l] !== undefined)?.threshold[l]),
+    },
+  ];
 
-  const pct = (x: number) => (Number.isNaN(x) ? '   n/a' : `${(100 * x).toFixed(1).padStart(5)}%`);
-  console.log(`\n${file}: ${rows.length} rows, model ${model}, ${screened.backend}, ${seconds.toFixed(1)} s (${(rows.length / seconds).toFixed(0)} rows/s)`);
-  console.log(`${'label'.padEnd(10)} ${'count'.padStart(6)} ${'ROC-AUC'.padStart(8)} ${'thresh'.padStart(7)} ${'prec'.padStart(7)} ${'recall'.padStart(7)} ${'F1'.padStart(7)} ${'R@1%FPR'.padStart(8)} ${'benignFPR'.padStart(9)}`);
-  for (const m of metrics) {
-    console.log(`${m.label.padEnd(10)} ${String(m.count).padStart(6)} ${(Number.isNaN(m.rocAuc) ? 'n/a' : m.rocAuc.toFixed(4)).padStart(8)} ${m.threshold.toFixed(3).padStart(7)} ${pct(m.precision)} ${pct(m.recall)} ${pct(m.f1)}  ${pct(m.recallAt1PctFpr)}    ${pct(m.benignFpr)}`);
+  const peerSeconds: Record<string, number> = {};
+  if (args.baseline) {
+    for (const peer of PEERS) {
+      const t = performance.now();
+      const scores: Record<string, number>[] = [];
+      for (const row of rows) scores.push(await peer.score(row.text));
+      peerSeconds[peer.name] = (performance.now() - t) / 1000;
+      systems.push({
+        name: peer.name,
+        kind: 'peer',
+        note: `compared on ${Object.entries(peer.claims).map(([ours, theirs]) => `${ours} (${theirs})`).join(', ')} at its own threshold${Object.keys(peer.thresholds).length ? ` (${[...new Set(Object.values(peer.thresholds))].join(', ')})` : ''}; not on ${labels.filter((l) => !peer.claims[l]).join(', ') || 'none'}`,
+        graded: peer.graded,
+        labels: systemResult(rows, labels, (i, l) => scores[i]![l], (l) => peer.thresholds[l]),
+      });
+    }
   }
-  console.log(`benign rows: ${overall.benignRows}, flagged by any label: ${pct(overall.benignFlaggedByAnyLabel)}; attack rows: ${overall.attackRows}, caught by any label: ${pct(overall.caughtByAnyLabel)}`);
-  console.log(`thresholds: ${Object.entries(thresholds).map(([l, t]) => `${l} ${t.value.toFixed(3)} (${t.source})`).join(', ')}`);
-  if (ignored.length) console.log(`rows with labels the model does not have were left out of per-label figures: ${ignored.join(', ')}`);
-  let layers: { name: string; caught: number; benignBlocked: number }[] | undefined;
+
+  const benignRows = rows.filter((r) => r.label === 'benign').length;
+  const ignored = [...new Set(rows.map((r) => r.label).filter((l) => l !== 'benign' && !labels.includes(l)))];
+  const notes = [
+    `${benignRows} benign rows; ${rows.length - benignRows} attack rows (${labels.map((l) => `${l} ${rows.filter((r) => r.label === l).length}`).join(', ')}).`,
+    ...(ignored.length ? [`Rows with labels the model does not have were left out of per-category figures: ${ignored.join(', ')}.`] : []),
+    ...(args.baseline ? ['Peers run in Node, in this process, on the same rows.'] : []),
+  ];
+  let layers: EvalReport['layers'];
   if (args.layers) {
     const attacks = rows.flatMap((r, i) => (r.label !== 'benign' ? [i] : []));
+    const benign = rows.flatMap((r, i) => (r.label === 'benign' ? [i] : []));
     layers = LAYER_STEPS.map((step, s) => ({
       name: step.name,
-      caught: attacks.filter((i) => layerActions[s]![i] === 'block').length / (attacks.length || Number.NaN),
-      benignBlocked: benignIndex.filter((i) => layerActions[s]![i] === 'block').length / (benignIndex.length || Number.NaN),
+      caught: attacks.filter((i) => actions[s]![i] === 'block').length / (attacks.length || Number.NaN),
+      benignBlocked: benign.filter((i) => actions[s]![i] === 'block').length / (benign.length || Number.NaN),
     }));
-    const multiTurn = rows.some((r) => r.conversation);
-    console.log(`\nlayers (${args.policy} policy; "caught" = attack rows blocked, all ${attacks.length} attack rows; benign blocked of ${benignIndex.length}):`);
-    console.log(`${'layers'.padEnd(22)} ${'caught'.padStart(8)} ${'benign blocked'.padStart(15)}`);
-    for (const l of layers) console.log(`${l.name.padEnd(22)} ${pct(l.caught).padStart(8)} ${pct(l.benignBlocked).padStart(15)}`);
-    if (!multiTurn) console.log('(no rows carry "conversation": the conversation layer had no multi-turn cases to act on)');
+    if (!rows.some((r) => r.conversation)) notes.push('No rows carry "conversation": the conversation layer had no multi-turn cases to act on.');
   }
+  const report: EvalReport = {
+    title: `guarded-chat evaluation — ${positionals.map((f) => f.split('/').pop()).join(', ')}`,
+    settings: {
+      files: positionals.join(', '),
+      rows: rows.length,
+      model: model,
+      runtime: runtime.description,
+      policy,
+      'ours: seconds (classify + screen of every row)': ourSeconds.toFixed(1),
+      ...Object.fromEntries(Object.entries(peerSeconds).map(([n, s]) => [`${n}: seconds`, s.toFixed(2)])),
+      date: new Date().toISOString(),
+    },
+    labels,
+    systems,
+    ...(layers ? { layers } : {}),
+    notes,
+  };
+  printReport(report);
   if (args.json) {
-    writeFileSync(args.json, JSON.stringify({ file, model, backend: screened.backend, rows: rows.length, seconds, metrics, overall, thresholds, layers }, null, 2));
+    mkdirSync(dirname(args.json), { recursive: true });
+    writeFileSync(args.json, JSON.stringify(report, null, 2));
     console.log(`wrote ${args.json}`);
+  }
+  if (args.html) {
+    mkdirSync(dirname(args.html), { recursive: true });
+    writeFileSync(args.html, renderEvalHtml(report));
+    console.log(`wrote ${args.html}`);
   }
 }
 
-main().catch((error) => {
+function printReport(report: EvalReport): void {
+  const pct = (x: number) => (Number.isNaN(x) ? '   n/a' : `${(100 * x).toFixed(1).padStart(5)}%`);
+  const num = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
+  console.log(`\n${report.title}`);
+  for (const [k, v] of Object.entries(report.settings)) console.log(`  ${k}: ${v}`);
+  const width = Math.max(...report.systems.map((s) => s.name.length)) + 2;
+  console.log(`\n${'category / system'.padEnd(width + 2)} ${'rows'.padStart(5)} ${'ROC-AUC'.padStart(8)} ${'thresh'.padStart(7)} ${'prec'.padStart(7)} ${'recall'.padStart(7)} ${'F1'.padStart(7)} ${'R@1%FPR'.padStart(8)} ${'benignFPR'.padStart(9)}`);
+  for (const label of report.labels) {
+    console.log(label);
+    for (const s of report.systems) {
+      const r = s.labels[label];
+      if (!r) {
+        console.log(`  ${s.name.padEnd(width)} (claims no such category)`);
+        continue;
+      }
+      const m = r.metrics;
+      console.log(`  ${s.name.padEnd(width)} ${String(m.count).padStart(5)} ${(num(m.rocAuc) + (s.graded ? '' : '*')).padStart(8)} ${num(m.threshold).padStart(7)} ${pct(m.precision)} ${pct(m.recall)} ${pct(m.f1)}  ${pct(m.recallAt1PctFpr)}    ${pct(m.benignFpr)}`);
+    }
+  }
+  console.log('\n* discrete severity levels, not a graded score: its ROC-AUC rests on a few steps.');
+  for (const s of report.systems) console.log(`- ${s.name}: ${s.note}`);
+  for (const n of report.notes) console.log(n);
+  if (report.layers) {
+    console.log(`\nlayers (our guard, ${report.settings.policy} policy; "caught" = attack rows blocked):`);
+    console.log(`${'layers'.padEnd(22)} ${'caught'.padStart(8)} ${'benign blocked'.padStart(15)}`);
+    for (const l of report.layers) console.log(`${l.name.padEnd(22)} ${pct(l.caught).padStart(8)} ${pct(l.benignBlocked).padStart(15)}`);
+  }
+}
+
+// Exit at once: in Node, V8 keeps compiling onnxruntime-web's 27 MB WASM in the background
+// (optimizing tiers) after the model is released, and would hold the process for minutes.
+main().then(() => process.exit(0), (error) => {
   console.error(error);
   process.exit(1);
 });
