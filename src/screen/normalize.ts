@@ -150,8 +150,21 @@ function foldHomoglyphs(text: string): string {
   return text.replace(HOMOGLYPH_RE, (c) => HOMOGLYPHS[c] ?? c);
 }
 
+/** Letters then 1–3 digits ("utf8", "mp3", "Wh47"): a name with a version unless the text is leet. */
+const VERSION_LIKE_WORD = /(?<![\w@$])[a-z]{2,}\d{1,3}(?![\w@$])/gi;
+
 /** Short all-leet tokens ("4", "70", "0n"): folded only in a text that already has leet words. */
 const SHORT_LEET_TOKEN = /(?<![\w@$])[013457@$][013457@$a-z]{0,2}(?![\w@$])/gi;
+
+/**
+ * A word with a run of 3+ digits is usually a number, code or hash, but heavy leet has them too
+ * ("w473r", "7r347m3n7"): it is leet when it has at least two letters and they
+ * are at least a quarter of it.
+ */
+function heavyLeet(word: string): boolean {
+  const letters = word.match(/[a-z]/gi)?.length ?? 0;
+  return letters >= 2 && letters / word.length >= 0.25;
+}
 
 /** An e-mail address: its `@` is not an "a" ("jane.doe@example.com" must stay as written). */
 const EMAIL_ADDRESS = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
@@ -165,11 +178,16 @@ function foldLeet(text: string): string {
   const restore = (out: string) => (emails.length ? out.replace(/\uE000([\uE100-\uF0FF])/g, (_, i: string) => emails[i.charCodeAt(0) - 0xE100]!) : out);
   const folded = masked.replace(LEET_WORD, (word) => {
     // Not leet: long runs (encoded blobs, hashes), numbers with units, names ending in a version ("base64", "utf8").
-    if (word.length > 24 || /\d{3,}/.test(word) || NUMBER_WITH_UNIT.test(word) || /^[a-z]{2,}\d{1,3}$/i.test(word)) return word;
+    // 2 and 6 stand for no letter: a word holding them is a number or a code ("x86", "4k2").
+    if (word.length > 24 || /[26]/.test(word) || (/\d{3,}/.test(word) && !heavyLeet(word)) || NUMBER_WITH_UNIT.test(word) || /^[a-z]{2,}\d{1,3}$/i.test(word)) return word;
     words += 1;
     return word.replace(/[013457890@$!|+]/g, (c) => LEET[c] ?? c);
   });
-  return restore(words >= 2 ? folded.replace(SHORT_LEET_TOKEN, (token) => token.replace(/[013457@$]/g, (c) => LEET[c] ?? c)) : folded);
+  if (words < 2) return restore(folded);
+  // In a text that is clearly leet, short tokens and version-like words ("Wh47") are leet too.
+  return restore(folded
+    .replace(SHORT_LEET_TOKEN, (token) => token.replace(/[013457@$]/g, (c) => LEET[c] ?? c))
+    .replace(VERSION_LIKE_WORD, (word) => (/[26]/.test(word) ? word : word.replace(/[013457]/g, (c) => LEET[c] ?? c))));
 }
 
 function joinSpacedLetters(text: string): string {
