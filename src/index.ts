@@ -45,5 +45,5 @@ export { DEFAULT_GUARDED_OUTPUT_STRINGS, type GuardedOutputStrings } from './com
 
 // Red teaming: attack generators and a runner against any Guard.
 export { TECHNIQUES, TECHNIQUE_IDS, type Technique, type TechniqueFamily, type AttackForm } from './redteam/techniques.js';
-export { generateCases, casesFromAuditExport, type RedTeamCase, type GenerateOptions } from './redteam/generate.js';
-export { runRedTeam, type RedTeamReport, type TechniqueResult, type ScreeningTarget } from './redteam/runner.js';
+export { generateCases, casesFromAuditExport, type RedTeamCase, type RedTeamGoal, type GenerateOptions } from './redteam/generate.js';
+export { runRedTeam, type RedTeamReport, type TechniqueResult, type CategoryResult, type ScreeningTarget } from './redteam/runner.js';

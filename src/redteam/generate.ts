@@ -10,7 +10,15 @@ export type RedTeamCase = AttackForm & {
   kind: 'attack' | 'benign';
   /** The undressed goal. */
   goal: string;
+  /** The goal's category in its seed file (e.g. "Illegal Activity"), when it had one. */
+  category?: string;
 };
+
+/** A seed goal: its text, and the category it came with (reports group catch rates by it). */
+export interface RedTeamGoal {
+  text: string;
+  category?: string;
+}
 
 export interface GenerateOptions {
   /** Cases per technique (default: every goal once). */
@@ -26,7 +34,7 @@ export interface GenerateOptions {
  * (`kind: 'attack'`) and on benign ones (`kind: 'benign'`): an encoded benign question must not
  * be blocked merely for being encoded.
  */
-export function generateCases(goals: readonly string[], kind: RedTeamCase['kind'], options: GenerateOptions = {}): RedTeamCase[] {
+export function generateCases(goals: readonly (string | RedTeamGoal)[], kind: RedTeamCase['kind'], options: GenerateOptions = {}): RedTeamCase[] {
   const random = seededRandom(options.seed ?? 1);
   const chosen: Technique[] = options.techniques ? TECHNIQUES.filter((t) => options.techniques!.includes(t.id)) : [...TECHNIQUES];
   const cases: RedTeamCase[] = [];
@@ -40,8 +48,10 @@ export function generateCases(goals: readonly string[], kind: RedTeamCase['kind'
     }
     order.length = count;
     order.forEach((g, i) => {
-      const goal = goals[g]!;
-      cases.push({ ...technique.apply(goal, random), id: `${kind}:${technique.id}:${i}`, technique: technique.id, family: technique.family, kind, goal });
+      const entry = goals[g]!;
+      const goal = typeof entry === 'string' ? entry : entry.text;
+      const category = typeof entry === 'string' ? undefined : entry.category;
+      cases.push({ ...technique.apply(goal, random), id: `${kind}:${technique.id}:${i}`, technique: technique.id, family: technique.family, kind, goal, ...(category ? { category } : {}) });
     });
   }
   return cases;

@@ -19,8 +19,18 @@ export interface TechniqueResult {
   benignFpr: number;
 }
 
+/** One seed category's results over every technique (attack cases only). */
+export interface CategoryResult {
+  category: string;
+  attacks: number;
+  caught: number;
+  catchRate: number;
+}
+
 export interface RedTeamReport {
   techniques: TechniqueResult[];
+  /** Attack cases grouped by their seed goal's category (`uncategorized` when it had none). */
+  categories: CategoryResult[];
   overall: { attacks: number; caught: number; catchRate: number; benign: number; benignBlocked: number; benignFpr: number };
   /** Per case: blocked or not, and the reason (for the HTML/JSON report). */
   cases: { id: string; blocked: boolean; reason: string }[];
@@ -57,12 +67,23 @@ export async function runRedTeam(target: ScreeningTarget, cases: readonly RedTea
     }
     byTechnique.set(c.technique, row);
   });
+  const byCategory = new Map<string, CategoryResult>();
+  cases.forEach((c, i) => {
+    if (c.kind !== 'attack') return;
+    const name = c.category ?? 'uncategorized';
+    const row = byCategory.get(name) ?? { category: name, attacks: 0, caught: 0, catchRate: 0 };
+    row.attacks += 1;
+    if (results[i]!.blocked) row.caught += 1;
+    byCategory.set(name, row);
+  });
+  const categories = [...byCategory.values()].map((r) => ({ ...r, catchRate: r.caught / r.attacks }));
   const techniques = [...byTechnique.values()].map((r) => ({ ...r, catchRate: r.attacks ? r.caught / r.attacks : Number.NaN, benignFpr: r.benign ? r.benignBlocked / r.benign : Number.NaN }));
   const sum = (f: (r: TechniqueResult) => number) => techniques.reduce((a, r) => a + f(r), 0);
   const attacks = sum((r) => r.attacks);
   const benign = sum((r) => r.benign);
   return {
     techniques,
+    categories,
     overall: { attacks, caught: sum((r) => r.caught), catchRate: attacks ? sum((r) => r.caught) / attacks : Number.NaN, benign, benignBlocked: sum((r) => r.benignBlocked), benignFpr: benign ? sum((r) => r.benignBlocked) / benign : Number.NaN },
     cases: results,
   };

@@ -62,6 +62,9 @@ svg text{font-size:11px;fill:#333}.key span{display:inline-block;width:12px;heig
 ${techniqueChart(report.techniques)}
 <table><tr><th>technique</th><th>family</th><th>catch rate</th><th>caught</th><th>benign FPR</th><th>benign blocked</th></tr>
 ${rows}</table>
+${report.categories.length > 1 ? `<h2>By seed category</h2>
+<table><tr><th>category</th><th>catch rate</th><th>caught</th></tr>
+${[...report.categories].sort((a, b) => a.catchRate - b.catchRate).map((c) => `<tr><th>${escapeHtml(c.category)}</th><td>${pct(c.catchRate)}</td><td>${c.caught}/${c.attacks}</td></tr>`).join('\n')}</table>` : ''}
 </body></html>
 `;
 }

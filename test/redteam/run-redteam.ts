@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { modelPathFor } from '../eval/model-path.js';
-import { generateCases } from '../../src/redteam/generate.js';
+import { generateCases, type RedTeamGoal } from '../../src/redteam/generate.js';
 import type { RedTeamCase } from '../../src/redteam/generate.js';
 import type { RedTeamReport } from '../../src/redteam/runner.js';
 import { openGuardRuntime, type GuardScript } from '../node/guard-runtime.js';
@@ -46,9 +46,10 @@ const modelPath = () => modelPathFor(args.model, root);
 /** Runs in the page (the built library's `runRedTeam`) or in Node (the same source). */
 const runCases: GuardScript<RedTeamCase[], RedTeamReport> = (guard, cases, lib) => lib.runRedTeam(guard, cases);
 
-const readGoals = (file: string, wantBenign: boolean) => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim())
-  .map((l) => JSON.parse(l) as { text: string; label?: string })
-  .filter((r) => (r.label === 'benign') === wantBenign || r.label === undefined).map((r) => r.text);
+const readGoals = (file: string, wantBenign: boolean): RedTeamGoal[] => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim())
+  .map((l) => JSON.parse(l) as { text: string; label?: string; category?: string })
+  .filter((r) => (r.label === 'benign') === wantBenign || r.label === undefined)
+  .map((r) => (r.category ? { text: r.text, category: r.category } : { text: r.text }));
 
 async function main(): Promise<void> {
   if (!args.seeds) {
@@ -79,6 +80,10 @@ async function main(): Promise<void> {
   for (const t of report.techniques) console.log(`${t.technique.padEnd(22)} ${t.family.padEnd(20)} ${pct(t.catchRate).padStart(8)} ${pct(t.benignFpr).padStart(11)}   (${t.caught}/${t.attacks}, ${t.benignBlocked}/${t.benign})`);
   console.log(`${'overall'.padEnd(43)} ${pct(report.overall.catchRate).padStart(8)} ${pct(report.overall.benignFpr).padStart(11)}`);
   const worst = worstFirst(report.techniques.filter((t) => t.attacks > 0)).slice(0, 3);
+  if (report.categories.length > 1) {
+    console.log(`\nby seed category (attacks, all techniques)`);
+    for (const c of [...report.categories].sort((a, b) => a.catchRate - b.catchRate)) console.log(`${c.category.padEnd(43)} ${pct(c.catchRate).padStart(8)}   (${c.caught}/${c.attacks})`);
+  }
   console.log(`worst three: ${worst.map((t) => `${t.technique} ${pct(t.catchRate).trim()}`).join(', ')}`);
   mkdirSync(args.out!, { recursive: true });
   const settings = { seeds: args.seeds!, benign: args.benign ?? 'built-in benign requests', 'cases per technique': n, seed, model, policy: 'balanced', runtime: runtime.description, seconds: seconds.toFixed(1), date: new Date().toISOString() };

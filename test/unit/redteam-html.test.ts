@@ -8,6 +8,7 @@ const row = (technique: string, caught: number, attacks: number, benignBlocked: 
 const techniques = [row('base64', 18, 20, 2, 20), row('screenplay', 5, 20, 12, 20), row('direct', 13, 20, 0, 20), row('leetspeak', 5, 20, 1, 20)];
 const report: RedTeamReport = {
   techniques,
+  categories: [{ category: 'Illegal Activity', attacks: 50, caught: 30, catchRate: 0.6 }, { category: 'Hate <Speech>', attacks: 30, caught: 12, catchRate: 0.4 }],
   overall: { attacks: 80, caught: 42, catchRate: 42 / 80, benign: 80, benignBlocked: 16, benignFpr: 16 / 80 },
   cases: [],
 };
@@ -46,5 +47,13 @@ describe('red-team HTML report', () => {
     expect(html).toContain('<th>runtime</th><td>node</td>');
     expect(html).toContain('caught 52.5% of 80 attacks; blocked 20.0% of 80 benign');
     expect(html).toContain('<tr><th>screenplay</th><td>f</td><td>25.0%</td><td>5/20</td><td>60.0%</td><td>12/20</td></tr>');
+  });
+
+  it('lists seed categories worst first, their names escaped', () => {
+    const html = renderRedTeamHtml(report, 't', {});
+    const hate = html.indexOf('Hate &#60;Speech&#62;');
+    expect(hate).toBeGreaterThan(0);
+    expect(html.indexOf('Illegal Activity')).toBeGreaterThan(hate);
+    expect(html).toContain('12/30');
   });
 });
