@@ -48,7 +48,8 @@ def main():
     for l in LABELS:
         name = "recall @2% test-benign FPR" if l == "harmful" else "recall @1% test-benign FPR"
         print(f"| test {l}: {name} (int8) | {p(o[l]['floor'])} | {p(n[l]['floor'])} | {d(o[l]['floor'], n[l]['floor'])} |")
-    print(f"| test toxic ROC-AUC (int8) | {o['toxic']['auc']:.3f} | {n['toxic']['auc']:.3f} | {n['toxic']['auc'] - o['toxic']['auc']:+.3f} |")
+    for l in LABELS:
+        print(f"| test {l} ROC-AUC (int8) | {o[l]['auc']:.3f} | {n[l]['auc']:.3f} | {n[l]['auc'] - o[l]['auc']:+.3f} |")
     for l in LABELS:
         print(f"| test {l}: recall / benign FPR at shipped threshold | {p(o[l]['recall_default'])} / {p(o[l]['benign_fpr_default'])} | "
               f"{p(n[l]['recall_default'])} / {p(n[l]['benign_fpr_default'])} | {d(o[l]['recall_default'], n[l]['recall_default'])} / {d(o[l]['benign_fpr_default'], n[l]['benign_fpr_default'])} |")

@@ -1,6 +1,7 @@
 // Check only (not a recipe step): how many texts of a plain list (one a line) a model folder flags
 // at its default thresholds, int8 file via onnxruntime-node, e.g. models/train/probes/short-followups.txt
-// (30 context-free chat follow-ups, written by hand before either model scored them).
+// (30 context-free chat follow-ups written by hand: the first six were tried after the demo test
+// failed on the first; the other 24 were written before either model scored them).
 // Usage: node models/train/score-list.mjs <model-dir> <list.txt>
 import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
