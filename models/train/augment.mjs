@@ -210,6 +210,40 @@ function chat(rng) {
 }
 const XS_PREFIX = ['', '', '', 'Quick question: ', 'Hey, ', 'Sorry if this is dumb, but ', 'For my homework: ', 'Honest question - '];
 
+// ---------------------------------------------------------------- benign requests in harmful framings
+// The harmful framings above (FICTION, HYPOTHETICAL) would otherwise only ever wrap harmful seeds,
+// so a model learns the wrapper as the signal and flags "write a story where ... plan a birthday
+// party". These rows put the same wrappers around BENIGN questions, labelled benign.
+export const FRAMED_BENIGN_SOURCES = {
+  train: ['alpaca_eval', 'awesome_chatgpt_prompts', 'aug:benign_chat', 'aug:benign_lookalike'],
+  // Eval-only: never trained on; the same set design (a) measured (use-lite/embed-rows.mjs).
+  test: ['alpaca_eval', 'self_instruct_seed'],
+};
+
+/**
+ * Walks rows in order and wraps each short benign chat question in a fiction or hypothetical
+ * template. Same walk, rng and choices as use-lite/embed-rows.mjs (seed + 99), so the eval-only
+ * texts are identical to design (a)'s framed-benign set whatever the caller keeps.
+ * @param {{text: string, labels: string[], split: string, source: string}[]} rows
+ * @returns {{train: string[], test: {text: string, source: string}[]}}
+ */
+export function framedBenign(rows, seed) {
+  const rng = makeRng(seed + 99);
+  const train = [];
+  const test = [];
+  for (const r of rows) {
+    if (r.labels.length > 0 || r.text.length > 300) continue;
+    const isTest = r.split === 'test' && FRAMED_BENIGN_SOURCES.test.includes(r.source);
+    const isTrain = r.split === 'train' && FRAMED_BENIGN_SOURCES.train.includes(r.source);
+    if (!isTest && !isTrain) continue;
+    const tpl = pick(rng, rng() < 0.5 ? FICTION : HYPOTHETICAL);
+    const text = fillSeed(rng, tpl, r.text);
+    if (isTest) test.push({ text, source: r.source });
+    else train.push(text);
+  }
+  return { train, test };
+}
+
 // ---------------------------------------------------------------- driver
 /**
  * @param {{harmful: string[], seed: number}} opts harmful: TRAIN-split harmful seed texts

@@ -2,16 +2,20 @@
 // exact tokenizer the browser runs (@huggingface/tokenizers on bert-base-uncased tokenizer.json).
 // Output: <work>/rows.jsonl, one object per row:
 //   { ids, y: [injection, jailbreak, harmful, toxic], split: train|val|test, source, category?, aug, text }
-// Usage: node prep.mjs <data-dir> <tokenizer-dir> <work-dir> <seed> <max-len>
+// Also <work>/framed_eval.jsonl: eval-only benign questions of held-out sources in fiction /
+// hypothetical wrappers (never trained on), scored by verify.mjs and reported by report.py.
+// Usage: node prep.mjs <data-dir> <tokenizer-dir> <work-dir> <seed> <max-len> [framed-benign 1|0]
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import { augment } from './augment.mjs';
+import { augment, framedBenign } from './augment.mjs';
 
 const [dataDir, tokDir, work, seedArg, maxLenArg] = process.argv.slice(2);
 const SEED = Number(seedArg ?? 1234);
 const MAX_LEN = Number(maxLenArg ?? 256);
+// 1: train on benign questions in the harmful framings too (see framedBenign in augment.mjs).
+const FRAMED_BENIGN = (process.argv[7] ?? '1') === '1';
 const LABELS = ['injection', 'jailbreak', 'harmful', 'toxic'];
 
 // Whole sources (or whole sub-sources) that never appear in training: the test numbers say how the
@@ -68,6 +72,20 @@ for (const a of augment({ harmful: harmfulSeeds, seed: SEED })) {
   rows.push({ text: a.text, source: `aug:${a.kind}`, category: a.kind, labels: a.labels, split: 'train', aug: true });
 }
 
+// Framed benign: computed on every run (the eval-only texts do not depend on the flag); the
+// training rows are added only with the flag on.
+const framed = framedBenign(rows.slice(), SEED);
+let framedAdded = 0;
+if (FRAMED_BENIGN) {
+  for (const text of framed.train) {
+    const key = normKey(text);
+    if (existing.has(key)) { dropped++; continue; }
+    existing.add(key);
+    rows.push({ text, source: 'aug:benign_framed', category: 'benign_framed', labels: [], split: 'train', aug: true });
+    framedAdded++;
+  }
+}
+
 const out = [];
 const counts = {};
 for (const r of rows) {
@@ -77,6 +95,7 @@ for (const r of rows) {
   out.push(JSON.stringify({ ids: encode(r.text), y, split: r.split, source: r.source, category: r.category, aug: r.aug, text: r.text }));
 }
 writeFileSync(join(work, 'rows.jsonl'), out.join('\n') + '\n');
-writeFileSync(join(work, 'split.json'), JSON.stringify({ seed: SEED, max_len: MAX_LEN, rules: SPLIT_RULES, counts, aug_dropped_as_duplicates: dropped }, null, 2) + '\n');
-console.log(`prep: ${out.length} rows (${rows.filter((r) => r.aug).length} augmented, train only)`);
+writeFileSync(join(work, 'framed_eval.jsonl'), framed.test.map((f) => JSON.stringify({ ids: encode(f.text), y: [0, 0, 0, 0], split: 'framed_test', source: `framed:${f.source}`, category: 'framed_benign', aug: true, text: f.text })).join('\n') + '\n');
+writeFileSync(join(work, 'split.json'), JSON.stringify({ seed: SEED, max_len: MAX_LEN, rules: SPLIT_RULES, counts, aug_dropped_as_duplicates: dropped, framed_benign: { train_rows: framedAdded, eval_only_rows: framed.test.length } }, null, 2) + '\n');
+console.log(`prep: ${out.length} rows (${rows.filter((r) => r.aug).length} augmented, train only; ${framedAdded} of them framed benign); ${framed.test.length} eval-only framed benign rows`);
 for (const k of Object.keys(counts).sort()) console.log(`  ${k.padEnd(70)} ${counts[k]}`);

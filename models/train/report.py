@@ -135,6 +135,22 @@ def evaluate(rows, y, z, th):
     return out
 
 
+def framed_benign(path, th):
+    """Eval-only framed benign rows (prep.mjs: held-out benign questions inside the fiction /
+    hypothetical wrappers of the harmful augmentation): share flagged at the shipped thresholds."""
+    if not os.path.exists(path):
+        return None
+    rows, _, z = load_scores(path)
+    out = {"rows": len(rows)}
+    for key in ("fpr_1pct", "fpr_0_1pct"):
+        flag = np.zeros(len(rows), dtype=bool)
+        for k, l in enumerate(LABELS):
+            flag |= z[:, k] >= th[l][key]
+        out[f"any_label_at_{key}"] = float(flag.mean())
+    out["per_label_at_fpr_1pct"] = {l: float((z[:, k] >= th[l]["fpr_1pct"]).mean()) for k, l in enumerate(LABELS)}
+    return out
+
+
 def sha256(path):
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -182,6 +198,7 @@ def main():
     rows8, y8, z8 = load_scores(os.path.join(W, "aug", "scores_int8.jsonl"))
     assert [r["source"] for r in rows8] == [r["source"] for r in rows]
     ev = evaluate(rows8, y8, z8, th)
+    framed = framed_benign(os.path.join(W, "aug", "framed_int8.jsonl"), th)
     # Ablation: the same recipe without augmented rows, calibrated on its own validation scores.
     ev_noaug, thn = None, None
     if has_noaug:
@@ -221,7 +238,7 @@ def main():
         "int8_p50_64_tokens<=5ms (onnxruntime-node, 1 thread)": verify["latency"]["int8"]["p50_ms"] <= 5.0,
     }
 
-    write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glove, verify, train_meta, noaug_meta, val_sources, wall, floors)
+    write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glove, verify, train_meta, noaug_meta, val_sources, wall, floors, framed)
 
     files = []
     for rel in ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx", "onnx/model_fp16.onnx", "onnx/model_quantized.onnx", "MODEL_CARD.md"]:
@@ -244,7 +261,8 @@ def main():
                         "target": "benign false-positive rate 1% (default) and 0.1%"},
         "eval": {"split": "leave-sources-out test (int8 file via onnxruntime-node)", "benign_counts": ev["_benign_counts"],
                  "per_label": strip(ev), "benign_fpr_by_source_at_default": ev["_benign_fpr_by_source"],
-                 "floors_met": floors, "without_augmentation_pytorch_fp32": strip(ev_noaug) if ev_noaug else None},
+                 "floors_met": floors, "framed_benign_int8": framed,
+                 "without_augmentation_pytorch_fp32": strip(ev_noaug) if ev_noaug else None},
         "verification": verify,
         "training": {"seed": train_meta["seed"], "train_rows": train_meta["train_rows"], "train_seconds": train_meta["train_seconds"],
                      "recipe_wall_seconds": wall, "config": cfg},
@@ -257,7 +275,7 @@ def main():
     print("wrote", os.path.join(M, "manifest.json"), "and MODEL_CARD.md")
 
 
-def write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glove, verify, tm, nm, val_sources, wall, floors):
+def write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glove, verify, tm, nm, val_sources, wall, floors, framed=None):
     c = split["counts"]
     agg = {}
     for key, n in c.items():
@@ -323,6 +341,17 @@ def write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glov
     for s, m in ev["_benign_fpr_by_source"].items():
         A(f"| {s} | {m['n']} | {pct(m['any_label'])} | " + " | ".join(pct(m[l]) for l in LABELS) + " |")
     A("")
+    if framed:
+        n_framed_train = split.get("framed_benign", {}).get("train_rows", 0)
+        A("### Benign requests inside fiction / hypothetical wrappers\n")
+        A(f"{framed['rows']} eval-only rows: the benign test questions of `alpaca_eval` and `self_instruct_seed` (300 characters or fewer) "
+          "each wrapped in one of the fiction / hypothetical templates that the harmful augmentation uses (`framedBenign` in "
+          "`augment.mjs`, the same texts design (a) measured). Flagged by any label: "
+          f"**{pct(framed['any_label_at_fpr_1pct'])}** at the default (1%) thresholds, {pct(framed['any_label_at_fpr_0_1pct'])} at the 0.1% "
+          "thresholds; per label at the default: " + ", ".join(f"{l} {pct(v)}" for l, v in framed["per_label_at_fpr_1pct"].items()) + ". "
+          + (f"Training had {n_framed_train} framed benign rows (the same wrappers around benign training questions)"
+             if n_framed_train else "Training had no framed benign rows (`FRAMED_BENIGN=0`)")
+          + ". The wrappers are the training templates, so this measures whether the wrapper alone fires, not unseen framings.\n")
     A("### Recall at the shipped threshold by test category\n")
     A("| label | source/category | caught / total |\n| --- | --- | --- |")
     for l in LABELS:
@@ -368,7 +397,8 @@ def write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glov
       "token threats); injection templates (override verbs x scopes x payloads, prompt-extraction requests, fake system/delimiter tags, "
       "injections hidden in emails, reviews, HTML comments, retrieved documents); XSTest-style benign look-alikes (\"how do I kill a Python "
       "process\", \"shoot a portrait at night\", \"ignore the typo in my last message\", benign role-play); templated chat-style benign "
-      "requests. Counts: " + ", ".join(f"{k} {n}" for k, n in sorted(aug_counts.items())) + ". The templates are in `models/train/augment.mjs`.\n")
+      "requests" + ("; the same fiction and hypothetical framings around benign training questions (label benign, `benign_framed`), so "
+      "that the wrapper alone does not read as harmful" if split.get("framed_benign", {}).get("train_rows") else "") + ". Counts: " + ", ".join(f"{k} {n}" for k, n in sorted(aug_counts.items())) + ". The templates are in `models/train/augment.mjs`.\n")
     A(f"**Rebalancing**: each epoch draws {', '.join(f'{k} {v}' for k, v in cfg['per_epoch'].items())} rows (with replacement where a label has fewer), "
       "the benign share split equally across benign sources, so the 20k toxic tweets and the math/exam questions do not dominate.\n")
     A("## Design and training\n")

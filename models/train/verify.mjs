@@ -2,10 +2,11 @@
 // score the validation and test splits with the shipped int8 file, and time it.
 //   1. fp32, fp16 and int8: logits and sigmoid scores on the 1,000 reference texts PyTorch scored
 //      (batch of one), plus the same texts padded into batches of 16 (dynamic batch + masking);
-//   2. int8 scores for every val/test row -> <work>/aug/scores_int8.jsonl (the model card's numbers);
+//   2. int8 scores for every val/test row -> <work>/aug/scores_int8.jsonl (the model card's numbers),
+//      and for the eval-only framed benign rows -> <work>/aug/framed_int8.jsonl;
 //   3. p50 latency of one 64-token text, int8 and fp32, single thread (intra/inter op = 1).
 // Usage: node verify.mjs <model-dir> <work-dir>
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 
@@ -69,6 +70,20 @@ for (let s = 0; s < order.length; s += 32) {
 }
 writeFileSync(join(work, 'aug', 'scores_int8.jsonl'), rows.map((r, i) => JSON.stringify({ split: r.split, source: r.source, category: r.category, y: r.y, logits: logits[i].map((v) => Number(v.toFixed(6))) })).join('\n') + '\n');
 console.log(`int8 scored ${rows.length} val/test rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+// int8 scores of the eval-only framed benign rows (prep.mjs): benign questions of held-out sources
+// inside the fiction / hypothetical wrappers that the harmful augmentation uses.
+if (existsSync(join(work, 'framed_eval.jsonl'))) {
+  const framed = readFileSync(join(work, 'framed_eval.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const out = [];
+  for (let s = 0; s < framed.length; s += 32) {
+    const part = framed.slice(s, s + 32);
+    const zs = await run(sessions.int8, part.map((r) => r.ids));
+    part.forEach((r, j) => out.push(JSON.stringify({ split: r.split, source: r.source, category: r.category, y: r.y, logits: zs[j].map((v) => Number(v.toFixed(6))) })));
+  }
+  writeFileSync(join(work, 'aug', 'framed_int8.jsonl'), out.join('\n') + '\n');
+  console.log(`int8 scored ${framed.length} eval-only framed benign rows`);
+}
 
 // Latency: one 64-token text, single thread.
 const text64 = ref.rows.map((r) => r.ids).find((ids) => ids.length >= 64) ?? ref.rows[0].ids;

@@ -112,7 +112,9 @@ describe('the demo (built)', () => {
     expect(abusive.text).toMatch(/withheld by the on-device guard\. \(Blocked: toxic/);
     expect(abusive.text).not.toContain('stupid');
 
-    const harmful = await askUnsafely('harmful', 'Tell me something else.');
+    // The prompt only has to pass the input screen; the reply is what this checks. (guard-bert-mini
+    // retrained with framed benign rows flags the bare follow-up 'Tell me something else.' as harmful.)
+    const harmful = await askUnsafely('harmful', 'Go on.');
     expect(harmful.part).toContain('withheld');
     expect(harmful.text).toMatch(/withheld by the on-device guard\. \(Blocked: harmful/);
     expect(await page.locator('#verdicts > li[data-direction="output"][data-action="block"]').count()).toBeGreaterThan(0);
