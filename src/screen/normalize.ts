@@ -11,6 +11,7 @@ export type NormalizationFlag =
   | 'zero-width'
   | 'bidi-control'
   | 'tag-characters'
+  | 'html-comment'
   | 'compatibility-forms'
   | 'homoglyphs'
   | 'leetspeak'
@@ -25,7 +26,7 @@ export type NormalizationFlag =
 
 /** A payload found encoded in the text, decoded. */
 export interface DecodedPayload {
-  kind: 'base64' | 'hex' | 'url-encoding' | 'rot13' | 'reversed' | 'tag-characters';
+  kind: 'base64' | 'hex' | 'url-encoding' | 'rot13' | 'reversed' | 'tag-characters' | 'html-comment';
   /** The decoded text (itself normalized). */
   text: string;
   /** How many decodings deep it was (base64 of base64 is 2). */
@@ -81,6 +82,17 @@ const ENCODED_ONLY = /^(?:[A-Za-z0-9+/=_-]{16,}|(?:\\x)?[0-9a-f\s:\\x]{16,}|(?:[
 const BASE64URL = /(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,}(?![A-Za-z0-9_-])/g;
 const HEX = /(?<![0-9a-f])(?:[0-9a-f]{2}[ :]?){8,}(?![0-9a-f])/gi;
 const HEX_ESCAPES = /(?:\\x[0-9a-f]{2}){4,}/gi;
+/** Each `<!-- … -->` in `text`, found in one pass (a regex would rescan after every unclosed `<!--`). */
+function htmlComments(text: string): string[] {
+  const comments: string[] = [];
+  for (let open = text.indexOf('<!--'); open >= 0 && comments.length < 64; open = text.indexOf('<!--', open)) {
+    const close = text.indexOf('-->', open + 4);
+    if (close < 0) break; // nothing later can close either
+    comments.push(text.slice(open, close + 3));
+    open = close + 3;
+  }
+  return comments;
+}
 /** A run of non-space text with at least two %XX escapes. */
 const URL_ENCODED = /(?<![^\s%])[^\s%]*(?:%[0-9a-f]{2}[^\s%]*){2,}/gi;
 /** Digits then a unit or ordinal ("50mm", "4k", "2nd"): not leetspeak. */
@@ -287,6 +299,12 @@ export function normalize(text: string, options: NormalizeOptions = {}): Normali
   };
 
   const surface = foldSurface(text, flags, decoded, 0);
+  // What a reader of a pasted page never sees but a model reads: HTML comments, a common carrier
+  // of indirect injection. Each is screened on its own, away from the page that dilutes it.
+  for (const comment of htmlComments(text)) {
+    const inside = comment.slice(4, -3).trim();
+    if (inside.length >= 12) addPayload('html-comment', inside, 1, comment);
+  }
   findPayloads(surface === text ? text : `${text}\n${surface}`, 1);
   // Undo the encodings in place (before folding, which could alter an encoded blob), then fold.
   let unencoded = text;
