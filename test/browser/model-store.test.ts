@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { launchChromium, type FreshBrowser } from './harness/chromium.js';
 import { FIXTURE_MODEL_URL, openHarness } from './harness/harness-page.js';
+import { damageCachedFile } from './harness/cached-file.js';
 import { startStaticServer, type StaticServer } from './harness/static-server.js';
 
 const MODEL_FILES = ['manifest.json', 'config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx'];
@@ -77,22 +78,7 @@ describe('model store: IndexedDB, verified', () => {
 
   it('detects a byte flipped in a cached file, fetches the file again and screens correctly', async () => {
     const clean = await loadAndScreen(page);
-    const flipped = await page.evaluate(async (id) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open('guarded-chat-models');
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      const key = [id, 'main', 'onnx/model_quantized.onnx'];
-      const store = db.transaction('blobs', 'readwrite').objectStore('blobs');
-      const bytes = await new Promise<ArrayBuffer>((resolve) => { store.get(key).onsuccess = (e) => resolve((e.target as IDBRequest).result); });
-      const view = new Uint8Array(bytes);
-      const middle = view.length >> 1;
-      view[middle] = view[middle]! ^ 0xff; // same length, different content
-      await new Promise((resolve) => { store.put(bytes, key).onsuccess = resolve; });
-      db.close();
-      return view.length;
-    }, new URL(FIXTURE_MODEL_URL, devUrl).href);
+    const flipped = await damageCachedFile(page, new URL(FIXTURE_MODEL_URL, devUrl).href, 'onnx/model_quantized.onnx', 'flip-byte');
     expect(flipped).toBeGreaterThan(0);
 
     modelRequests.length = 0;
