@@ -48,11 +48,17 @@ export class ModelFileLoader {
     return this.manifest ? Object.keys(this.manifest.files) : null;
   }
 
-  /** Loads several files in parallel; resolves with their bytes by name. */
+  /**
+   * Loads several files in parallel; resolves with their bytes by name. When some fail, the
+   * error is the first failing file's in the order asked for, not whichever failed first in
+   * time, so the same missing model always gives the same message.
+   */
   async loadFiles(files: string[]): Promise<Map<string, Uint8Array>> {
     await this.checkQuota(files);
-    const loaded = await Promise.all(files.map(async (file) => [file, (await this.loadFile(file))!] as const));
-    return new Map(loaded);
+    const settled = await Promise.allSettled(files.map((file) => this.loadFile(file)));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return new Map(files.map((file, i) => [file, (settled[i] as PromiseFulfilledResult<Uint8Array | null>).value!]));
   }
 
   private expectedHash(file: string): string | undefined {
