@@ -31,9 +31,9 @@ export { normalize, type NormalizedText, type NormalizationFlag } from './screen
 
 // Side effect: importing the package registers its custom elements.
 export { GuardedChat } from './components/guarded-chat/guarded-chat.js';
-export type { GuardVerdictDetail } from './components/guarded-chat/guarded-chat.component.js';
+export type { GuardProgressDetail, GuardReadyDetail, GuardVerdictDetail } from './components/guard-events.js';
 export type { ChatHandler, ChatMessage } from './components/guarded-chat/demo-responder.js';
-export type { GuardErrorDetail, GuardProgressDetail, GuardReadyDetail } from './components/guarded-chat/guarded-chat.component.js';
+export type { GuardErrorDetail } from './components/guarded-chat/guarded-chat.component.js';
 export { DEFAULT_GUARDED_CHAT_STRINGS, type GuardedChatStrings } from './components/guarded-chat/guarded-chat.strings.js';
 export { ChatEndpointError, openAiChatHandler, type ChatEndpointErrorCode, type OpenAiChatOptions } from './components/guarded-chat/openai-chat-handler.js';
 export { GuardStatus } from './components/guard-status/guard-status.js';

@@ -3,8 +3,8 @@ import type { Guard } from '../guard.js';
 import type { Policy } from '../policy/policy.js';
 import { POLICY_PRESETS } from '../policy/presets.js';
 import type { Verdict } from '../policy/verdict.js';
-import type { BackendRequest } from '../types.js';
-import type { GuardProgressDetail, GuardReadyDetail, GuardVerdictDetail } from './guarded-chat/guarded-chat.component.js';
+import type { BackendRequest, LoadProgress } from '../types.js';
+import type { GuardProgressDetail, GuardReadyDetail, GuardVerdictDetail } from './guard-events.js';
 import { sharedGuard, watchSharedGuard } from './shared-guard.js';
 
 /** A preset name (attribute) or a Policy object (property). */
@@ -19,9 +19,9 @@ export type ScreenOutcome =
   | { kind: 'failed'; error: unknown; failOpen: boolean };
 
 /**
- * What `<guarded-input>` and `<guarded-output>` share: which Guard to use (their own `guard`,
- * or the page's shared one for `model`/`backend`/`policy`), and the events every guarded
- * component fires, with the same names and detail types as `<guarded-chat>`.
+ * What `<guarded-chat>`, `<guarded-input>` and `<guarded-output>` share: which Guard to use
+ * (their own `guard`, or the page's shared one for `model`/`backend`/`policy`), and the events
+ * every guarded component fires, with the same names and detail types.
  */
 export abstract class GuardedElement extends LitElement {
   static override properties = {
@@ -32,7 +32,7 @@ export abstract class GuardedElement extends LitElement {
     guard: { attribute: false },
   };
 
-  /** URL of the model folder to load (shared with other components asking for the same). */
+  /** URL of the safety model's folder (the guard's classifier, not a chat model); shared with other components asking for the same. */
   declare model: string;
   /** `auto` (default), `wasm` or `webgpu`. */
   declare backend: BackendRequest;
@@ -63,38 +63,48 @@ export abstract class GuardedElement extends LitElement {
   private connectGuard(): void {
     const given = this.guard;
     this.loadedGuard = undefined;
-    if (!given && !this.model) {
+    if (given) {
+      // Already loaded: ready within this update, so the first render already shows it.
+      this.guardReady = Promise.resolve(given);
+      this.guardLoaded(given);
+      return;
+    }
+    if (!this.model) {
       this.guardReady = null;
       this.onGuardState('no-model');
       return;
     }
     const options = { model: { url: this.model }, backend: this.backend, policy: this.policy };
-    const loading = given ? Promise.resolve(given) : sharedGuard(options);
-    this.guardReady = loading;
-    // The shared load's download, reported as `<guarded-chat>` reports it (a load another component started included).
-    const stopWatching = given
-      ? () => {}
-      : watchSharedGuard(options, {
-          progress: (progress) => {
-            if (this.guardReady === loading) this.emit('guard-progress', progress satisfies GuardProgressDetail);
-          },
-        });
+    // Said before watching: joining a load in flight replays its last progress at once, which `loading` must not overwrite.
     this.onGuardState('loading');
+    const loading = sharedGuard(options);
+    this.guardReady = loading;
+    // The shared load's download, a load another component started included.
+    const stopWatching = watchSharedGuard(options, {
+      progress: (progress) => {
+        if (this.guardReady !== loading) return;
+        this.onGuardProgress(progress);
+        this.emit('guard-progress', progress satisfies GuardProgressDetail);
+      },
+    });
     loading.then(
       (guard) => {
         stopWatching();
-        if (this.guardReady !== loading) return; // superseded by a later change
-        this.loadedGuard = guard;
-        this.onGuardState('ready');
-        this.emit('guard-ready', { backend: guard.backend, cache: guard.cache } satisfies GuardReadyDetail);
+        if (this.guardReady === loading) this.guardLoaded(guard); // else superseded by a later change
       },
       (error: unknown) => {
         stopWatching();
         if (this.guardReady !== loading) return;
-        this.onGuardState('error');
-        this.emit('guard-error', { error });
+        this.onGuardState('error', error);
+        this.emit('guard-error', this.guardErrorDetail(error));
       },
     );
+  }
+
+  private guardLoaded(guard: Guard): void {
+    this.loadedGuard = guard;
+    this.onGuardState('ready');
+    this.emit('guard-ready', { backend: guard.backend, cache: guard.cache } satisfies GuardReadyDetail);
   }
 
   /** The Guard in use once it has loaded: `guard` when given, else the one shared on the page for the same model, backend and policy. */
@@ -102,8 +112,22 @@ export abstract class GuardedElement extends LitElement {
     return this.loadedGuard;
   }
 
-  /** Lets a subclass show the guard's state (`no-model`, `loading`, `ready`, `error`). */
-  protected abstract onGuardState(state: 'no-model' | 'loading' | 'ready' | 'error'): void;
+  /**
+   * Lets a subclass show the guard's state (`no-model`, `loading`, `ready`, `error`). `error`
+   * comes with why the load failed, for a subclass that shows it (`<guarded-chat>` does).
+   */
+  protected abstract onGuardState(state: 'no-model' | 'loading' | 'ready' | 'error', error?: unknown): void;
+
+  /** Called with each download progress before `guard-progress` fires: a hook for a subclass that shows the percentage (`<guarded-chat>`). */
+  protected onGuardProgress(_progress: LoadProgress): void {}
+
+  /**
+   * The `detail` of `guard-error` when the guard fails. A hook because `<guarded-chat>` adds
+   * `source: 'guard'` to it: its replies can fail too, and its listeners tell the two apart.
+   */
+  protected guardErrorDetail(error: unknown): { error: unknown } {
+    return { error };
+  }
 
   /** Fires a typed, bubbling, composed event; returns false when a cancelable one was cancelled. */
   protected emit(type: string, detail: unknown, cancelable = false): boolean {
@@ -128,13 +152,22 @@ export abstract class GuardedElement extends LitElement {
       const guard = await this.guardReady;
       verdict = await guard.screen(text, { direction, ...(this.conversation ? { conversation: this.conversation } : {}) });
     } catch (error) {
-      this.emit('guard-error', { error });
+      this.emit('guard-error', this.guardErrorDetail(error));
       return { kind: 'failed', error, failOpen: this.failsOpen() };
     }
+    return this.announceVerdict(direction, text, verdict) ? { kind: 'verdict', verdict } : { kind: 'overridden', verdict };
+  }
+
+  /**
+   * Fires `guard-verdict` and, for a block the page let stand, `guard-blocked`. Returns false
+   * when the page cancelled `guard-verdict`. `cancelable` is false where the page gets no
+   * override (`<guarded-chat>`'s replies).
+   */
+  protected announceVerdict(direction: 'input' | 'output', text: string, verdict: Verdict, cancelable = true): boolean {
     const detail: GuardVerdictDetail = { direction, text, verdict };
-    if (!this.emit('guard-verdict', detail, true)) return { kind: 'overridden', verdict };
+    if (!this.emit('guard-verdict', detail, cancelable)) return false;
     if (verdict.action === 'block') this.emit('guard-blocked', detail);
-    return { kind: 'verdict', verdict };
+    return true;
   }
 }
 

@@ -1,11 +1,9 @@
-import { html, LitElement, type PropertyValues } from 'lit';
+import { html } from 'lit';
 import { GuardError } from '../../errors.js';
-import type { Guard } from '../../guard.js';
-import type { Policy } from '../../policy/policy.js';
 import type { Verdict } from '../../policy/verdict.js';
 import { BURST_LOOK_BACK, sentenceWindows } from '../../screen/look-back.js';
-import type { BackendInfo, BackendRequest, CacheReport, LoadProgress } from '../../types.js';
-import { sharedGuard, watchSharedGuard } from '../shared-guard.js';
+import type { LoadProgress } from '../../types.js';
+import { GuardedElement } from '../guarded-element.js';
 import { demoResponder, type ChatHandler, type ChatMessage } from './demo-responder.js';
 import { DEFAULT_GUARDED_CHAT_STRINGS, type GuardedChatStrings } from './guarded-chat.strings.js';
 import { guardedChatStyles } from './guarded-chat.styles.js';
@@ -17,24 +15,6 @@ interface LoggedMessage extends ChatMessage {
   mark?: 'withheld' | 'redacted' | 'warned' | 'incomplete';
 }
 
-/** `detail` of `guard-verdict` and `guard-blocked`. */
-export interface GuardVerdictDetail {
-  direction: 'input' | 'output';
-  text: string;
-  verdict: Verdict;
-}
-
-/** `detail` of `guard-progress`: the model download, per file and overall. */
-export type GuardProgressDetail = LoadProgress;
-
-/** `detail` of `guard-ready`. */
-export interface GuardReadyDetail {
-  /** Which backend runs the model, and why. */
-  backend: BackendInfo;
-  /** Where the model's files came from on this load (absent for a `guard` given by the page). */
-  cache: CacheReport;
-}
-
 /** `detail` of `guard-error`. */
 export interface GuardErrorDetail {
   /** A `GuardError` (`source: 'guard'`), or the chat backend's error, e.g. a `ChatEndpointError` (`source: 'chat'`). */
@@ -44,7 +24,6 @@ export interface GuardErrorDetail {
 }
 
 type Phase = 'loading' | 'ready' | 'screening' | 'replying' | 'error';
-type PolicyChoice = Policy | 'strict' | 'balanced' | 'permissive';
 
 let nextConversation = 0;
 
@@ -77,17 +56,16 @@ let nextConversation = 0;
  * @cssprop --guarded-chat-user-bg, --guarded-chat-assistant-bg, --guarded-chat-blocked-color
  * @cssprop --guarded-chat-log-height
  */
-export class GuardedChat extends LitElement {
+export class GuardedChat extends GuardedElement {
   static override styles = guardedChatStyles;
 
   static override properties = {
-    model: { type: String },
-    backend: { type: String },
-    policy: { attribute: 'policy' },
+    ...GuardedElement.properties,
+    // Not an attribute here, as it never was: each chat names its own conversation when it is made.
+    conversation: { type: String, attribute: false },
     systemPrompt: { type: String, attribute: 'system-prompt' },
     endpoint: { type: String },
     chatModel: { type: String, attribute: 'chat-model' },
-    guard: { attribute: false },
     handler: { attribute: false },
     strings: { attribute: false },
     messages: { state: true },
@@ -96,12 +74,6 @@ export class GuardedChat extends LitElement {
     phase: { state: true },
   };
 
-  /** URL of the safety model's folder (the guard's classifier, not the chat model); shared with other components asking for the same. */
-  declare model: string;
-  /** `auto` (default), `wasm` or `webgpu`. */
-  declare backend: BackendRequest;
-  /** A preset name (attribute) or a Policy object (property); default `balanced`. Ignored when `guard` is given. */
-  declare policy: PolicyChoice;
   /** Sent first (as the `system` message) to the handler or endpoint, never shown. */
   declare systemPrompt: string;
   /**
@@ -111,8 +83,6 @@ export class GuardedChat extends LitElement {
   declare endpoint: string;
   /** The `model` field sent to `endpoint` (e.g. `gpt-4o-mini`); attribute `chat-model`. */
   declare chatModel: string;
-  /** A Guard to use instead of loading `model`: share one across components. */
-  declare guard: Guard | undefined;
   /** The chat backend: `(messages, signal) => AsyncIterable<string>`. Wins over `endpoint`. */
   declare handler: ChatHandler | undefined;
   /** UI texts to replace (i18n); the rest keep `DEFAULT_GUARDED_CHAT_STRINGS`. */
@@ -124,26 +94,18 @@ export class GuardedChat extends LitElement {
 
   /** The key for `endpoint`: a property only, so it never appears in the DOM; kept private. */
   #apiKey = '';
-  /** The guard screens run on: the `guard` property, or the shared one loaded for `model`. */
-  #guardInUse: Guard | undefined;
-  /** Counts guard connections, so a slow, superseded load cannot win. */
-  #connection = 0;
   /** Whether `notice` reports a blocked prompt (shown in the blocked style). */
   private noticeBlocked = false;
   private abort: AbortController | null = null;
   /** The draft the user was warned about: sending it again unchanged confirms. */
   private warnedDraft: string | null = null;
-  private readonly conversation = `guarded-chat-${++nextConversation}`;
 
   constructor() {
     super();
-    this.model = '';
-    this.backend = 'auto';
-    this.policy = 'balanced';
+    this.conversation = `guarded-chat-${++nextConversation}`;
     this.systemPrompt = '';
     this.endpoint = '';
     this.chatModel = '';
-    this.guard = undefined;
     this.handler = undefined;
     this.strings = {};
     this.messages = [];
@@ -184,70 +146,47 @@ export class GuardedChat extends LitElement {
     return demoResponder;
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('guard') || changed.has('model') || changed.has('backend') || changed.has('policy')) void this.connectGuard();
-  }
-
-  private async connectGuard(): Promise<void> {
-    const connection = ++this.#connection;
-    this.#guardInUse = undefined;
+  protected onGuardState(state: 'no-model' | 'loading' | 'ready' | 'error', error?: unknown): void {
     this.noticeBlocked = false;
-    if (!this.guard && !this.model) {
-      this.phase = 'loading';
-      this.notice = this.text.noModel;
-      return;
-    }
-    this.phase = 'loading';
-    this.notice = this.text.loading(null);
-    let stopWatching = () => {};
-    try {
-      let guard = this.guard;
-      if (!guard) {
-        const options = { model: { url: this.model }, backend: this.backend, policy: this.policy };
-        stopWatching = watchSharedGuard(options, {
-          progress: (progress) => {
-            if (connection !== this.#connection) return;
-            const { loaded, total } = progress.overall;
-            this.notice = this.text.loading(total > 0 ? Math.floor((100 * loaded) / total) : null);
-            this.emit('guard-progress', progress satisfies GuardProgressDetail);
-          },
-        });
-        guard = await sharedGuard(options);
-      }
-      if (connection !== this.#connection) return;
-      this.#guardInUse = guard;
+    const text = this.text;
+    if (state === 'error') this.showFailure(error, 'error', 'guard');
+    else if (state === 'ready') {
       this.phase = 'ready';
-      this.notice = this.text.ready(guard.backend.summary);
-      this.emit('guard-ready', { backend: guard.backend, cache: guard.cache } satisfies GuardReadyDetail);
-    } catch (error) {
-      if (connection === this.#connection) this.fail(error);
-    } finally {
-      stopWatching();
+      this.notice = text.ready(this.activeGuard!.backend.summary);
+    } else {
+      this.phase = 'loading';
+      this.notice = state === 'no-model' ? text.noModel : text.loading(null);
     }
   }
 
-  private emit(type: string, detail: unknown, cancelable = false): boolean {
-    return this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true, cancelable }));
+  protected override onGuardProgress(progress: LoadProgress): void {
+    const { loaded, total } = progress.overall;
+    this.notice = this.text.loading(total > 0 ? Math.floor((100 * loaded) / total) : null);
+  }
+
+  protected override guardErrorDetail(error: unknown): GuardErrorDetail {
+    return { error, source: 'guard' };
   }
 
   /** Shows and reports a failure; `phase` says whether the chat can go on ('ready') or not. */
   private fail(error: unknown, phase: Phase = 'error', source: GuardErrorDetail['source'] = 'guard'): void {
+    this.showFailure(error, phase, source);
+    this.emit('guard-error', { error, source } satisfies GuardErrorDetail);
+  }
+
+  /** Shows a failure only: a failed load is reported by the base, with `guardErrorDetail`. */
+  private showFailure(error: unknown, phase: Phase, source: GuardErrorDetail['source']): void {
     this.phase = phase;
     this.noticeBlocked = false;
     const code = error instanceof GuardError ? error.code : errorCode(error);
     const message = error instanceof Error ? error.message : String(error);
     this.notice = source === 'guard' ? this.text.guardFailed(code, message) : this.text.replyFailed(code, message);
-    this.emit('guard-error', { error, source } satisfies GuardErrorDetail);
   }
 
   /** Screens one text; returns the verdict, or null when the page overrode it (input only). */
   private async screen(direction: 'input' | 'output', text: string): Promise<Verdict | null> {
-    const verdict = await this.#guardInUse!.screen(text, { direction, conversation: this.conversation });
-    const detail: GuardVerdictDetail = { direction, text, verdict };
-    const proceed = this.emit('guard-verdict', detail, direction === 'input');
-    if (!proceed) return null;
-    if (verdict.action === 'block') this.emit('guard-blocked', detail);
-    return verdict;
+    const verdict = await this.activeGuard!.screen(text, { direction, conversation: this.conversation });
+    return this.announceVerdict(direction, text, verdict, direction === 'input') ? verdict : null;
   }
 
   /** Screens the draft and, if allowed, sends it and streams the reply. */
@@ -312,7 +251,7 @@ export class GuardedChat extends LitElement {
       if (verdict.action === 'redact' && window !== raw) verdict = (await this.screen('output', raw))!;
       if (verdict.action === 'block') {
         this.abort?.abort();
-        update({ content: `${this.#guardInUse!.policy.blockMessage} (${verdict.reason})`, mark: 'withheld' });
+        update({ content: `${this.activeGuard!.policy.blockMessage} (${verdict.reason})`, mark: 'withheld' });
         return false;
       }
       if (verdict.action === 'redact' && verdict.redactedText !== undefined) update({ content: verdict.redactedText, mark: 'redacted' });
@@ -343,7 +282,7 @@ export class GuardedChat extends LitElement {
       // What arrived before the failure is still screened whole before it stays on screen.
       const kept = raw ? await judge(raw).catch(() => false) : true;
       // Unscreenable (the guard failed too): withheld, as a fail-closed guard would.
-      if (!kept && reply.mark !== 'withheld') update({ content: this.#guardInUse!.policy.blockMessage, mark: 'withheld' });
+      if (!kept && reply.mark !== 'withheld') update({ content: this.activeGuard!.policy.blockMessage, mark: 'withheld' });
       // The marker is rendered, not stored: the history sent next time holds only what arrived.
       if (kept) update({ mark: 'incomplete' });
       this.fail(error, 'ready', error instanceof GuardError ? 'guard' : 'chat');
