@@ -229,13 +229,15 @@ def main():
 
     started = float(open(os.path.join(W, "started_at")).read()) if os.path.exists(os.path.join(W, "started_at")) else None
     wall = round(time.time() - started) if started else None
+    # The floor is on WASM; a verify.json from before WASM was timed only has the native figure.
+    wasm_latency = verify.get("latency_wasm") or {"int8": {"p50_ms": float("inf")}, "runtime": "not measured"}
     floors = {
         "injection_recall_at_1pct_fpr>=0.90": ev["injection"]["recall_at_1pct_fpr"] >= 0.90,
         "jailbreak_recall_at_1pct_fpr>=0.90": ev["jailbreak"]["recall_at_1pct_fpr"] >= 0.90,
         "harmful_recall_at_2pct_fpr>=0.90": ev["harmful"]["recall_at_2pct_fpr"] >= 0.90,
         "toxic_roc_auc>=0.95": ev["toxic"]["roc_auc"] >= 0.95,
         "int8_file<=10MB": os.path.getsize(os.path.join(M, "onnx", "model_quantized.onnx")) <= 10 * 1024 * 1024,
-        "int8_p50_64_tokens<=5ms (onnxruntime-node, 1 thread)": verify["latency"]["int8"]["p50_ms"] <= 5.0,
+        "int8_p50_64_tokens<=5ms (onnxruntime-web WASM, 1 thread)": wasm_latency["int8"]["p50_ms"] <= 5.0,
     }
 
     write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glove, verify, train_meta, noaug_meta, val_sources, wall, floors, framed)
@@ -313,7 +315,7 @@ def write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glov
     A(f"| harmful recall ≥ 90% at ≤ 2% benign FPR | {pct(ev['harmful']['recall_at_2pct_fpr'])} | {'yes' if floors['harmful_recall_at_2pct_fpr>=0.90'] else '**no**'} |")
     A(f"| toxic ROC-AUC ≥ 0.95 | {ev['toxic']['roc_auc']:.3f} (vs benign tweets {t['roc_auc_vs_benign_tweets']:.3f}) | {'yes' if floors['toxic_roc_auc>=0.95'] else '**no**'} |")
     A(f"| int8 file ≤ 10 MB | {os.path.getsize(os.path.join(M, 'onnx', 'model_quantized.onnx')) / 1e6:.2f} MB | {'yes' if floors['int8_file<=10MB'] else '**no**'} |")
-    A(f"| p50 of a 64-token text ≤ 5 ms | {verify['latency']['int8']['p50_ms']:.2f} ms (onnxruntime-node CPU, 1 thread; WASM in a browser is typically slower, measure with the engine) | {'yes' if floors['int8_p50_64_tokens<=5ms (onnxruntime-node, 1 thread)'] else '**no**'} |\n")
+    A(f"| p50 of a 64-token text ≤ 5 ms on WASM | {wasm_latency['int8']['p50_ms']:.2f} ms ({wasm_latency['runtime']}; native onnxruntime-node {verify['latency']['int8']['p50_ms']:.2f} ms; the model alone, see the README's Performance for the whole screen in Chromium) | {'yes' if floors['int8_p50_64_tokens<=5ms (onnxruntime-web WASM, 1 thread)'] else '**no**'} |\n")
     A("### Gaps and what would close them\n")
     remedies = {
         "injection": "the only injection training source is one game (HackAPrompt, \"I have been PWNED\") plus templates, while the held-out "
@@ -418,7 +420,8 @@ def write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glov
     A("## Export and verification\n")
     A("ONNX opset 14 from PyTorch 1.13; fp16 and int8 files written by `models/train/quantize.py` with the `onnx` package: fp16 = every weight "
       "stored fp16 and Cast to fp32 at use; int8 = symmetric per-row int8 for the word-embedding table (rows gathered, then dequantized) "
-      "and per-output-channel `DequantizeLinear` for every MatMul weight; biases, LayerNorm and positions stay fp32.\n")
+      "and per-output-channel symmetric int8 for every MatMul weight, run as `MatMulInteger` on activations quantized per run "
+      "(`DynamicQuantizeLinear`, uint8 per tensor); biases, LayerNorm and positions stay fp32.\n")
     A("Checked by onnxruntime-node against the PyTorch model on 1,000 validation/test texts (batch of one), and the same texts in padded "
       "batches of 16 against batch of one:\n")
     A("| file | bytes | max abs logit diff | max abs score diff | decisions flipped at 0.5 | padded batch vs single (score) |\n| --- | --- | --- | --- | --- | --- |")
@@ -426,10 +429,12 @@ def write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glov
         A(f"| `{m['file']}` | {os.path.getsize(os.path.join(M, m['file'])):,} | {m['max_abs_logit_diff']:.2e} | {m['max_abs_score_diff']:.2e} | {m['sign_flips_at_0_5']} | {m['max_abs_score_diff_batched_vs_single']:.2e} |")
     A("")
     A("Tolerances the recipe enforces (`verify.mjs` fails the run otherwise): fp32 max |score diff| ≤ 1e-4, fp16 ≤ 5e-3, int8 ≤ 5e-2.\n")
-    lat = verify["latency"]
-    A(f"Latency, one {lat['tokens']}-token text, {lat['runtime']}, {lat['runs']} runs: int8 p50 {lat['int8']['p50_ms']:.2f} ms "
-      f"(p90 {lat['int8']['p90_ms']:.2f} ms); fp32 p50 {lat['fp32']['p50_ms']:.2f} ms. This is native CPU; onnxruntime-web WASM in the "
-      "browser is usually slower, so the ≤ 5 ms floor must be confirmed with the engine's benchmark.\n")
+    for lat in [verify["latency"], verify.get("latency_wasm")]:
+        if lat:
+            A(f"Latency, one {lat['tokens']}-token text, {lat['runtime']}, {lat['runs']} runs: int8 p50 {lat['int8']['p50_ms']:.2f} ms "
+              f"(p90 {lat['int8']['p90_ms']:.2f} ms); fp32 p50 {lat['fp32']['p50_ms']:.2f} ms.\n")
+    A("The int8 file runs its MatMuls as int8 GEMMs on activations quantized per run (`DynamicQuantizeLinear` → `MatMulInteger`); "
+      "weight-only int8 (`DequantizeLinear` → fp32 `MatMul`) ran slower than fp32 on WASM (see `quantize.py`).\n")
     A("## Limits\n")
     A("- Trained on few attack styles: injection is mostly HackAPrompt's \"I have been PWNED\" game plus templates; jailbreak is 2023 DAN-style "
       "persona prompts; harmful requests are short AdvBench / Do-Not-Answer questions. Expect lower recall on styles absent here (multi-turn, "

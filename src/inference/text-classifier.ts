@@ -2,7 +2,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { GuardError } from '../errors.js';
 import type { BackendName } from '../types.js';
 import { configureOrt, ort } from './ort-runtime.js';
-import { padTokenBatch } from './token-batch.js';
+import { padTokenBatch, planRuns } from './token-batch.js';
 import { DEFAULT_WINDOW, splitIntoWindows, withSpecialTokens, type WindowOptions } from './windows.js';
 
 /** The parts of a model's `config.json` the classifier reads. */
@@ -31,6 +31,17 @@ export interface ModelParts {
 
 /** Rows one `session.run` takes at most (windows of long texts, or many short texts). */
 export const MAX_ROWS_PER_RUN = 32;
+
+/** Padded tokens one `session.run` takes at most: 32 full 128-token windows (with their special tokens). */
+export const MAX_TOKENS_PER_RUN = 32 * 130;
+
+/**
+ * onnxruntime session config entries. Its WASM thread pool spins between runs by default,
+ * holding a core busy while this worker tokenizes and screens the next text (and the page
+ * handles messages): on a machine with few cores the spinning thread competes with the very
+ * work it waits for. Idle pool threads sleep instead.
+ */
+const SESSION_CONFIG = { session: { intra_op: { allow_spinning: '0' } } } as const;
 
 function parseLabels(config: ModelConfig): string[] {
   const entries = Object.entries(config.id2label ?? {});
@@ -90,7 +101,7 @@ export class TextClassifier {
     }
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(parts.weights, { executionProviders: [backend], graphOptimizationLevel: 'all' });
+      session = await ort.InferenceSession.create(parts.weights, { executionProviders: [backend], graphOptimizationLevel: 'all', extra: SESSION_CONFIG });
     } catch (cause) {
       throw new GuardError(backend === 'webgpu' ? 'backend-unavailable' : 'model-load-failed',
         `onnxruntime-web could not create a ${backend} session for ${parts.weightsFile}`, { cause });
@@ -109,11 +120,12 @@ export class TextClassifier {
     return windows.map((w) => withSpecialTokens(w, this.prefix, this.suffix));
   }
 
-  /** Logits for each row, in order; runs in chunks of `MAX_ROWS_PER_RUN` rows. */
+  /** Logits for each row, in order; rows of similar length share a run (see `planRuns`). */
   async run(rows: number[][]): Promise<Float32Array[]> {
-    const out: Float32Array[] = [];
-    for (let start = 0; start < rows.length; start += MAX_ROWS_PER_RUN) {
-      out.push(...(await this.runChunk(rows.slice(start, start + MAX_ROWS_PER_RUN))));
+    const out = new Array<Float32Array>(rows.length);
+    for (const indices of planRuns(rows.map((r) => r.length), { maxRows: MAX_ROWS_PER_RUN, maxTokens: MAX_TOKENS_PER_RUN })) {
+      const logits = await this.runChunk(indices.map((i) => rows[i]!));
+      indices.forEach((i, k) => { out[i] = logits[k]!; });
     }
     return out;
   }

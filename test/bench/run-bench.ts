@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--no-build] [--no-node] [--no-chromium] [--model NAME|/path/]`
+ * `npm run bench [-- --quick] [--no-build] [--no-node] [--no-chromium] [--no-webgpu] [--model NAME|/path/]`
  *
  * Speed of the guard, and of what it is built on, side by side in one run:
  * - headless Chromium (the built library in its Web Worker): WASM on 1 thread, WASM on several
@@ -25,6 +25,7 @@ import { PEERS } from '../eval/baselines/index.js';
 import { modelPathFor } from '../eval/model-path.js';
 import { openGuardRuntime, runInPage } from '../node/guard-runtime.js';
 import { BENCH_TEXTS } from './bench-texts.js';
+import { peakDuring, residentMemory, resetPeaks, type ChromiumProcess } from './process-memory.js';
 import { measureGuard, measureRawPipeline, type BenchPlan, type GuardTimings, type RawOptions, type RawTimings } from './measure.js';
 import { overhead, ratio, summarize, type LatencySummary } from './stats.js';
 
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     'no-node': { type: 'boolean', default: false },
     'no-chromium': { type: 'boolean', default: false },
+    'no-webgpu': { type: 'boolean', default: false },
   },
 });
 
@@ -83,7 +85,7 @@ async function openBenchPage(isolated: boolean) {
     const page = await browser.context.newPage();
     await page.goto(`${server.url}/test/bench/pages/bench.html`);
     await page.waitForFunction(() => document.body.dataset.ready === 'true', null, { timeout: 120_000 });
-    return { page, close: async () => { await browser.close(); await server.close(); } };
+    return { page, userDataDir: browser.userDataDir, close: async () => { await browser.close(); await server.close(); } };
   } catch (error) {
     await browser.close();
     await server.close();
@@ -120,31 +122,38 @@ const stage = (what: string) => console.error(`[bench ${new Date().toISOString()
 
 async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'wasm' | 'webgpu'; raw: boolean }, modePlan: BenchPlan): Promise<{ ours: GuardTimings; raw?: RawTimings }> {
   stage(`chromium, ${mode.name}: loading`);
-  const { page, close } = await openBenchPage(mode.isolated);
+  const { page, userDataDir, close } = await openBenchPage(mode.isolated);
+  // Peak RSS: the renderer holds the page, the guard's worker and its WASM heaps; WebGPU work
+  // also lands in the GPU process.
+  const measured = (p: ChromiumProcess) => p.type === 'renderer' || (mode.backend === 'webgpu' && p.type === 'gpu-process');
   try {
-    const load = await page.evaluate(async ({ url, backend }) => {
-      const { createGuard, clearModelCache } = window.guardedChat;
-      await clearModelCache();
-      let t = performance.now();
-      // A generous deadline: the software WebGPU adapter takes seconds per long text.
-      const cold = await createGuard({ model: { url }, backend, timeoutMs: 600_000 });
-      const coldMs = performance.now() - t;
-      await cold.dispose();
-      t = performance.now();
-      const guard = await createGuard({ model: { url }, backend, timeoutMs: 600_000 });
-      const warmMs = performance.now() - t;
-      (window as unknown as { scriptGuard: unknown }).scriptGuard = guard;
-      return { coldMs, warmMs, warmFromCache: guard.cache.fromNetwork.length === 0, backend: guard.backend };
-    }, { url: modelUrl, backend: mode.backend });
-    stage(`chromium, ${mode.name}: timing ours`);
-    const ours = await runInPage(page, measureGuard, modePlan);
+    const oursPhase = await peakDuring(userDataDir, measured, async () => {
+      const load = await page.evaluate(async ({ url, backend }) => {
+        const { createGuard, clearModelCache } = window.guardedChat;
+        await clearModelCache();
+        let t = performance.now();
+        // A generous deadline: the software WebGPU adapter takes seconds per long text.
+        const cold = await createGuard({ model: { url }, backend, timeoutMs: 600_000 });
+        const coldMs = performance.now() - t;
+        await cold.dispose();
+        t = performance.now();
+        const guard = await createGuard({ model: { url }, backend, timeoutMs: 600_000 });
+        const warmMs = performance.now() - t;
+        (window as unknown as { scriptGuard: unknown }).scriptGuard = guard;
+        return { coldMs, warmMs, warmFromCache: guard.cache.fromNetwork.length === 0, backend: guard.backend };
+      }, { url: modelUrl, backend: mode.backend });
+      stage(`chromium, ${mode.name}: timing ours`);
+      const ours = await runInPage(page, measureGuard, modePlan);
+      return { load, ours };
+    });
+    const { load, ours } = oursPhase.value;
     stage(`chromium, ${mode.name}: memory`);
     const memory = await pageMemory(page, mode.isolated);
     const backend = `${load.backend.summary}${load.backend.name === 'wasm' ? `, ${load.backend.threads} thread${load.backend.threads > 1 ? 's' : ''}` : ` [${load.backend.adapter ?? 'adapter'}]`}`;
     rows.push({
       env: 'chromium', system: `ours — ${mode.name}`, latency: summaries(ours.screenMs), modelOnly: summaries(ours.classifyMs), throughput: ours.throughput,
       coldMs: load.coldMs, warmMs: load.warmMs,
-      memory: memory.workerMB !== undefined ? `worker ${mb(memory.workerMB)}, page ${mb(memory.windowMB)}` : `page heap ${mb(memory.mainHeapMB)} (model is in the worker)`,
+      memory: `peak RSS ${mb(oursPhase.peakMB)} (+${mb(oursPhase.peakMB - oursPhase.startMB)}); ${memory.workerMB !== undefined ? `JS: worker ${mb(memory.workerMB)}, page ${mb(memory.windowMB)}` : `JS: page heap ${mb(memory.mainHeapMB)}`}`,
       note: `${backend}${load.warmFromCache ? '' : '; warm load did NOT come from IndexedDB'}`,
     });
     let raw: RawTimings | undefined;
@@ -152,15 +161,16 @@ async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'w
       stage(`chromium, ${mode.name}: raw transformers.js`);
       const before = memory; // the page's own memory, measured just now
       const options: RawOptions = { localModelPath: modelParent, model: modelName, device: 'wasm', wasmPaths: '/node_modules/onnxruntime-web/dist/', numThreads: load.backend.threads || 1 };
-      raw = await page.evaluate(async ({ source, plan, options }) => {
+      const rawPhase = await peakDuring(userDataDir, measured, () => page.evaluate(async ({ source, plan, options }) => {
         const fn = (0, eval)(`(${source})`) as typeof measureRawPipeline;
         const w = window as unknown as { transformers: unknown; scriptGuard: Parameters<typeof measureRawPipeline>[3] };
         return fn(w.transformers, plan, options, w.scriptGuard);
-      }, { source: measureRawPipeline.toString(), plan: modePlan, options });
+      }, { source: measureRawPipeline.toString(), plan: modePlan, options }));
+      raw = rawPhase.value;
       const after = await pageMemory(page, mode.isolated);
       rows.push({
         env: 'chromium', system: `raw transformers.js — ${mode.name}`, latency: summaries(raw.ms), throughput: raw.throughput, coldMs: raw.loadMs,
-        memory: after.windowMB !== undefined ? `page +${mb(after.windowMB - (before.windowMB ?? 0))}` : `page heap +${mb(after.mainHeapMB - before.mainHeapMB)}`,
+        memory: `peak RSS +${mb(rawPhase.peakMB - rawPhase.startMB)} over ours; ${after.windowMB !== undefined ? `JS: page +${mb(after.windowMB - (before.windowMB ?? 0))}` : `JS: page heap +${mb(after.mainHeapMB - before.mainHeapMB)}`}`,
         ...(raw.interleaved ? { interleaved: Object.fromEntries(Object.entries(raw.interleaved).map(([k, v]) => [k, { classify: summarize(v.classify), screen: summarize(v.screen), raw: summarize(v.raw) }])) } : {}),
         note: `pipeline('text-classification', dtype q8, device wasm, ${options.numThreads} thread${options.numThreads === 1 ? '' : 's'} as ours) on the main thread; truncates at ${raw.tokens.long} tokens; c16 = batches of 16 texts per call`,
       });
@@ -172,18 +182,13 @@ async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'w
   }
 }
 
-/** Peak resident memory while `fn` runs (sampled every 20 ms). */
+/** Peak resident memory of this process while `fn` runs: the kernel's high-water mark, reset first. */
 async function withPeakRss<T>(fn: () => Promise<T>): Promise<{ value: T; peakMB: number; startMB: number }> {
-  const startMB = process.memoryUsage().rss / 2 ** 20;
-  let peak = startMB;
-  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss / 2 ** 20); }, 20);
-  try {
-    const value = await fn();
-    peak = Math.max(peak, process.memoryUsage().rss / 2 ** 20);
-    return { value, peakMB: peak, startMB };
-  } finally {
-    clearInterval(timer);
-  }
+  const self = [{ pid: process.pid, type: 'node' }];
+  resetPeaks(self);
+  const startMB = residentMemory(self).rssMB;
+  const value = await fn();
+  return { value, peakMB: residentMemory(self).peakMB, startMB };
 }
 
 async function nodeRuns(): Promise<{ ours: GuardTimings; raw: RawTimings | null }> {
@@ -310,12 +315,12 @@ async function main(): Promise<void> {
     const one = await chromiumMode({ name: 'wasm, 1 thread', isolated: false, backend: 'wasm', raw: true }, plan);
     const many = await chromiumMode({ name: 'wasm, threads (isolated page)', isolated: true, backend: 'wasm', raw: true }, plan);
     // SwiftShader: a software adapter. A few runs to show the path works and agrees; its speed means nothing for real GPUs.
-    // The ~2k-token text (over a hundred windows) crashed the software adapter's GPU process here: short and medium only.
-    const gpuPlan: BenchPlan = { texts: plan.texts, runs: { short: 3, medium: 3, long: 0 }, throughput: 4, only: ['short', 'medium'] };
-    const gpu = await chromiumMode({ name: 'webgpu (SwiftShader, correctness only)', isolated: false, backend: 'webgpu', raw: false }, gpuPlan);
+    // The ~2k-token text takes about two minutes a screen on it: one timed run.
+    const gpuPlan: BenchPlan = { texts: plan.texts, runs: { short: 3, medium: 3, long: 1 }, throughput: 4 };
+    const gpu = args['no-webgpu'] ? null : await chromiumMode({ name: 'webgpu (SwiftShader, correctness only)', isolated: false, backend: 'webgpu', raw: false }, gpuPlan);
     correctness['ours wasm vs raw transformers.js wasm, same page: max |score difference|'] = maxScoreDiff(one.ours.scores, one.raw!.scores, ['short', 'medium']);
     correctness['ours wasm 1 thread vs N threads: max |score difference|'] = maxScoreDiff(one.ours.scores, many.ours.scores);
-    correctness['ours webgpu (fp32, SwiftShader) vs wasm (int8), short and medium: max |score difference|'] = maxScoreDiff(gpu.ours.scores, one.ours.scores, ['short', 'medium']);
+    if (gpu) correctness['ours webgpu (fp32, SwiftShader) vs wasm (int8): max |score difference|'] = maxScoreDiff(gpu.ours.scores, one.ours.scores);
     if (!args['no-node']) {
       const node = await nodeRuns();
       correctness['ours Node in-process vs Chromium worker (both int8 WASM): max |score difference|'] = maxScoreDiff(node.ours.scores, one.ours.scores);

@@ -147,7 +147,8 @@ def main():
         "harmful_recall_at_2pct_fpr>=0.90": ev_a8["harmful"]["recall_at_2pct_fpr"] >= 0.90,
         "toxic_roc_auc>=0.95": ev_a8["toxic"]["roc_auc"] >= 0.95,
         "int8_file<=10MB": os.path.getsize(os.path.join(M, "onnx", "model_quantized.onnx")) <= 10 * 1024 * 1024,
-        "int8_p50_64_tokens<=5ms (onnxruntime-node, 1 thread)": verify["latency"]["int8"]["p50_ms"] <= 5.0,
+        # The floor is on WASM (verify.mjs times onnxruntime-web's WASM too since the dynamic-int8 change).
+        "int8_p50_64_tokens<=5ms (onnxruntime-web WASM, 1 thread)": (verify.get("latency_wasm") or {"int8": {"p50_ms": float("inf")}})["int8"]["p50_ms"] <= 5.0,
     }
     write_card(args, M, ev_a8, th_a, table, ftable, verify, tokcheck, portcheck, onnxcheck, tm, floors, wall)
     files = []
@@ -213,7 +214,11 @@ def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnx
     A(f"- Exported files vs PyTorch (1,000 texts, batch of one and padded batches of 16): "
       + "; ".join(f"{d} max |score diff| {v['max_abs_score_diff']:.1e}" for d, v in verify["files"].items()) + ".")
     A(f"- Latency (onnxruntime-node, 1 thread, 64 tokens, verify.mjs): int8 p50 {verify['latency']['int8']['p50_ms']} ms, fp32 p50 {verify['latency']['fp32']['p50_ms']} ms "
-      "on the shared 2-core build machine under load.")
+      "on the shared 2-core build machine.")
+    if verify.get("latency_wasm"):
+        lw = verify["latency_wasm"]
+        A(f"- Latency on WASM ({lw['runtime']}, 64 tokens, verify.mjs): int8 p50 {lw['int8']['p50_ms']} ms, fp32 p50 {lw['fp32']['p50_ms']} ms. "
+          "The int8 file runs `MatMulInteger` on activations quantized per run (`quantize.py`).")
     lat = os.path.join(W_GLOBAL[0], "latency.json")
     if os.path.exists(lat):
         lj = json.load(open(lat))["models"]

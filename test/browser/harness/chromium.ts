@@ -24,6 +24,8 @@ export const CHROMIUM_ARGS = [
 /** A browser context with a fresh user-data dir; `close()` removes the dir too. */
 export interface FreshBrowser {
   context: BrowserContext;
+  /** The profile dir; it also names this browser's processes (`--user-data-dir=`), for /proc. */
+  userDataDir: string;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function launchChromium(): Promise<FreshBrowser> {
   });
   return {
     context,
+    userDataDir,
     async close() {
       await context.close();
       await rm(userDataDir, { recursive: true, force: true });
