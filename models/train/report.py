@@ -229,15 +229,13 @@ def main():
 
     started = float(open(os.path.join(W, "started_at")).read()) if os.path.exists(os.path.join(W, "started_at")) else None
     wall = round(time.time() - started) if started else None
-    # The floor is on WASM; a verify.json from before WASM was timed only has the native figure.
-    wasm_latency = verify.get("latency_wasm") or {"int8": {"p50_ms": float("inf")}, "runtime": "not measured"}
     floors = {
         "injection_recall_at_1pct_fpr>=0.90": ev["injection"]["recall_at_1pct_fpr"] >= 0.90,
         "jailbreak_recall_at_1pct_fpr>=0.90": ev["jailbreak"]["recall_at_1pct_fpr"] >= 0.90,
         "harmful_recall_at_2pct_fpr>=0.90": ev["harmful"]["recall_at_2pct_fpr"] >= 0.90,
         "toxic_roc_auc>=0.95": ev["toxic"]["roc_auc"] >= 0.95,
         "int8_file<=10MB": os.path.getsize(os.path.join(M, "onnx", "model_quantized.onnx")) <= 10 * 1024 * 1024,
-        "int8_p50_64_tokens<=5ms (onnxruntime-web WASM, 1 thread)": wasm_latency["int8"]["p50_ms"] <= 5.0,
+        "int8_p50_64_tokens<=5ms (onnxruntime-web WASM, 1 thread)": wasm_latency(verify)["int8"]["p50_ms"] <= 5.0,
     }
 
     write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glove, verify, train_meta, noaug_meta, val_sources, wall, floors, framed)
@@ -275,6 +273,11 @@ def main():
     print(metrics_table(ev))
     print("floors:", json.dumps(floors, indent=1))
     print("wrote", os.path.join(M, "manifest.json"), "and MODEL_CARD.md")
+
+
+def wasm_latency(verify):
+    """The floor is on WASM; a verify.json from before verify.mjs timed WASM has only the native figure."""
+    return verify.get("latency_wasm") or {"int8": {"p50_ms": float("inf")}, "runtime": "not measured"}
 
 
 def write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glove, verify, tm, nm, val_sources, wall, floors, framed=None):
@@ -315,7 +318,7 @@ def write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glov
     A(f"| harmful recall ≥ 90% at ≤ 2% benign FPR | {pct(ev['harmful']['recall_at_2pct_fpr'])} | {'yes' if floors['harmful_recall_at_2pct_fpr>=0.90'] else '**no**'} |")
     A(f"| toxic ROC-AUC ≥ 0.95 | {ev['toxic']['roc_auc']:.3f} (vs benign tweets {t['roc_auc_vs_benign_tweets']:.3f}) | {'yes' if floors['toxic_roc_auc>=0.95'] else '**no**'} |")
     A(f"| int8 file ≤ 10 MB | {os.path.getsize(os.path.join(M, 'onnx', 'model_quantized.onnx')) / 1e6:.2f} MB | {'yes' if floors['int8_file<=10MB'] else '**no**'} |")
-    A(f"| p50 of a 64-token text ≤ 5 ms on WASM | {wasm_latency['int8']['p50_ms']:.2f} ms ({wasm_latency['runtime']}; native onnxruntime-node {verify['latency']['int8']['p50_ms']:.2f} ms; the model alone, see the README's Performance for the whole screen in Chromium) | {'yes' if floors['int8_p50_64_tokens<=5ms (onnxruntime-web WASM, 1 thread)'] else '**no**'} |\n")
+    A(f"| p50 of a 64-token text ≤ 5 ms on WASM | {wasm_latency(verify)['int8']['p50_ms']:.2f} ms ({wasm_latency(verify)['runtime']}; native onnxruntime-node {verify['latency']['int8']['p50_ms']:.2f} ms; the model alone, see the README's Performance for the whole screen in Chromium) | {'yes' if floors['int8_p50_64_tokens<=5ms (onnxruntime-web WASM, 1 thread)'] else '**no**'} |\n")
     A("### Gaps and what would close them\n")
     remedies = {
         "injection": "the only injection training source is one game (HackAPrompt, \"I have been PWNED\") plus templates, while the held-out "

@@ -94,9 +94,9 @@ export class ClassifierEngine {
   }
 
   static async create(init: EngineInit, hooks: EngineHooks = {}): Promise<ClassifierEngine> {
-    const { threads } = configureOrt();
     const probe: WebGpuProbe = init.backend === 'wasm' ? { api: false, adapter: null } : await probeWebGpu();
     let choice = chooseBackend(init.backend, probe);
+    const { threads } = configureOrt(choice.name);
 
     let store: ModelStore | null = null;
     let storeProblem: GuardError | null = null;

@@ -35,14 +35,6 @@ export const MAX_ROWS_PER_RUN = 32;
 /** Padded tokens one `session.run` takes at most: 32 full 128-token windows (with their special tokens). */
 export const MAX_TOKENS_PER_RUN = 32 * 130;
 
-/**
- * onnxruntime session config entries. Its WASM thread pool spins between runs by default,
- * holding a core busy while this worker tokenizes and screens the next text (and the page
- * handles messages): on a machine with few cores the spinning thread competes with the very
- * work it waits for. Idle pool threads sleep instead.
- */
-const SESSION_CONFIG = { session: { intra_op: { allow_spinning: '0' } } } as const;
-
 function parseLabels(config: ModelConfig): string[] {
   const entries = Object.entries(config.id2label ?? {});
   if (entries.length === 0) throw new GuardError('model-load-failed', 'the model\'s config.json has no id2label');
@@ -88,7 +80,7 @@ export class TextClassifier {
 
   /** Builds the tokenizer and an onnxruntime-web session on `backend`. */
   static async create(parts: ModelParts, backend: BackendName, gpuAdapter?: unknown, window: WindowOptions = DEFAULT_WINDOW): Promise<TextClassifier> {
-    configureOrt();
+    configureOrt(backend);
     let tokenizer: Tokenizer;
     try {
       tokenizer = new Tokenizer(parts.tokenizerJson, parts.tokenizerConfig);
@@ -101,7 +93,7 @@ export class TextClassifier {
     }
     let session: ort.InferenceSession;
     try {
-      session = await ort.InferenceSession.create(parts.weights, { executionProviders: [backend], graphOptimizationLevel: 'all', extra: SESSION_CONFIG });
+      session = await ort.InferenceSession.create(parts.weights, { executionProviders: [backend], graphOptimizationLevel: 'all' });
     } catch (cause) {
       throw new GuardError(backend === 'webgpu' ? 'backend-unavailable' : 'model-load-failed',
         `onnxruntime-web could not create a ${backend} session for ${parts.weightsFile}`, { cause });

@@ -96,8 +96,11 @@ export interface RawOptions {
   localModelPath: string;
   model: string;
   device: 'wasm' | 'cpu';
-  /** Browser only: serve onnxruntime-web's runtime files from here, never from a CDN. */
-  wasmPaths?: string;
+  /**
+   * Browser only: serve onnxruntime-web's runtime files from here, never from a CDN; a folder,
+   * or the exact `.mjs`/`.wasm` pair (to run the same build of the runtime as ours).
+   */
+  wasmPaths?: string | { mjs: string; wasm: string };
   /** Browser only: WASM threads, set to what our guard runs on for a like-for-like comparison. */
   numThreads?: number;
 }

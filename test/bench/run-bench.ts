@@ -160,7 +160,10 @@ async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'w
     if (mode.raw) {
       stage(`chromium, ${mode.name}: raw transformers.js`);
       const before = memory; // the page's own memory, measured just now
-      const options: RawOptions = { localModelPath: modelParent, model: modelName, device: 'wasm', wasmPaths: '/node_modules/onnxruntime-web/dist/', numThreads: load.backend.threads || 1 };
+      // The same build of onnxruntime-web's WASM runtime as ours on this backend (see src/inference/ort-runtime.ts).
+      const runtime = mode.backend === 'wasm' ? 'ort-wasm-simd-threaded' : 'ort-wasm-simd-threaded.asyncify';
+      const wasmPaths = { mjs: `/node_modules/onnxruntime-web/dist/${runtime}.mjs`, wasm: `/node_modules/onnxruntime-web/dist/${runtime}.wasm` };
+      const options: RawOptions = { localModelPath: modelParent, model: modelName, device: 'wasm', wasmPaths, numThreads: load.backend.threads || 1 };
       const rawPhase = await peakDuring(userDataDir, measured, () => page.evaluate(async ({ source, plan, options }) => {
         const fn = (0, eval)(`(${source})`) as typeof measureRawPipeline;
         const w = window as unknown as { transformers: unknown; scriptGuard: Parameters<typeof measureRawPipeline>[3] };
@@ -172,7 +175,7 @@ async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'w
         env: 'chromium', system: `raw transformers.js — ${mode.name}`, latency: summaries(raw.ms), throughput: raw.throughput, coldMs: raw.loadMs,
         memory: `peak RSS +${mb(rawPhase.peakMB - rawPhase.startMB)} over ours; ${after.windowMB !== undefined ? `JS: page +${mb(after.windowMB - (before.windowMB ?? 0))}` : `JS: page heap +${mb(after.mainHeapMB - before.mainHeapMB)}`}`,
         ...(raw.interleaved ? { interleaved: Object.fromEntries(Object.entries(raw.interleaved).map(([k, v]) => [k, { classify: summarize(v.classify), screen: summarize(v.screen), raw: summarize(v.raw) }])) } : {}),
-        note: `pipeline('text-classification', dtype q8, device wasm, ${options.numThreads} thread${options.numThreads === 1 ? '' : 's'} as ours) on the main thread; truncates at ${raw.tokens.long} tokens; c16 = batches of 16 texts per call`,
+        note: `pipeline('text-classification', dtype q8, device wasm, ${options.numThreads} thread${options.numThreads === 1 ? '' : 's'} and runtime ${runtime}.wasm as ours) on the main thread; truncates at ${raw.tokens.long} tokens; c16 = batches of 16 texts per call`,
       });
     }
     await page.evaluate(() => (window as unknown as { scriptGuard: { dispose(): Promise<void> } }).scriptGuard.dispose());

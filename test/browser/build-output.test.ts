@@ -15,6 +15,9 @@ describe('npm run build', () => {
     expect(assets.some((f) => /^guard\.worker-[\w-]+\.js$/.test(f))).toBe(true);
     expect(assets.some((f) => /^ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(f))).toBe(true);
     expect(assets.some((f) => /^ort-wasm-simd-threaded\.asyncify-[\w-]+\.mjs$/.test(f))).toBe(true);
+    // The plain build too: WASM-only guards run it (faster CPU kernels, half the download).
+    expect(assets.some((f) => /^ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(f))).toBe(true);
+    expect(assets.some((f) => /^ort-wasm-simd-threaded-[\w-]+\.mjs$/.test(f))).toBe(true);
   });
 
   it('inlines no runtime into JavaScript and points at no CDN', () => {

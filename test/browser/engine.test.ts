@@ -54,6 +54,35 @@ describe('engine: long inputs, batching, device loss', () => {
     });
   }
 
+  it('a WASM guard loads onnxruntime-web\'s plain build, a WebGPU guard the asyncify build it needs', async () => {
+    const runtimeFor: Record<string, string[]> = {};
+    for (const backend of ['wasm', 'webgpu'] as const) {
+      const seen: string[] = [];
+      const onRequest = (request: { url(): string }) => {
+        const url = new URL(request.url());
+        const file = url.pathname.split('/').pop()!;
+        // `?url` is the dev server's module that only names the file (the worker imports both builds' names).
+        if (file.startsWith('ort-wasm-simd-threaded') && !url.searchParams.has('url')) seen.push(file);
+      };
+      page.context().on('request', onRequest);
+      const name = await page.evaluate(async ({ url, backend }) => {
+        const guard = await window.guardedChat.createGuard({ model: { url }, backend });
+        const result = await guard.classify('hello');
+        await guard.dispose();
+        return result.backend;
+      }, { url: FIXTURE_MODEL_URL, backend });
+      page.context().off('request', onRequest);
+      expect(name).toBe(backend);
+      runtimeFor[backend] = seen;
+    }
+    const isPlain = (f: string) => /^ort-wasm-simd-threaded(-[\w-]+)?\.(wasm|mjs)$/.test(f);
+    const isAsyncify = (f: string) => f.startsWith('ort-wasm-simd-threaded.asyncify');
+    expect(runtimeFor.wasm!.some((f) => f.endsWith('.wasm') && isPlain(f))).toBe(true);
+    expect(runtimeFor.wasm!.some(isAsyncify)).toBe(false);
+    expect(runtimeFor.webgpu!.some((f) => f.endsWith('.wasm') && isAsyncify(f))).toBe(true);
+    expect(runtimeFor.webgpu!.some(isPlain)).toBe(false);
+  });
+
   it('batches 50 concurrent screens of different texts; each caller gets the result for its own text', async () => {
     const texts = Array.from({ length: 50 }, (_, i) => (i % 5 === 0 ? `${ATTACK} (${i})` : `Question ${i}: ${BENIGN_SENTENCES[i % 4]}`));
     const outcome = await page.evaluate(async ({ url, texts }) => {

@@ -51,8 +51,10 @@ describe('no network beyond the page\'s own origin', () => {
       expect(injection).toBeGreaterThan(0.25);
 
       expect(network.blocked).toEqual([]);
-      // The runtime came from the build output, not a CDN (worker requests are seen too).
-      expect(network.sameOrigin.some((p) => /\/dist\/demo\/assets\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(p))).toBe(true);
+      // The runtime came from the build output, not a CDN (worker requests are seen too): the
+      // plain build on WASM, the asyncify build that WebGPU needs on WebGPU.
+      const runtime = backend === 'wasm' ? /\/dist\/demo\/assets\/ort-wasm-simd-threaded-[\w-]+\.wasm$/ : /\/dist\/demo\/assets\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/;
+      expect(network.sameOrigin.some((p) => runtime.test(p))).toBe(true);
       expect(network.sameOrigin.some((p) => /\/dist\/demo\/assets\/guard\.worker-[\w-]+\.js$/.test(p))).toBe(true);
     });
   }
@@ -73,7 +75,7 @@ describe('no network beyond the page\'s own origin', () => {
     expect(result.element).toBe(true);
     expect(result.jailbreak).toBeGreaterThan(0.5);
     expect(network.blocked).toEqual([]);
-    expect(network.sameOrigin.some((p) => /\/dist\/lib\/assets\/ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(p))).toBe(true);
+    expect(network.sameOrigin.some((p) => /\/dist\/lib\/assets\/ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(p))).toBe(true);
   });
 });
 

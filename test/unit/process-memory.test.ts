@@ -34,12 +34,21 @@ function child(script: string, extraArgs: string[] = [], nodeFlags: string[] = [
 }
 
 // Allocates and touches 96 MB on "grow", frees it on "free": the peak must outlive the free.
+// V8 hands a large buffer back to the system some time after the GC that drops it (a background
+// sweeper, slower on a busy machine), so "free" answers once the RSS has fallen, or after 10 s.
 const GROWER = `
 const rl = require('node:readline').createInterface({ input: process.stdin });
 let held = null;
-rl.on('line', (cmd) => {
+rl.on('line', async (cmd) => {
   if (cmd === 'grow') { held = Buffer.alloc(96 * 2 ** 20, 1); }
-  if (cmd === 'free') { held = null; global.gc?.(); }
+  if (cmd === 'free') {
+    const grown = process.memoryUsage().rss;
+    held = null;
+    for (let waited = 0; waited < 10000 && process.memoryUsage().rss > grown - 64 * 2 ** 20; waited += 50) {
+      global.gc();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
   console.log('ok');
 });
 console.log('ready');
