@@ -143,7 +143,8 @@ export abstract class GuardedElement extends LitElement {
   /**
    * Screens `text` (waiting for the guard to load if needed), fires `guard-verdict` (cancelable)
    * and, for a block the page let stand, `guard-blocked`. Never throws: a failure is reported
-   * through `guard-error` and returned with the policy's failure mode.
+   * through `guard-error` and returned with the policy's failure mode (`overloaded` always fails
+   * closed).
    */
   protected async screenText(direction: 'input' | 'output', text: string): Promise<ScreenOutcome> {
     let verdict: Verdict;
@@ -153,7 +154,10 @@ export abstract class GuardedElement extends LitElement {
       verdict = await guard.screen(text, { direction, ...(this.conversation ? { conversation: this.conversation } : {}) });
     } catch (error) {
       this.emit('guard-error', this.guardErrorDetail(error));
-      return { kind: 'failed', error, failOpen: this.failsOpen() };
+      // A full queue is backpressure, not a broken guard: failing open on it would let whoever
+      // floods the guard get text through unscreened. The text is kept; a retry can succeed.
+      const overloaded = (error as { code?: unknown } | null)?.code === 'overloaded';
+      return { kind: 'failed', error, failOpen: !overloaded && this.failsOpen() };
     }
     return this.announceVerdict(direction, text, verdict) ? { kind: 'verdict', verdict } : { kind: 'overridden', verdict };
   }

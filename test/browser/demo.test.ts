@@ -7,7 +7,11 @@ import { startOpenAiSseServer, type OpenAiSseServer } from './harness/openai-sse
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const AXE = `${ROOT}node_modules/axe-core/axe.min.js`;
-const SCREENSHOTS = `${ROOT}docs/screenshots/`;
+/**
+ * Every run takes the screenshots (so a broken layout fails here, not in the README); only
+ * UPDATE_SCREENSHOTS=1 writes them over the README's, so a test run leaves the tree clean.
+ */
+const SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1' ? `${ROOT}docs/screenshots/` : `${ROOT}reports/screenshots/`;
 const TABS = ['chat', 'policy', 'model', 'redteam'] as const;
 /** Streams and screens take seconds on a busy two-core machine; no timing is asserted. */
 const POLL = { timeout: 30_000 };
@@ -21,7 +25,7 @@ const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id
 /**
  * The built demo (dist/demo) as a visitor uses it: keyboard, the policy panel, the unsafe-reply
  * switch, the red-team console, and axe-core on every tab in light and dark. It also writes
- * the README's screenshots (docs/screenshots/).
+ * the README's screenshots (to reports/screenshots/; UPDATE_SCREENSHOTS=1 npm test writes docs/screenshots/).
  */
 describe('the demo (built)', () => {
   let browser: FreshBrowser;

@@ -204,4 +204,36 @@ describe('<guarded-input>', () => {
     expect(await page.locator('guarded-input textarea').inputValue()).toBe(ALLOWED);
     expect((await events(page)).map((e) => e.type)).toContain('guard-error');
   });
+
+  it('fails open on a broken guard under a policy that fails open, but never on a full queue: overloaded keeps the text', async () => {
+    await mount(page, { policy: 'permissive' });
+    await page.evaluate(async (url) => {
+      const wrapper = document.querySelector('guarded-input')!;
+      wrapper.guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm', policy: 'permissive', maxPendingScreens: 1 });
+      await wrapper.updateComplete;
+    }, FIXTURE_MODEL_URL);
+    await typeMessage(page, ALLOWED);
+    await page.evaluate(() => {
+      const wrapper = document.querySelector('guarded-input')!;
+      // One screen may wait at once: this one takes the place (it needs the worker, so it is still
+      // waiting when the send below asks in the same task).
+      const hold = wrapper.guard!.screen('The committee approved the new library hours. '.repeat(400));
+      (window as unknown as { hold: Promise<unknown> }).hold = hold.catch(() => null);
+      wrapper.querySelector('button')!.click();
+    });
+    await expect.poll(() => notice(page)).toContain('(overloaded)');
+    expect(await notice(page)).toMatch(/^Not sent/);
+    expect(await sent(page)).toEqual([]);
+    expect(await page.locator('guarded-input textarea').inputValue()).toBe(ALLOWED);
+
+    // The same policy with a guard that is broken (disposed) follows failureMode 'open'.
+    await page.evaluate(async () => {
+      await (window as unknown as { hold: Promise<unknown> }).hold;
+      const wrapper = document.querySelector('guarded-input')!;
+      await wrapper.guard!.dispose();
+    });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => sent(page)).toEqual([ALLOWED]);
+    expect(await notice(page)).toMatch(/^Sent unchecked.*\(disposed\)/);
+  });
 });
