@@ -92,3 +92,59 @@ describe(`the shipped model (${MODEL})`, () => {
     expect(result.attacked.scores.injection).toBeGreaterThanOrEqual(calibrated('injection'));
   });
 });
+
+/** Scores of `texts` from a shipped folder's int8 file, run natively by onnxruntime-node with its own tokenizer.json: the reference the engine must match. */
+async function nativeScores(model: string, texts: string[]): Promise<number[][]> {
+  const { InferenceSession, Tensor } = (await import('onnxruntime-node')).default;
+  const { Tokenizer } = await import('@huggingface/tokenizers');
+  const dir = new URL(`../../models/${model}/`, import.meta.url).pathname;
+  const tokenizer = new Tokenizer(JSON.parse(readFileSync(`${dir}tokenizer.json`, 'utf8')), JSON.parse(readFileSync(`${dir}tokenizer_config.json`, 'utf8')));
+  const session = await InferenceSession.create(`${dir}onnx/model_quantized.onnx`);
+  const out: number[][] = [];
+  for (const text of texts) {
+    const ids = tokenizer.encode(text).ids;
+    const shape = [1, ids.length];
+    const { logits } = await session.run({
+      input_ids: new Tensor('int64', BigInt64Array.from(ids, (v) => BigInt(v)), shape),
+      attention_mask: new Tensor('int64', BigInt64Array.from(ids, () => 1n), shape),
+    });
+    out.push(Array.from(logits!.data as Float32Array, (z) => 1 / (1 + Math.exp(-z))));
+  }
+  await session.release();
+  return out;
+}
+
+describe('the accurate tier (guard-use-lite)', () => {
+  const NAME = 'guard-use-lite';
+  const useLite = JSON.parse(readFileSync(new URL(`../../models/${NAME}/manifest.json`, import.meta.url), 'utf8'));
+  let page: Page;
+  useHarnessPage((opened) => {
+    page = opened;
+  });
+
+  it('loads by name on wasm (int8), verified from its manifest, and scores as onnxruntime-node does on the same file', async () => {
+    const run = await page.evaluate(async ({ name, probes }) => {
+      const guard = await window.guardedChat.createGuard({ model: { name }, backend: 'wasm' });
+      const scores = [];
+      for (const p of probes) scores.push((await guard.classify(p)).scores);
+      const out = { backend: guard.backend, cache: guard.cache, scores, threshold: guard.policy.input.categories.injection!.threshold };
+      await guard.dispose();
+      return out;
+    }, { name: NAME, probes: PROBES });
+    expect(run.backend.modelFile).toBe('onnx/model_quantized.onnx');
+    expect(run.cache.model).toBe(`shipped:${NAME}`);
+    expect(run.threshold).toBeCloseTo(useLite.thresholds.injection.fpr_1pct, 10);
+    const native = await nativeScores(NAME, PROBES);
+    let worst = 0;
+    PROBES.forEach((_, i) => (useLite.labels as string[]).forEach((label, k) => {
+      worst = Math.max(worst, Math.abs(run.scores[i]![label]! - native[i]![k]!));
+    }));
+    console.log(`${NAME}: engine (onnxruntime-web WASM, int8) vs onnxruntime-node on ${PROBES.length} probes: max |score difference| ${worst.toExponential(2)}`);
+    // Both quantize activations per run with the same rule; only float rounding differs.
+    expect(worst).toBeLessThan(0.02);
+    const flagged = (s: Record<string, number>) => Object.keys(s).filter((l) => s[l]! >= useLite.thresholds[l].fpr_1pct);
+    expect(flagged(run.scores[1]!)).toContain('injection');
+    expect(flagged(run.scores[0]!)).toEqual([]);
+    expect(flagged(run.scores[4]!)).toEqual([]);
+  });
+});

@@ -7,7 +7,9 @@ import { ModelFileLoader } from '../../src/store/model-file-loader.js';
 import { parseManifest } from '../../src/store/manifest.js';
 import { startStaticServer, type StaticServer } from '../browser/harness/static-server.js';
 
-const FOLDERS = ['models/guard-bert-mini', 'test/fixtures/models/tiny-guard'].map((f) => new URL(`../../${f}/`, import.meta.url).pathname);
+const FOLDERS = ['models/guard-bert-mini', 'models/guard-use-lite', 'test/fixtures/models/tiny-guard'].map((f) => new URL(`../../${f}/`, import.meta.url).pathname);
+/** The small fixture model: the tamper tests copy it. */
+const TINY = FOLDERS.find((f) => f.endsWith('/tiny-guard/'))!;
 /** What the engine may load from a model folder: every one of these must be pinned. */
 const LOADABLE = /^(config\.json|tokenizer(_config)?\.json|onnx\/.+\.onnx)$/;
 
@@ -43,8 +45,8 @@ describe('the loader refuses a file that does not match its pinned hash (Node fe
   let server: StaticServer;
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'guarded-chat-supply-'));
-    await cp(FOLDERS[1]!, join(root, 'good'), { recursive: true });
-    await cp(FOLDERS[1]!, join(root, 'tampered'), { recursive: true });
+    await cp(TINY, join(root, 'good'), { recursive: true });
+    await cp(TINY, join(root, 'tampered'), { recursive: true });
     // Same length, one byte different: only the hash can tell.
     const weights = join(root, 'tampered', 'onnx', 'model_quantized.onnx');
     const bytes = await readFile(weights);

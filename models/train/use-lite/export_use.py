@@ -1,4 +1,5 @@
-"""Design (a), step 3: the shipped classifier = ported USE-lite encoder + trained head, exported
+"""Design (a), step 3: the shipped classifier = ported USE-lite encoder (as ported, or as
+fine-tuned when the variant's folder holds an encoder.pt) + trained head, exported
 as ONNX fp32 / fp16 / int8 (inputs input_ids + attention_mask, output logits [batch, 4]) in
 models/guard-use-lite/onnx/, plus what ../verify.mjs needs: 1,000 PyTorch reference logits
 (batch of one) and the val/test rows with their USE token ids, under <work>/verify/.
@@ -40,7 +41,11 @@ def main():
     torch.set_num_threads(2)
     head = Head(CFG["hidden"], CFG["dropout"])
     head.load_state_dict(torch.load(os.path.join(args.work, args.variant, "head.pt")))
-    model = GuardUseLite(UseLiteEncoder(load_tfjs_weights(args.dist)), head).eval()
+    encoder = UseLiteEncoder(load_tfjs_weights(args.dist))
+    tuned = os.path.join(args.work, args.variant, "encoder.pt")
+    if os.path.exists(tuned):  # finetune.py's variant: the encoder was trained too
+        encoder.load_state_dict(torch.load(tuned))
+    model = GuardUseLite(encoder, head).eval()
     onnx_dir = os.path.join(args.model_dir, "onnx")
     os.makedirs(onnx_dir, exist_ok=True)
     fp32 = os.path.join(onnx_dir, "model.onnx")
