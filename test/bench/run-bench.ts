@@ -5,8 +5,9 @@
  * - headless Chromium (the built library in its Web Worker): WASM on 1 thread, WASM on several
  *   threads (a cross-origin isolated page), and WebGPU (SwiftShader here: a correctness check,
  *   its timings say nothing about real GPUs); cold load (network) and warm load (IndexedDB);
- * - the raw transformers.js `text-classification` pipeline on the same model folder, in the same
- *   page (local files only), so our overhead over it shows as a percentage;
+ * - the raw transformers.js `text-classification` pipeline on the same model folder (local files
+ *   only), on the page's main thread and in a module worker of its own (as ours runs), so our
+ *   overhead over it shows as a percentage;
  * - Node: the worker's pipeline code in-process (onnxruntime-web WASM), raw transformers.js in
  *   Node (onnxruntime-node, native), and the peers `llm_guardrail` and `vard`.
  * Per-screen latency p50/p95/p99 for short, medium and ~2k-token texts; throughput at
@@ -25,6 +26,7 @@ import { PEERS } from '../eval/baselines/index.js';
 import { modelPathFor } from '../eval/model-path.js';
 import { openGuardRuntime, runInPage } from '../node/guard-runtime.js';
 import { BENCH_TEXTS } from './bench-texts.js';
+import { buildRawWorker } from './raw-worker/build-raw-worker.js';
 import { peakDuring, residentMemory, resetPeaks, type ChromiumProcess } from './process-memory.js';
 import { measureGuard, measureRawPipeline, type BenchPlan, type GuardTimings, type RawOptions, type RawTimings } from './measure.js';
 import { overhead, ratio, summarize, type LatencySummary } from './stats.js';
@@ -67,6 +69,8 @@ interface Row {
 }
 
 const rows: Row[] = [];
+/** URL (on the bench's static server) of the bundled raw-pipeline worker; set in main(). */
+let rawWorkerUrl = '';
 const notes: string[] = [];
 const summaries = (ms: Record<string, number[]>) => Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, summarize(v)]));
 
@@ -120,7 +124,14 @@ const mb = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a
 /** Progress on stderr, so a long run shows where it is. */
 const stage = (what: string) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${what}`);
 
-async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'wasm' | 'webgpu'; raw: boolean }, modePlan: BenchPlan): Promise<{ ours: GuardTimings; raw?: RawTimings }> {
+/** The raw pipeline in its own worker (`raw-worker/raw-worker.ts`), alternated with ours from the page. */
+interface RawWorkerTimings {
+  loadMs: number;
+  scores: Record<string, Record<string, number>>;
+  interleaved: Record<string, { classify: number[]; screen: number[]; raw: number[] }>;
+}
+
+async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'wasm' | 'webgpu'; raw: boolean }, modePlan: BenchPlan): Promise<{ ours: GuardTimings; raw?: RawTimings; rawWorker?: RawWorkerTimings }> {
   stage(`chromium, ${mode.name}: loading`);
   const { page, userDataDir, close } = await openBenchPage(mode.isolated);
   // Peak RSS: the renderer holds the page, the guard's worker and its WASM heaps; WebGPU work
@@ -178,8 +189,61 @@ async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'w
         note: `pipeline('text-classification', dtype q8, device wasm, ${options.numThreads} thread${options.numThreads === 1 ? '' : 's'} and runtime ${runtime}.wasm as ours) on the main thread; truncates at ${raw.tokens.long} tokens; c16 = batches of 16 texts per call`,
       });
     }
+    let rawWorker: RawWorkerTimings | undefined;
+    if (mode.raw && rawWorkerUrl) {
+      stage(`chromium, ${mode.name}: raw transformers.js in a worker`);
+      const runtime = mode.backend === 'wasm' ? 'ort-wasm-simd-threaded' : 'ort-wasm-simd-threaded.asyncify';
+      const options = { localModelPath: modelParent, model: modelName, numThreads: load.backend.threads || 1,
+        wasmPaths: { mjs: `/node_modules/onnxruntime-web/dist/${runtime}.mjs`, wasm: `/node_modules/onnxruntime-web/dist/${runtime}.wasm` } };
+      rawWorker = await page.evaluate(async ({ url, options, plan }) => {
+        type Pending = { resolve(value: unknown): void; reject(error: Error): void };
+        const worker = new Worker(url, { type: 'module' });
+        const waiting = new Map<number, Pending>();
+        let nextId = 0;
+        worker.onmessage = (event: MessageEvent<{ id: number; result?: unknown; error?: string }>) => {
+          const pending = waiting.get(event.data.id)!;
+          waiting.delete(event.data.id);
+          if (event.data.error !== undefined) pending.reject(new Error(event.data.error));
+          else pending.resolve(event.data.result);
+        };
+        worker.onerror = (event) => { for (const p of waiting.values()) p.reject(new Error(event.message)); };
+        const call = <T>(op: string, arg: unknown) => new Promise<T>((resolve, reject) => {
+          const id = nextId++;
+          waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
+          worker.postMessage({ id, op, arg });
+        });
+        const guard = (window as unknown as { scriptGuard: { classify(t: string): Promise<unknown>; screen(t: string): Promise<unknown> } }).scriptGuard;
+        const { loadMs } = await call<{ loadMs: number }>('load', options);
+        const out = { loadMs, scores: {} as Record<string, Record<string, number>>, interleaved: {} as Record<string, { classify: number[]; screen: number[]; raw: number[] }> };
+        for (const name of ['short', 'medium'] as const) {
+          const text = plan.texts[name];
+          out.scores[name] = await call<Record<string, number>>('classify', text);
+          const round = { classify: [] as number[], screen: [] as number[], raw: [] as number[] };
+          for (let i = 0; i < plan.runs[name]; i++) {
+            let t = performance.now();
+            await guard.classify(text);
+            round.classify.push(performance.now() - t);
+            t = performance.now();
+            await guard.screen(text);
+            round.screen.push(performance.now() - t);
+            t = performance.now();
+            await call('classify', text);
+            round.raw.push(performance.now() - t);
+          }
+          out.interleaved[name] = round;
+        }
+        worker.terminate();
+        return out;
+      }, { url: rawWorkerUrl, options, plan: modePlan });
+      rows.push({
+        env: 'chromium', system: `raw transformers.js in a worker — ${mode.name}`,
+        latency: { short: summarize(rawWorker.interleaved.short!.raw), medium: summarize(rawWorker.interleaved.medium!.raw) }, coldMs: rawWorker.loadMs,
+        interleaved: Object.fromEntries(Object.entries(rawWorker.interleaved).map(([k, v]) => [k, { classify: summarize(v.classify), screen: summarize(v.screen), raw: summarize(v.raw) }])),
+        note: `the same pipeline and runtime in a module worker of its own (test/bench/raw-worker/), called from the page by postMessage as ours is: the like-for-like basis for our overhead; latency = its interleaved rounds`,
+      });
+    }
     await page.evaluate(() => (window as unknown as { scriptGuard: { dispose(): Promise<void> } }).scriptGuard.dispose());
-    return { ours, ...(raw ? { raw } : {}) };
+    return { ours, ...(raw ? { raw } : {}), ...(rawWorker ? { rawWorker } : {}) };
   } finally {
     await close();
   }
@@ -265,12 +329,19 @@ function printRatios(): Record<string, string> {
   for (const mode of ['wasm, 1 thread', 'wasm, threads (isolated page)']) {
     const ours = find('chromium', `ours — ${mode}`);
     const raw = find('chromium', `raw transformers.js — ${mode}`);
+    const inWorker = find('chromium', `raw transformers.js in a worker — ${mode}`);
+    for (const t of ['short', 'medium'] as const) {
+      const pair = inWorker?.interleaved?.[t];
+      if (!pair) continue;
+      out[`chromium ${mode}: ${t} — ours classify vs raw pipeline in a worker, interleaved (p50)`] = overhead(pair.classify.p50, pair.raw.p50);
+      out[`chromium ${mode}: ${t} — ours full screen vs raw pipeline in a worker, interleaved (p50)`] = overhead(pair.screen.p50, pair.raw.p50);
+    }
     if (!ours || !raw) continue;
     for (const t of ['short', 'medium'] as const) {
       const pair = raw.interleaved?.[t];
       if (!pair) continue;
-      out[`chromium ${mode}: ${t} — ours classify vs raw pipeline, interleaved (p50)`] = overhead(pair.classify.p50, pair.raw.p50);
-      out[`chromium ${mode}: ${t} — ours full screen vs raw pipeline, interleaved (p50)`] = overhead(pair.screen.p50, pair.raw.p50);
+      out[`chromium ${mode}: ${t} — ours classify vs raw pipeline on the main thread, interleaved (p50)`] = overhead(pair.classify.p50, pair.raw.p50);
+      out[`chromium ${mode}: ${t} — ours full screen vs raw pipeline on the main thread, interleaved (p50)`] = overhead(pair.screen.p50, pair.raw.p50);
     }
     out[`chromium ${mode}: long — full screen (all windows) / raw pipeline (which truncates to the model's maximum length) (p50)`] = ratio(ours.latency.long!.p50, raw.latency.long!.p50);
     out[`chromium ${mode}: throughput c16 — ours / raw (batches of 16)`] = ratio(ours.throughput!.c16, raw.throughput!.c16);
@@ -315,6 +386,7 @@ async function main(): Promise<void> {
   const correctness: Record<string, number> = {};
   if (!args['no-chromium']) {
     if (!args['no-build']) execFileSync('npm', ['run', '--silent', 'build:lib'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    rawWorkerUrl = await buildRawWorker(root);
     const one = await chromiumMode({ name: 'wasm, 1 thread', isolated: false, backend: 'wasm', raw: true }, plan);
     const many = await chromiumMode({ name: 'wasm, threads (isolated page)', isolated: true, backend: 'wasm', raw: true }, plan);
     // SwiftShader: a software adapter. A few runs to show the path works and agrees; its speed means nothing for real GPUs.
@@ -322,6 +394,7 @@ async function main(): Promise<void> {
     const gpuPlan: BenchPlan = { texts: plan.texts, runs: { short: 3, medium: 3, long: 1 }, throughput: 4 };
     const gpu = args['no-webgpu'] ? null : await chromiumMode({ name: 'webgpu (SwiftShader, correctness only)', isolated: false, backend: 'webgpu', raw: false }, gpuPlan);
     correctness['ours wasm vs raw transformers.js wasm, same page: max |score difference|'] = maxScoreDiff(one.ours.scores, one.raw!.scores, ['short', 'medium']);
+    if (one.rawWorker) correctness['ours wasm vs raw transformers.js wasm in a worker: max |score difference|'] = maxScoreDiff(one.ours.scores, one.rawWorker.scores, ['short', 'medium']);
     correctness['ours wasm 1 thread vs N threads: max |score difference|'] = maxScoreDiff(one.ours.scores, many.ours.scores);
     if (gpu) correctness['ours webgpu (fp32, SwiftShader) vs wasm (int8): max |score difference|'] = maxScoreDiff(gpu.ours.scores, one.ours.scores);
     if (!args['no-node']) {
