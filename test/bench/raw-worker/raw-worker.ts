@@ -17,7 +17,7 @@ type Classifier = (text: string, options: { top_k: null }) => Promise<{ label: s
 let classifier: Classifier | null = null;
 
 const ops = {
-  async load(options: LoadOptions): Promise<{ loadMs: number; tokens: (text: string) => number } | { loadMs: number }> {
+  async load(options: LoadOptions): Promise<{ loadMs: number }> {
     env.allowRemoteModels = false;
     env.allowLocalModels = true;
     env.localModelPath = options.localModelPath;
