@@ -91,6 +91,38 @@ export interface RawTimings {
   interleaved?: Record<string, { classify: number[]; screen: number[]; raw: number[] }>;
 }
 
+/** What the interleaved rounds call on our side. */
+export interface BenchGuard {
+  classify(text: string): Promise<unknown>;
+  screen(text: string): Promise<unknown>;
+}
+
+/**
+ * Rounds that alternate our classify, our screen and one raw pipeline call on the same text
+ * (short, medium), so that both meet the same machine load. Self-contained: sent to the page as
+ * source text, like the `GuardScript`s.
+ */
+export async function interleavedRounds(plan: BenchPlan, guard: BenchGuard, raw: (text: string) => Promise<unknown>): Promise<NonNullable<RawTimings['interleaved']>> {
+  const out: Record<string, { classify: number[]; screen: number[]; raw: number[] }> = {};
+  for (const name of ['short', 'medium'] as const) {
+    const text = plan.texts[name];
+    const round = { classify: [] as number[], screen: [] as number[], raw: [] as number[] };
+    for (let i = 0; i < plan.runs[name]; i++) {
+      let t = performance.now();
+      await guard.classify(text);
+      round.classify.push(performance.now() - t);
+      t = performance.now();
+      await guard.screen(text);
+      round.screen.push(performance.now() - t);
+      t = performance.now();
+      await raw(text);
+      round.raw.push(performance.now() - t);
+    }
+    out[name] = round;
+  }
+  return out;
+}
+
 /** Options for `measureRawPipeline`: where the model folder is, and which onnxruntime backs the pipeline. */
 export interface RawOptions {
   localModelPath: string;
@@ -109,8 +141,7 @@ export interface RawOptions {
  * The raw pipeline, measured the way `measureGuard` measures ours. `tf` is the transformers.js
  * module (the page's, or Node's). Local files only: remote models are refused.
  */
-export async function measureRawPipeline(tf: any, plan: BenchPlan, options: RawOptions,
-  guard?: { classify(text: string): Promise<unknown>; screen(text: string): Promise<unknown> }): Promise<RawTimings> {
+export async function measureRawPipeline(tf: any, plan: BenchPlan, options: RawOptions, guard?: BenchGuard, interleave?: typeof interleavedRounds): Promise<RawTimings> {
   const { env, pipeline, AutoTokenizer } = tf;
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
@@ -144,25 +175,7 @@ export async function measureRawPipeline(tf: any, plan: BenchPlan, options: RawO
     await classifier(Array.from({ length: Math.min(16, plan.throughput - done) }, () => plan.texts.medium), { top_k: null });
   }
   out.throughput.c16 = plan.throughput / ((performance.now() - t) / 1000);
-  if (guard) {
-    out.interleaved = {};
-    for (const name of ['short', 'medium'] as const) {
-      const text = plan.texts[name];
-      const round = { classify: [] as number[], screen: [] as number[], raw: [] as number[] };
-      for (let i = 0; i < plan.runs[name]; i++) {
-        t = performance.now();
-        await guard.classify(text);
-        round.classify.push(performance.now() - t);
-        t = performance.now();
-        await guard.screen(text);
-        round.screen.push(performance.now() - t);
-        t = performance.now();
-        await classifier(text, { top_k: null });
-        round.raw.push(performance.now() - t);
-      }
-      out.interleaved[name] = round;
-    }
-  }
+  if (guard && interleave) out.interleaved = await interleave(plan, guard, (text) => classifier(text, { top_k: null }));
   await classifier.dispose?.();
   return out;
 }

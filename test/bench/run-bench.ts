@@ -28,7 +28,7 @@ import { openGuardRuntime, runInPage } from '../node/guard-runtime.js';
 import { BENCH_TEXTS } from './bench-texts.js';
 import { buildRawWorker } from './raw-worker/build-raw-worker.js';
 import { peakDuring, residentMemory, resetPeaks, type ChromiumProcess } from './process-memory.js';
-import { measureGuard, measureRawPipeline, type BenchPlan, type GuardTimings, type RawOptions, type RawTimings } from './measure.js';
+import { interleavedRounds, measureGuard, measureRawPipeline, type BenchGuard, type BenchPlan, type GuardTimings, type RawOptions, type RawTimings } from './measure.js';
 import { overhead, ratio, summarize, type LatencySummary } from './stats.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -175,11 +175,12 @@ async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'w
       const runtime = mode.backend === 'wasm' ? 'ort-wasm-simd-threaded' : 'ort-wasm-simd-threaded.asyncify';
       const wasmPaths = { mjs: `/node_modules/onnxruntime-web/dist/${runtime}.mjs`, wasm: `/node_modules/onnxruntime-web/dist/${runtime}.wasm` };
       const options: RawOptions = { localModelPath: modelParent, model: modelName, device: 'wasm', wasmPaths, numThreads: load.backend.threads || 1 };
-      const rawPhase = await peakDuring(userDataDir, measured, () => page.evaluate(async ({ source, plan, options }) => {
+      const rawPhase = await peakDuring(userDataDir, measured, () => page.evaluate(async ({ source, interleaveSource, plan, options }) => {
         const fn = (0, eval)(`(${source})`) as typeof measureRawPipeline;
-        const w = window as unknown as { transformers: unknown; scriptGuard: Parameters<typeof measureRawPipeline>[3] };
-        return fn(w.transformers, plan, options, w.scriptGuard);
-      }, { source: measureRawPipeline.toString(), plan: modePlan, options }));
+        const interleave = (0, eval)(`(${interleaveSource})`) as typeof interleavedRounds;
+        const w = window as unknown as { transformers: unknown; scriptGuard: BenchGuard };
+        return fn(w.transformers, plan, options, w.scriptGuard, interleave);
+      }, { source: measureRawPipeline.toString(), interleaveSource: interleavedRounds.toString(), plan: modePlan, options }));
       raw = rawPhase.value;
       const after = await pageMemory(page, mode.isolated);
       rows.push({
@@ -195,7 +196,7 @@ async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'w
       const runtime = mode.backend === 'wasm' ? 'ort-wasm-simd-threaded' : 'ort-wasm-simd-threaded.asyncify';
       const options = { localModelPath: modelParent, model: modelName, numThreads: load.backend.threads || 1,
         wasmPaths: { mjs: `/node_modules/onnxruntime-web/dist/${runtime}.mjs`, wasm: `/node_modules/onnxruntime-web/dist/${runtime}.wasm` } };
-      rawWorker = await page.evaluate(async ({ url, options, plan }) => {
+      rawWorker = await page.evaluate(async ({ url, options, plan, interleaveSource }) => {
         type Pending = { resolve(value: unknown): void; reject(error: Error): void };
         const worker = new Worker(url, { type: 'module' });
         const waiting = new Map<number, Pending>();
@@ -212,29 +213,15 @@ async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'w
           waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
           worker.postMessage({ id, op, arg });
         });
-        const guard = (window as unknown as { scriptGuard: { classify(t: string): Promise<unknown>; screen(t: string): Promise<unknown> } }).scriptGuard;
+        const interleave = (0, eval)(`(${interleaveSource})`) as typeof interleavedRounds;
+        const guard = (window as unknown as { scriptGuard: BenchGuard }).scriptGuard;
         const { loadMs } = await call<{ loadMs: number }>('load', options);
-        const out = { loadMs, scores: {} as Record<string, Record<string, number>>, interleaved: {} as Record<string, { classify: number[]; screen: number[]; raw: number[] }> };
-        for (const name of ['short', 'medium'] as const) {
-          const text = plan.texts[name];
-          out.scores[name] = await call<Record<string, number>>('classify', text);
-          const round = { classify: [] as number[], screen: [] as number[], raw: [] as number[] };
-          for (let i = 0; i < plan.runs[name]; i++) {
-            let t = performance.now();
-            await guard.classify(text);
-            round.classify.push(performance.now() - t);
-            t = performance.now();
-            await guard.screen(text);
-            round.screen.push(performance.now() - t);
-            t = performance.now();
-            await call('classify', text);
-            round.raw.push(performance.now() - t);
-          }
-          out.interleaved[name] = round;
-        }
+        const scores: Record<string, Record<string, number>> = {};
+        for (const name of ['short', 'medium'] as const) scores[name] = await call<Record<string, number>>('classify', plan.texts[name]);
+        const interleaved = await interleave(plan, guard, (text) => call('classify', text));
         worker.terminate();
-        return out;
-      }, { url: rawWorkerUrl, options, plan: modePlan });
+        return { loadMs, scores, interleaved };
+      }, { url: rawWorkerUrl, options, plan: modePlan, interleaveSource: interleavedRounds.toString() });
       rows.push({
         env: 'chromium', system: `raw transformers.js in a worker — ${mode.name}`,
         latency: { short: summarize(rawWorker.interleaved.short!.raw), medium: summarize(rawWorker.interleaved.medium!.raw) }, coldMs: rawWorker.loadMs,

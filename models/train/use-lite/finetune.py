@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from head import CFG as CFG_HEAD, LABELS, Head, epoch_sample, pools  # noqa: E402
+from head import CFG as CFG_HEAD, LABELS, Head, epoch_sample, pools, write_scores  # noqa: E402
 from report import calibrate  # noqa: E402
 from use_port import UseLiteEncoder, load_tfjs_weights, pad  # noqa: E402
 
@@ -145,14 +145,8 @@ def main():
     encoder.load_state_dict(best[2])
     head.load_state_dict(best[3])
     out = os.path.join(W, "finetuned")
-    os.makedirs(out, exist_ok=True)
     ev = [i for i, r in enumerate(rows) if r["split"] in ("val", "test", "framed_test")]
-    z = score(encoder, head, ids, ev)
-    with open(os.path.join(out, "scores.jsonl"), "w") as f:
-        for i, zz in zip(ev, z):
-            r = rows[i]
-            f.write(json.dumps({"split": r["split"], "source": r["source"], "category": r.get("category"), "y": r["y"],
-                                "logits": [round(float(v), 6) for v in zz]}) + "\n")
+    write_scores(os.path.join(out, "scores.jsonl"), rows, ev, score(encoder, head, ids, ev))
     torch.save(encoder.state_dict(), os.path.join(out, "encoder.pt"))
     torch.save(head.state_dict(), os.path.join(out, "head.pt"))
     json.dump({"variant": "finetuned", "from_variant": FROM_VARIANT, "seed": args.seed, "config": {**CFG_HEAD, "finetune": CFG},

@@ -60,6 +60,16 @@ def epoch_sample(by_label, benign, rng, per_epoch):
     return out
 
 
+def write_scores(path, rows, idx, z):
+    """Logits of rows idx (val, test, framed_test) in train.py's scores.jsonl format."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        for i, zz in zip(idx, z):
+            r = rows[i]
+            f.write(json.dumps({"split": r["split"], "source": r["source"], "category": r.get("category"), "y": r["y"],
+                                "logits": [round(float(v), 6) for v in zz]}) + "\n")
+
+
 def train_variant(name, E, rows, y, seed, work):
     torch.manual_seed(seed)
     rng = random.Random(seed)
@@ -93,12 +103,7 @@ def train_variant(name, E, rows, y, seed, work):
     with torch.no_grad():
         z = model(Et[ev]).numpy()
     out = os.path.join(work, name)
-    os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, "scores.jsonl"), "w") as f:
-        for i, zz in zip(ev, z):
-            r = rows[i]
-            f.write(json.dumps({"split": r["split"], "source": r["source"], "category": r.get("category"), "y": r["y"],
-                                "logits": [round(float(v), 6) for v in zz]}) + "\n")
+    write_scores(os.path.join(out, "scores.jsonl"), rows, ev, z)
     torch.save(model.state_dict(), os.path.join(out, "head.pt"))
     json.dump({"variant": name, "seed": seed, "config": CFG, "train_rows": len(train_idx), "train_seconds": round(time.time() - t0, 1),
                "params": sum(p.numel() for p in model.parameters())}, open(os.path.join(out, "train.json"), "w"), indent=2)
