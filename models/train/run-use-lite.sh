@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Design (a): the USE-lite encoder ported from TF.js to ONNX with a trained multi-label head, the
-# encoder frozen or fine-tuned as validation says (step 5b); compared with design (b) (guard-bert-mini) on the same leave-sources-out split, and
-# exported as models/guard-use-lite/. Seeded, CPU only.
+# encoder frozen or fine-tuned as validation says (step 5b); compared with design (b)
+# (guard-bert-mini) on the same leave-sources-out split, and exported as models/guard-use-lite/.
+# Seeded, CPU only.
 #   bash models/train/run-use-lite.sh [data-dir]
 # Reuses models/train/work/rows.jsonl (the split of run.sh; made here by prep.mjs if missing) and,
 # for the comparison, design (b)'s scores in models/train/work/aug/ (from run.sh).

@@ -140,6 +140,8 @@ export interface RawOptions {
 /**
  * The raw pipeline, measured the way `measureGuard` measures ours. `tf` is the transformers.js
  * module (the page's, or Node's). Local files only: remote models are refused.
+ * With `guard` and `interleave` (`interleavedRounds`, passed in because this function is sent
+ * to the page as source text and cannot reach it), also the interleaved rounds.
  */
 export async function measureRawPipeline(tf: any, plan: BenchPlan, options: RawOptions, guard?: BenchGuard, interleave?: typeof interleavedRounds): Promise<RawTimings> {
   const { env, pipeline, AutoTokenizer } = tf;
