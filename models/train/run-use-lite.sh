@@ -68,13 +68,9 @@ if [ "${USE_FINETUNE:-1}" != 0 ]; then
   # mean validation recall at the 1% validation thresholds beats the frozen one's by at least 0.01.
   $py - "$uw" "$frozen" <<'PY'
 import json, os, sys
-import numpy as np
-from report import LABELS, calibrate, load_scores
+from head import variant_val_recall
 work, frozen = sys.argv[1], sys.argv[2]
-def val(v):
-    th, _ = calibrate(*load_scores(os.path.join(work, v, "scores.jsonl")))
-    return float(np.mean([th[l]["val_recall_at_1pct"] for l in LABELS]))
-f, t = val(frozen), val("finetuned")
+f, t = variant_val_recall(work, frozen), variant_val_recall(work, "finetuned")
 ship = "finetuned" if t >= f + 0.01 else frozen
 json.dump({"rule": "fine-tuned if its mean validation recall at 1% FPR >= the frozen one's + 0.01", "frozen_variant": frozen,
            "frozen": round(f, 4), "finetuned": round(t, 4), "ship": ship}, open(os.path.join(work, "encoder_choice.json"), "w"), indent=2)

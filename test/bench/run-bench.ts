@@ -128,7 +128,7 @@ const stage = (what: string) => console.error(`[bench ${new Date().toISOString()
 interface RawWorkerTimings {
   loadMs: number;
   scores: Record<string, Record<string, number>>;
-  interleaved: Record<string, { classify: number[]; screen: number[]; raw: number[] }>;
+  interleaved: NonNullable<RawTimings['interleaved']>;
 }
 
 async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'wasm' | 'webgpu'; raw: boolean }, modePlan: BenchPlan): Promise<{ ours: GuardTimings; raw?: RawTimings; rawWorker?: RawWorkerTimings }> {
@@ -167,14 +167,15 @@ async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'w
       memory: `peak RSS ${mb(oursPhase.peakMB)} (+${mb(oursPhase.peakMB - oursPhase.startMB)}); ${memory.workerMB !== undefined ? `JS: worker ${mb(memory.workerMB)}, page ${mb(memory.windowMB)}` : `JS: page heap ${mb(memory.mainHeapMB)}`}`,
       note: `${backend}${load.warmFromCache ? '' : '; warm load did NOT come from IndexedDB'}`,
     });
+    // The raw pipeline runs the same build of onnxruntime-web's WASM runtime as ours on this
+    // backend (see src/inference/ort-runtime.ts), on as many threads.
+    const runtime = mode.backend === 'wasm' ? 'ort-wasm-simd-threaded' : 'ort-wasm-simd-threaded.asyncify';
+    const options: RawOptions = { localModelPath: modelParent, model: modelName, device: 'wasm', numThreads: load.backend.threads || 1,
+      wasmPaths: { mjs: `/node_modules/onnxruntime-web/dist/${runtime}.mjs`, wasm: `/node_modules/onnxruntime-web/dist/${runtime}.wasm` } };
     let raw: RawTimings | undefined;
     if (mode.raw) {
       stage(`chromium, ${mode.name}: raw transformers.js`);
       const before = memory; // the page's own memory, measured just now
-      // The same build of onnxruntime-web's WASM runtime as ours on this backend (see src/inference/ort-runtime.ts).
-      const runtime = mode.backend === 'wasm' ? 'ort-wasm-simd-threaded' : 'ort-wasm-simd-threaded.asyncify';
-      const wasmPaths = { mjs: `/node_modules/onnxruntime-web/dist/${runtime}.mjs`, wasm: `/node_modules/onnxruntime-web/dist/${runtime}.wasm` };
-      const options: RawOptions = { localModelPath: modelParent, model: modelName, device: 'wasm', wasmPaths, numThreads: load.backend.threads || 1 };
       const rawPhase = await peakDuring(userDataDir, measured, () => page.evaluate(async ({ source, interleaveSource, plan, options }) => {
         const fn = (0, eval)(`(${source})`) as typeof measureRawPipeline;
         const interleave = (0, eval)(`(${interleaveSource})`) as typeof interleavedRounds;
@@ -193,9 +194,6 @@ async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'w
     let rawWorker: RawWorkerTimings | undefined;
     if (mode.raw && rawWorkerUrl) {
       stage(`chromium, ${mode.name}: raw transformers.js in a worker`);
-      const runtime = mode.backend === 'wasm' ? 'ort-wasm-simd-threaded' : 'ort-wasm-simd-threaded.asyncify';
-      const options = { localModelPath: modelParent, model: modelName, numThreads: load.backend.threads || 1,
-        wasmPaths: { mjs: `/node_modules/onnxruntime-web/dist/${runtime}.mjs`, wasm: `/node_modules/onnxruntime-web/dist/${runtime}.wasm` } };
       rawWorker = await page.evaluate(async ({ url, options, plan, interleaveSource }) => {
         type Pending = { resolve(value: unknown): void; reject(error: Error): void };
         const worker = new Worker(url, { type: 'module' });

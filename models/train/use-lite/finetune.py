@@ -30,7 +30,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from head import CFG as CFG_HEAD, LABELS, Head, epoch_sample, pools, write_scores  # noqa: E402
+from head import CFG as CFG_HEAD, LABELS, Head, epoch_sample, mean_val_recall, pools, write_scores  # noqa: E402
 from report import calibrate  # noqa: E402
 from use_port import UseLiteEncoder, load_tfjs_weights, pad  # noqa: E402
 
@@ -68,8 +68,7 @@ def val_recall(rows, y, ids, val_idx, encoder, head):
     z = np.zeros((len(rows), len(LABELS)))
     z[val_idx] = score(encoder, head, ids, val_idx)
     th, _ = calibrate(rows, y, z)  # reads only the val rows
-    per = {l: th[l]["val_recall_at_1pct"] for l in LABELS}
-    return float(np.mean(list(per.values()))), per
+    return mean_val_recall(th), {l: th[l]["val_recall_at_1pct"] for l in LABELS}
 
 
 def main():

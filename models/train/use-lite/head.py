@@ -60,6 +60,19 @@ def epoch_sample(by_label, benign, rng, per_epoch):
     return out
 
 
+def mean_val_recall(th):
+    """Mean over labels of the validation recall at the 1% validation-FPR thresholds (`calibrate`'s
+    output): the one number the variants, the fine-tuning epochs and the ship rule are ranked by."""
+    return float(np.mean([th[l]["val_recall_at_1pct"] for l in LABELS]))
+
+
+def variant_val_recall(work, variant):
+    """`mean_val_recall` of a variant's scores.jsonl (validation rows only are read)."""
+    from report import calibrate, load_scores
+
+    return mean_val_recall(calibrate(*load_scores(os.path.join(work, variant, "scores.jsonl")))[0])
+
+
 def write_scores(path, rows, idx, z):
     """Logits of rows idx (val, test, framed_test) in train.py's scores.jsonl format."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -129,13 +142,9 @@ def choose(work, variants):
     """Ranks the variants by mean validation recall at the 1% validation-FPR thresholds
     (validation only) and writes the best to chosen_variant.txt, for information: the recipe
     ships the variant fixed in run-use-lite.sh."""
-    from report import calibrate, load_scores
-
     best = None
     for v in variants:
-        rows, y, z = load_scores(os.path.join(work, v, "scores.jsonl"))
-        th, _ = calibrate(rows, y, z)
-        score = float(np.mean([th[l]["val_recall_at_1pct"] for l in LABELS]))
+        score = variant_val_recall(work, v)
         print(f"[choose] {v}: mean validation recall at 1% validation FPR {score:.4f}", flush=True)
         if best is None or score > best[1]:
             best = (v, score)

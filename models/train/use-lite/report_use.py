@@ -15,7 +15,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from head import CFG as CFG_HEAD  # noqa: E402
+from head import CFG as CFG_HEAD, mean_val_recall  # noqa: E402
 from report import DATA_LICENSES, LABELS, calibrate, evaluate, load_scores, metrics_table, pct, sha256, sigmoid, threshold_at_fpr  # noqa: E402
 
 VARIANTS = ["aug+framed", "aug", "noaug", "finetuned"]
@@ -86,7 +86,7 @@ def main():
             continue
         rows, y, z = load_scores(p)
         th, _ = calibrate(rows, y, z)
-        val_rank[v] = float(np.mean([th[l]["val_recall_at_1pct"] for l in LABELS]))
+        val_rank[v] = mean_val_recall(th)
         enc = "fine-tuned" if v == FINETUNED else "frozen"
         designs[f"(a) USE-lite {enc} + head [{v}], fp32"] = summary(rows, y, z, th)
         framed[f"(a) [{v}] fp32"] = framed_fpr(p, th)

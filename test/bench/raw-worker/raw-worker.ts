@@ -4,8 +4,9 @@
  * us. Our guard also screens in a worker, so timing both from the page counts the same
  * message hop on each side, and the difference is our code. Plain messages: { id, op, arg }.
  */
-import { AutoTokenizer, env, pipeline } from '@huggingface/transformers';
+import { env, pipeline } from '@huggingface/transformers';
 
+/** `RawOptions` of ../measure.ts, as the bench sends them (its `device` is ignored: always wasm here). */
 interface LoadOptions {
   localModelPath: string;
   model: string;
@@ -27,7 +28,6 @@ const ops = {
     wasm.numThreads = options.numThreads;
     const t = performance.now();
     classifier = (await pipeline('text-classification', options.model, { dtype: 'q8', device: 'wasm' })) as unknown as Classifier;
-    await AutoTokenizer.from_pretrained(options.model);
     return { loadMs: performance.now() - t };
   },
   async classify(text: string): Promise<Record<string, number>> {
