@@ -4,18 +4,23 @@
 //   { ids, y: [injection, jailbreak, harmful, toxic], split: train|val|test, source, category?, aug, text }
 // Also <work>/framed_eval.jsonl: eval-only benign questions of held-out sources in fiction /
 // hypothetical wrappers (never trained on), scored by verify.mjs and reported by report.py.
-// Usage: node prep.mjs <data-dir> <tokenizer-dir> <work-dir> <seed> <max-len> [framed-benign 1|0]
+// Usage: node prep.mjs <data-dir> <tokenizer-dir> <work-dir> <seed> <max-len> [framed-benign 1|0] [aug-v2 0|1]
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { augment, framedBenign } from './augment.mjs';
+import { augmentV2 } from './augment-v2.mjs';
 
 const [dataDir, tokDir, work, seedArg, maxLenArg] = process.argv.slice(2);
 const SEED = Number(seedArg ?? 1234);
 const MAX_LEN = Number(maxLenArg ?? 256);
 // 1: train on benign questions in the harmful framings too (see framedBenign in augment.mjs).
 const FRAMED_BENIGN = (process.argv[7] ?? '1') === '1';
+// 1: also the second augmentation round (augment-v2.mjs; design (a) only, so run.sh's shipped
+// guard-bert-mini stays reproducible). Its rows come last, so every earlier row and the seeded
+// framed-benign walk are the same with it on or off.
+const AUG_V2 = (process.argv[8] ?? '0') === '1';
 const LABELS = ['injection', 'jailbreak', 'harmful', 'toxic'];
 
 // Whole sources (or whole sub-sources) that never appear in training: the test numbers say how the
@@ -86,6 +91,17 @@ if (FRAMED_BENIGN) {
   }
 }
 
+let v2Added = 0;
+if (AUG_V2) {
+  for (const a of augmentV2({ seed: SEED })) {
+    const key = normKey(a.text);
+    if (existing.has(key)) { dropped++; continue; }
+    existing.add(key);
+    rows.push({ text: a.text, source: `aug2:${a.kind}`, category: a.kind, labels: a.labels, split: 'train', aug: true });
+    v2Added++;
+  }
+}
+
 const out = [];
 const counts = {};
 for (const r of rows) {
@@ -96,6 +112,6 @@ for (const r of rows) {
 }
 writeFileSync(join(work, 'rows.jsonl'), out.join('\n') + '\n');
 writeFileSync(join(work, 'framed_eval.jsonl'), framed.test.map((f) => JSON.stringify({ ids: encode(f.text), y: [0, 0, 0, 0], split: 'framed_test', source: `framed:${f.source}`, category: 'framed_benign', aug: true, text: f.text })).join('\n') + '\n');
-writeFileSync(join(work, 'split.json'), JSON.stringify({ seed: SEED, max_len: MAX_LEN, rules: SPLIT_RULES, counts, aug_dropped_as_duplicates: dropped, framed_benign: { train_rows: framedAdded, eval_only_rows: framed.test.length } }, null, 2) + '\n');
-console.log(`prep: ${out.length} rows (${rows.filter((r) => r.aug).length} augmented, train only; ${framedAdded} of them framed benign); ${framed.test.length} eval-only framed benign rows`);
+writeFileSync(join(work, 'split.json'), JSON.stringify({ seed: SEED, max_len: MAX_LEN, rules: SPLIT_RULES, counts, aug_dropped_as_duplicates: dropped, framed_benign: { train_rows: framedAdded, eval_only_rows: framed.test.length }, aug_v2_rows: v2Added }, null, 2) + '\n');
+console.log(`prep: ${out.length} rows (${rows.filter((r) => r.aug).length} augmented, train only; ${framedAdded} of them framed benign, ${v2Added} second-round); ${framed.test.length} eval-only framed benign rows`);
 for (const k of Object.keys(counts).sort()) console.log(`  ${k.padEnd(70)} ${counts[k]}`);

