@@ -17,20 +17,35 @@ describe('BatchQueue', () => {
   });
 
   it('never overlaps runs: calls arriving mid-run form the next batch', async () => {
+    // The first run is held open until the later calls are in, so "mid-run" does not depend on
+    // timers (a 1 ms timer once raced the queue's hand-off on a loaded machine and lost).
     let active = 0;
     let maxActive = 0;
+    const batches: number[][] = [];
+    let started!: () => void;
+    const firstRunStarted = new Promise<void>((resolve) => { started = resolve; });
+    let release!: () => void;
+    const firstRunReleased = new Promise<void>((resolve) => { release = resolve; });
     const queue = new BatchQueue<number, number>(async (inputs) => {
       active++;
       maxActive = Math.max(maxActive, active);
-      await tick();
+      batches.push(inputs);
+      if (batches.length === 1) {
+        started();
+        await firstRunReleased;
+      } else {
+        await tick();
+      }
       active--;
       return inputs;
     }, { maxRows: 100 });
     const first = queue.push(1);
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    await firstRunStarted;
     const rest = [queue.push(2), queue.push(3)];
+    release();
     expect(await Promise.all([first, ...rest])).toEqual([1, 2, 3]);
     expect(maxActive).toBe(1);
+    expect(batches).toEqual([[1], [2, 3]]);
     expect(queue.stats.runs).toBe(2);
   });
 
