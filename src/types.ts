@@ -98,8 +98,10 @@ export interface GuardOptions {
   /**
    * How texts longer than one window are cut: content tokens per window (default 128, capped
    * by the model's maximum) and tokens shared by neighbouring windows (default 32), plus a
-   * fine pass of small windows (default 32 sharing 16; `fine: null` turns it off). Each label
-   * takes its highest score over all windows.
+   * fine pass of small windows (off by default; `fine: { tokens: 32, overlap: 16 }` turns it
+   * on, for documents where an attack sentence buried in a long text matters more than false
+   * positives: 32-token pieces of ordinary text often read as instructions). Each label takes its
+   * highest score over all windows.
    */
   window?: { tokens?: number; overlap?: number; fine?: { tokens: number; overlap: number } | null };
 }

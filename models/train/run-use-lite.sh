@@ -84,7 +84,7 @@ variant=${USE_VARIANT:-$chosen}
 step "6/8 export $name ($variant): ONNX fp32/fp16/int8 + PyTorch reference"
 $py -W ignore "$here/use-lite/export_use.py" --dist "$dist" --work "$uw" --variant "$variant" --model-dir "$model" --seed "$seed"
 
-step "7/8 verify files vs PyTorch, int8 scores of val/test, latency (onnxruntime-node); design (b) on framed benign"
+step "7/8 verify files vs PyTorch, int8 scores of val/test (first window, and windowed as the engine does), latency (onnxruntime-node); design (b) on framed benign"
 # Tolerances on sigmoid scores for this model: int8 moves USE-lite logits more than design (b)'s
 # (measured max |score diff| 0.134, no decision flipped at 0.5; the card's metrics are int8's own).
 VERIFY_TOL='{"fp32":1e-4,"fp16":1e-2,"int8":0.15}' node "$here/verify.mjs" "$model" "$uw/verify"
@@ -92,7 +92,10 @@ if [ -f "$repo/models/guard-bert-mini/onnx/model_quantized.onnx" ]; then
   node "$here/use-lite/score-bert-framed.mjs" "$repo/models/guard-bert-mini" "$uw"
   node "$here/use-lite/latency.mjs" "$uw/latency.json" "$repo/models/guard-bert-mini" "$model"
 fi
+# The card's second table: val/test scored as the engine cuts a text into windows (~1 min).
+"$repo/node_modules/.bin/tsx" "$here/score-windows.ts" "$model" "$uw/prep/rows.jsonl" "$uw/verify/aug/scores_int8_windows.jsonl"
 
+date +%s > "$uw/report_at"
 step "8/8 calibrate on validation, compare with design (b) on test, write manifest + model card; transformers.js load check"
 $py "$here/use-lite/report_use.py" --work "$uw" --bert-work "$work" --variant "$variant" --model-dir "$model" --name "$name"
 node "$here/smoke-transformersjs.mjs" "$repo/models" "$name"

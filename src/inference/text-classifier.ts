@@ -3,7 +3,7 @@ import { GuardError } from '../errors.js';
 import type { BackendName } from '../types.js';
 import { configureOrt, ort } from './ort-runtime.js';
 import { padTokenBatch, planRuns } from './token-batch.js';
-import { DEFAULT_WINDOW, splitIntoWindows, withSpecialTokens, type WindowOptions } from './windows.js';
+import { DEFAULT_WINDOW, modelMaxLength, planWindows, windowRows, type WindowOptions, type WindowPlan } from './windows.js';
 
 /** The parts of a model's `config.json` the classifier reads. */
 export interface ModelConfig {
@@ -51,8 +51,7 @@ export class TextClassifier {
   readonly multiLabel: boolean;
   /** The windows actually used: the requested size, capped by the model's maximum length. */
   readonly window: WindowOptions;
-  private readonly prefix: number[];
-  private readonly suffix: number[];
+  private readonly plan: WindowPlan;
   private readonly padId: number;
 
   private constructor(
@@ -64,17 +63,9 @@ export class TextClassifier {
   ) {
     this.labels = parseLabels(parts.config);
     this.multiLabel = parts.config.problem_type === 'multi_label_classification';
-    const maxLength = Math.min(parts.tokenizerConfig.model_max_length ?? 512, parts.config.max_position_embeddings ?? 512, 512);
     // The special tokens the tokenizer adds around an empty text are the frame of every window.
-    const frame = tokenizer.encode('').ids;
-    const split = frame.length >= 2 ? 1 : frame.length;
-    this.prefix = frame.slice(0, split);
-    this.suffix = frame.slice(split);
-    const tokens = Math.max(1, Math.min(window.tokens, maxLength - frame.length));
-    const fine = window.fine && window.fine.tokens < tokens
-      ? { tokens: window.fine.tokens, overlap: Math.min(window.fine.overlap, window.fine.tokens - 1) }
-      : null;
-    this.window = { tokens, overlap: Math.min(window.overlap, tokens - 1), fine };
+    this.plan = planWindows(tokenizer.encode('').ids, modelMaxLength(parts.tokenizerConfig.model_max_length, parts.config.max_position_embeddings), window);
+    this.window = this.plan.window;
     this.padId = tokenizer.token_to_id(parts.tokenizerConfig.pad_token ?? '[PAD]') ?? 0;
   }
 
@@ -106,10 +97,7 @@ export class TextClassifier {
    * covering all of it (see `DEFAULT_WINDOW`), each framed by the special tokens.
    */
   encode(text: string): number[][] {
-    const ids = this.tokenizer.encode(text, { add_special_tokens: false }).ids;
-    const windows = splitIntoWindows(ids, this.window.tokens, this.window.overlap);
-    if (windows.length > 1 && this.window.fine) windows.push(...splitIntoWindows(ids, this.window.fine.tokens, this.window.fine.overlap));
-    return windows.map((w) => withSpecialTokens(w, this.prefix, this.suffix));
+    return windowRows(this.tokenizer.encode(text, { add_special_tokens: false }).ids, this.plan);
   }
 
   /** Logits for each row, in order; rows of similar length share a run (see `planRuns`). */

@@ -50,7 +50,7 @@ describe('engine: long inputs, batching, device loss', () => {
       console.log(`${backend}: 100 kB = ${result.atEnd.tokens} tokens in ${result.atEnd.windows} windows, ` +
         `${result.atEnd.timings.totalMs.toFixed(0)} ms; injection: benign ${score(result.benign).toFixed(4)}, attack at start ` +
         `${score(result.atStart).toFixed(4)}, middle ${score(result.inMiddle).toFixed(4)}, end ${score(result.atEnd).toFixed(4)} ` +
-        '(the fixture is a bag of embeddings, so an attack among prose is diluted even in a 32-token window; shipped-model.test.ts asserts the shipped model flags it)');
+        '(the fixture is a bag of embeddings, so an attack among prose is diluted in its 128-token window; shipped-model.test.ts asserts the shipped model flags it with the fine pass on)');
     });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitIntoWindows, withSpecialTokens } from '../../src/inference/windows.js';
+import { DEFAULT_WINDOW, FINE_WINDOW, modelMaxLength, planWindows, splitIntoWindows, windowRows, withSpecialTokens } from '../../src/inference/windows.js';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
@@ -34,5 +34,36 @@ describe('splitIntoWindows', () => {
 describe('withSpecialTokens', () => {
   it('frames a window', () => {
     expect(withSpecialTokens([5, 6], [101], [102])).toEqual([101, 5, 6, 102]);
+  });
+});
+
+describe('planWindows and windowRows', () => {
+  const FRAME = [101, 102]; // what a BERT tokenizer makes of '': [CLS] [SEP]
+
+  it('fits the windows and their special tokens into the model, and splits the frame around each window', () => {
+    const plan = planWindows(FRAME, modelMaxLength(128, 512));
+    expect(plan.prefix).toEqual([101]);
+    expect(plan.suffix).toEqual([102]);
+    expect(plan.window).toEqual({ tokens: 126, overlap: 32, fine: null });
+    // A tokenizer without special tokens (USE-lite) gets the whole 128.
+    expect(planWindows([], 128).window.tokens).toBe(128);
+  });
+
+  it('has no fine pass by default: a long text is cut into the main windows only', () => {
+    expect(DEFAULT_WINDOW.fine).toBeNull();
+    const plan = planWindows(FRAME, 128);
+    const rows = windowRows(range(1000), plan);
+    expect(rows.every((r) => r.length === 128 && r[0] === 101 && r.at(-1) === 102)).toBe(true);
+    expect(rows).toHaveLength(splitIntoWindows(range(1000), 126, 32).length);
+  });
+
+  it('adds the fine pass when asked, over long texts only, and drops one no smaller than the main windows', () => {
+    const plan = planWindows(FRAME, 128, { ...DEFAULT_WINDOW, fine: FINE_WINDOW });
+    expect(windowRows(range(100), plan)).toEqual([[101, ...range(100), 102]]);
+    const rows = windowRows(range(1000), plan);
+    const fine = rows.filter((r) => r.length === FINE_WINDOW.tokens + 2);
+    expect(fine).toHaveLength(splitIntoWindows(range(1000), 32, 16).length);
+    expect(new Set(fine.flatMap((r) => r.slice(1, -1)))).toEqual(new Set(range(1000)));
+    expect(planWindows(FRAME, 40, { tokens: 128, overlap: 32, fine: { tokens: 64, overlap: 16 } }).window.fine).toBeNull();
   });
 });

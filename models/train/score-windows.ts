@@ -1,0 +1,68 @@
+/**
+ * Scores the validation and test rows of a prepared rows file as the engine cuts a text: the
+ * engine's own window code (src/inference/windows.ts: 128-token windows and, for a text longer
+ * than one window, a finer pass of 32-token windows), the score per label the maximum over a
+ * text's windows. The model runs on onnxruntime-node (the int8 file; the engine's
+ * onnxruntime-web WASM gives the same scores to ~1e-5 on one row, and the per-run activation
+ * quantization moves int8 scores by up to ~0.1 between batchings either way), so the whole
+ * split takes minutes, not the engine-in-Node's 25.
+ *
+ *   npx tsx models/train/score-windows.ts <model-dir> <rows.jsonl> <out.jsonl> [--fine 32/16|off] [--tokens 128]
+ *
+ * Output: one line per val/test row, in file order: {split, source, category, y, logits} with the
+ * per-label maximum logit over the text's windows (report.py reads it).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Tokenizer } from '@huggingface/tokenizers';
+import ort from 'onnxruntime-node';
+import { DEFAULT_WINDOW, modelMaxLength, planWindows, windowRows, type WindowOptions } from '../../src/inference/windows.js';
+
+interface PreparedRow {
+  text: string;
+  y: number[];
+  split: string;
+  source: string;
+  category?: string | null;
+}
+
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { fine: { type: 'string' }, tokens: { type: 'string' } } });
+const [modelDir, rowsFile, outFile] = positionals;
+if (!modelDir || !rowsFile || !outFile) throw new Error('usage: score-windows.ts <model-dir> <rows.jsonl> <out.jsonl> [--fine 32/16|off] [--tokens 128]');
+const fine = opts.fine === undefined ? DEFAULT_WINDOW.fine : opts.fine === 'off' ? null
+  : { tokens: Number(opts.fine.split('/')[0]), overlap: Number(opts.fine.split('/')[1]) };
+const window: WindowOptions = { ...DEFAULT_WINDOW, tokens: Number(opts.tokens ?? DEFAULT_WINDOW.tokens), fine };
+
+const read = (f: string) => JSON.parse(readFileSync(join(modelDir, f), 'utf8'));
+const config = read('config.json');
+const tokenizerConfig = read('tokenizer_config.json');
+const tokenizer = new Tokenizer(read('tokenizer.json'), tokenizerConfig);
+const plan = planWindows(tokenizer.encode('').ids, modelMaxLength(tokenizerConfig.model_max_length, config.max_position_embeddings), window);
+const padId = tokenizer.token_to_id(tokenizerConfig.pad_token ?? '[PAD]') ?? 0;
+const labels: string[] = Object.entries(config.id2label as Record<string, string>).sort(([a], [b]) => Number(a) - Number(b)).map(([, l]) => l);
+
+const rows: PreparedRow[] = readFileSync(rowsFile, 'utf8').split('\n').filter(Boolean)
+  .map((l) => JSON.parse(l) as PreparedRow).filter((r) => r.split === 'val' || r.split === 'test');
+const session = await ort.InferenceSession.create(join(modelDir, 'onnx', 'model_quantized.onnx'), { intraOpNumThreads: 2, interOpNumThreads: 1 });
+
+// Every window of every text, run in batches of similar length; each text keeps the max per label.
+const windows: { row: number; ids: number[] }[] = [];
+rows.forEach((r, row) => { for (const ids of windowRows(tokenizer.encode(r.text, { add_special_tokens: false }).ids, plan)) windows.push({ row, ids }); });
+const best = rows.map(() => labels.map(() => -Infinity));
+const order = windows.map((_, i) => i).sort((a, b) => windows[a]!.ids.length - windows[b]!.ids.length);
+const t0 = Date.now();
+for (let s = 0; s < order.length; s += 32) {
+  const batch = order.slice(s, s + 32).map((i) => windows[i]!);
+  const width = Math.max(1, ...batch.map((w) => w.ids.length));
+  const inputIds = new BigInt64Array(batch.length * width).fill(BigInt(padId));
+  const mask = new BigInt64Array(batch.length * width);
+  batch.forEach((w, b) => w.ids.forEach((t, j) => { inputIds[b * width + j] = BigInt(t); mask[b * width + j] = 1n; }));
+  const out = await session.run({ input_ids: new ort.Tensor('int64', inputIds, [batch.length, width]), attention_mask: new ort.Tensor('int64', mask, [batch.length, width]) });
+  const z = out.logits!.data as Float32Array;
+  batch.forEach((w, b) => labels.forEach((_, k) => { best[w.row]![k] = Math.max(best[w.row]![k]!, z[b * labels.length + k]!); }));
+}
+const LABELS = ['injection', 'jailbreak', 'harmful', 'toxic'];
+writeFileSync(outFile, rows.map((r, i) => JSON.stringify({ split: r.split, source: r.source, category: r.category ?? null, y: r.y,
+  logits: LABELS.map((l) => Number(best[i]![labels.indexOf(l)]!.toFixed(6))) })).join('\n') + '\n');
+console.log(`score-windows: ${rows.length} texts, ${windows.length} windows (${JSON.stringify(plan.window)}) in ${((Date.now() - t0) / 1000).toFixed(0)} s -> ${outFile}`);
