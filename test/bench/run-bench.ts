@@ -387,7 +387,7 @@ async function main(): Promise<void> {
       correctness['ours Node in-process vs Chromium worker (both int8 WASM): max |score difference|'] = maxScoreDiff(node.ours.scores, one.ours.scores);
       if (node.raw) correctness['raw transformers.js Node (onnxruntime-node) vs ours: max |score difference| (short, medium)'] = maxScoreDiff(node.raw.scores, node.ours.scores, ['short', 'medium']);
     }
-    notes.push(`texts: ${textTokens()} (the long one screened as ${one.ours.windows.long} windows: 128-token and fine 32-token passes)`);
+    notes.push(`texts: ${textTokens()} (the long one screened as ${one.ours.windows.long} windows)`);
   } else if (!args['no-node']) {
     const node = await nodeRuns();
     notes.push(`texts: ${textTokens()} (the long one screened as ${node.ours.windows.long} windows)`);
