@@ -9,7 +9,7 @@
 // rather than the carrier. Written from general knowledge of attack taxonomies (OWASP LLM01, the
 // red-team issue's techniques); no held-out source was read to write it, and none is copied.
 
-import { makeRng } from './augment.mjs';
+import { dedupedRows, makeRng } from './augment.mjs';
 
 const pick = (rng, xs) => xs[Math.floor(rng() * xs.length)];
 const fill = (rng, tpl, slots) => tpl.replace(/\{(\w+)\}/g, (m, k) => (slots[k] ? (typeof slots[k] === 'function' ? slots[k]() : pick(rng, slots[k])) : m));
@@ -211,14 +211,7 @@ const HARMFUL_PREFIX = ['', '', 'Quick question: ', 'Be honest: ', 'I need this 
  */
 export function augmentV2({ seed }) {
   const rng = makeRng(seed + 2024);
-  const rows = [];
-  const seen = new Set();
-  const add = (text, labels, kind) => {
-    const key = text.toLowerCase().replace(/\s+/g, ' ').trim();
-    if (seen.has(key)) return;
-    seen.add(key);
-    rows.push({ text, labels, kind });
-  };
+  const { rows, add } = dedupedRows();
   for (let i = 0; i < 700; i++) add(carrier(rng, note(rng)), ['injection'], 'injection_indirect');
   for (let i = 0; i < 700; i++) add(carrier(rng, pick(rng, BENIGN_X)), [], 'benign_carrier');
   for (let i = 0; i < 250; i++) {

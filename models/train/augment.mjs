@@ -245,12 +245,8 @@ export function framedBenign(rows, seed) {
 }
 
 // ---------------------------------------------------------------- driver
-/**
- * @param {{harmful: string[], seed: number}} opts harmful: TRAIN-split harmful seed texts
- * @returns {{text: string, labels: string[], kind: string}[]}
- */
-export function augment({ harmful, seed }) {
-  const rng = makeRng(seed);
+/** Augmented rows, each text kept once (compared lower-cased, whitespace collapsed). */
+export function dedupedRows() {
   const rows = [];
   const seen = new Set();
   const add = (text, labels, kind) => {
@@ -259,6 +255,16 @@ export function augment({ harmful, seed }) {
     seen.add(key);
     rows.push({ text, labels, kind });
   };
+  return { rows, add };
+}
+
+/**
+ * @param {{harmful: string[], seed: number}} opts harmful: TRAIN-split harmful seed texts
+ * @returns {{text: string, labels: string[], kind: string}[]}
+ */
+export function augment({ harmful, seed }) {
+  const rng = makeRng(seed);
+  const { rows, add } = dedupedRows();
   for (const s of harmful) {
     add(fillSeed(rng, pick(rng, FICTION), s), ['harmful'], 'harmful_fiction');
     add(fillSeed(rng, pick(rng, HYPOTHETICAL), s), ['harmful'], 'harmful_hypothetical');
