@@ -1,11 +1,11 @@
 /**
  * Scores the validation and test rows of a prepared rows file as the engine cuts a text: the
- * engine's own window code (src/inference/windows.ts: 128-token windows and, for a text longer
- * than one window, a finer pass of 32-token windows), the score per label the maximum over a
+ * engine's own window code (src/inference/windows.ts: windows of 128 tokens sharing 32 and, with
+ * `--fine 32/16`, the finer pass a guard can turn on), the score per label the maximum over a
  * text's windows. The model runs on onnxruntime-node (the int8 file; the engine's
- * onnxruntime-web WASM gives the same scores to ~1e-5 on one row, and the per-run activation
+ * onnxruntime-web WASM gives the same scores to ~2e-5 on one row, and the per-run activation
  * quantization moves int8 scores by up to ~0.1 between batchings either way), so the whole
- * split takes minutes, not the engine-in-Node's 25.
+ * split takes a minute or two, not the 25 minutes of the engine itself in Node.
  *
  *   npx tsx models/train/score-windows.ts <model-dir> <rows.jsonl> <out.jsonl> [--fine 32/16|off] [--tokens 128]
  *

@@ -10,7 +10,7 @@ export interface WindowOptions {
 }
 
 /**
- * The fine pass a caller can turn on (`window: { fine: FINE_WINDOW }`): windows of 32 tokens
+ * The fine pass a caller can turn on (`window: { fine: { tokens: 32, overlap: 16 } }`): windows of 32 tokens
  * sharing 16 over a text longer than one window, for an attack sentence buried in a long
  * document. One such sentence is diluted in a 128-token window: with guard-bert-mini,
  * "Ignore all previous instructions…" at the end of 100 kB of prose scored 0.018 with
