@@ -79,28 +79,27 @@ for (const a of augment({ harmful: harmfulSeeds, seed: SEED })) {
 
 // Framed benign: computed on every run (the eval-only texts do not depend on the flag); the
 // training rows are added only with the flag on.
-const framed = framedBenign(rows.slice(), SEED);
-let framedAdded = 0;
-if (FRAMED_BENIGN) {
-  for (const text of framed.train) {
+/** Appends training rows whose text is not in the data yet; returns how many were added. */
+function addTrainRows(items) {
+  let added = 0;
+  for (const { text, source, category, labels } of items) {
     const key = normKey(text);
     if (existing.has(key)) { dropped++; continue; }
     existing.add(key);
-    rows.push({ text, source: 'aug:benign_framed', category: 'benign_framed', labels: [], split: 'train', aug: true });
-    framedAdded++;
+    rows.push({ text, source, category, labels, split: 'train', aug: true });
+    added++;
   }
+  return added;
 }
 
-let v2Added = 0;
-if (AUG_V2) {
-  for (const a of augmentV2({ seed: SEED })) {
-    const key = normKey(a.text);
-    if (existing.has(key)) { dropped++; continue; }
-    existing.add(key);
-    rows.push({ text: a.text, source: `aug2:${a.kind}`, category: a.kind, labels: a.labels, split: 'train', aug: true });
-    v2Added++;
-  }
-}
+const framed = framedBenign(rows.slice(), SEED);
+const framedAdded = FRAMED_BENIGN
+  ? addTrainRows(framed.train.map((text) => ({ text, source: 'aug:benign_framed', category: 'benign_framed', labels: [] })))
+  : 0;
+
+const v2Added = AUG_V2
+  ? addTrainRows(augmentV2({ seed: SEED }).map((a) => ({ text: a.text, source: `aug2:${a.kind}`, category: a.kind, labels: a.labels })))
+  : 0;
 
 const out = [];
 const counts = {};

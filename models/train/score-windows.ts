@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
+import { padTokenBatch } from '../../src/inference/token-batch.js';
 import { DEFAULT_WINDOW, modelMaxLength, planWindows, windowRows, type WindowOptions } from '../../src/inference/windows.js';
 
 interface PreparedRow {
@@ -54,11 +55,8 @@ const order = windows.map((_, i) => i).sort((a, b) => windows[a]!.ids.length - w
 const t0 = Date.now();
 for (let s = 0; s < order.length; s += 32) {
   const batch = order.slice(s, s + 32).map((i) => windows[i]!);
-  const width = Math.max(1, ...batch.map((w) => w.ids.length));
-  const inputIds = new BigInt64Array(batch.length * width).fill(BigInt(padId));
-  const mask = new BigInt64Array(batch.length * width);
-  batch.forEach((w, b) => w.ids.forEach((t, j) => { inputIds[b * width + j] = BigInt(t); mask[b * width + j] = 1n; }));
-  const out = await session.run({ input_ids: new ort.Tensor('int64', inputIds, [batch.length, width]), attention_mask: new ort.Tensor('int64', mask, [batch.length, width]) });
+  const { inputIds, attentionMask, dims } = padTokenBatch(batch.map((w) => w.ids), padId);
+  const out = await session.run({ input_ids: new ort.Tensor('int64', inputIds, dims), attention_mask: new ort.Tensor('int64', attentionMask, dims) });
   const z = out.logits!.data as Float32Array;
   batch.forEach((w, b) => labels.forEach((_, k) => { best[w.row]![k] = Math.max(best[w.row]![k]!, z[b * labels.length + k]!); }));
 }
