@@ -98,6 +98,8 @@ fi
 date +%s > "$uw/report_at"
 step "8/8 calibrate on validation, compare with design (b) on test, write manifest + model card; transformers.js load check"
 $py "$here/use-lite/report_use.py" --work "$uw" --bert-work "$work" --variant "$variant" --model-dir "$model" --name "$name"
+# The window-count penalty for long texts, fitted on the validation rows scored above (engine windows).
+$py "$here/window-penalty.py" "$model" "$uw/verify/aug/scores_int8_windows.jsonl"
 node "$here/smoke-transformersjs.mjs" "$repo/models" "$name"
 echo
 echo "done in $(( $(date +%s) - $(cat "$uw/started_at") )) s -> $model"

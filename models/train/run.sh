@@ -47,6 +47,10 @@ node "$here/verify.mjs" "$model" "$work"
 
 step "5/6 calibrate thresholds on validation, evaluate on test, write manifest + model card"
 $py "$here/report.py" --work "$work" --model-dir "$model" --tokenizer-dir "$tok" --name "$name"
+# Long texts: val/test scored as the engine windows them (~15 s), then the window-count penalty
+# fitted on validation and written into the manifest and a card section.
+"$repo/node_modules/.bin/tsx" "$here/score-windows.ts" "$model" "$work/rows.jsonl" "$work/scores_int8_windows.jsonl"
+$py "$here/window-penalty.py" "$model" "$work/scores_int8_windows.jsonl"
 
 step "6/6 check: the folder loads offline as a transformers.js text-classification pipeline (q8, fp16, fp32)"
 node "$here/smoke-transformersjs.mjs" "$repo/models" "$name"

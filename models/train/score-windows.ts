@@ -7,10 +7,13 @@
  * quantization moves int8 scores by up to ~0.1 between batchings either way), so the whole
  * split takes a minute or two, not the 25 minutes of the engine itself in Node.
  *
- *   npx tsx models/train/score-windows.ts <model-dir> <rows.jsonl> <out.jsonl> [--fine 32/16|off] [--tokens 128]
+ *   npx tsx models/train/score-windows.ts <model-dir> <rows.jsonl> <out.jsonl> [--fine 32/16|off] [--tokens 128] [--all-windows]
  *
- * Output: one line per val/test row, in file order: {split, source, category, y, logits} with the
- * per-label maximum logit over the text's windows (report.py reads it).
+ * Output: one line per val/test row, in file order: {split, source, category, y, logits, main_windows}
+ * with the per-label maximum logit over the text's windows, no window-count penalty (report_use.py
+ * and window-penalty.py read it; the latter fits the penalty from these unpenalized logits). With
+ * --all-windows each line also holds `window_logits`: every row's logits, main windows first, then
+ * the fine pass's (for studies of how windows score, e.g. calibrating the fine pass).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
 import { padTokenBatch } from '../../src/inference/token-batch.js';
-import { DEFAULT_WINDOW, modelMaxLength, planWindows, windowRows, type WindowOptions } from '../../src/inference/windows.js';
+import { DEFAULT_WINDOW, modelMaxLength, planWindows, textLogits, windowRows, type WindowOptions } from '../../src/inference/windows.js';
 
 interface PreparedRow {
   text: string;
@@ -28,9 +31,9 @@ interface PreparedRow {
   category?: string | null;
 }
 
-const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { fine: { type: 'string' }, tokens: { type: 'string' } } });
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { fine: { type: 'string' }, tokens: { type: 'string' }, 'all-windows': { type: 'boolean' } } });
 const [modelDir, rowsFile, outFile] = positionals;
-if (!modelDir || !rowsFile || !outFile) throw new Error('usage: score-windows.ts <model-dir> <rows.jsonl> <out.jsonl> [--fine 32/16|off] [--tokens 128]');
+if (!modelDir || !rowsFile || !outFile) throw new Error('usage: score-windows.ts <model-dir> <rows.jsonl> <out.jsonl> [--fine 32/16|off] [--tokens 128] [--all-windows]');
 const fine = opts.fine === undefined ? DEFAULT_WINDOW.fine : opts.fine === 'off' ? null
   : { tokens: Number(opts.fine.split('/')[0]), overlap: Number(opts.fine.split('/')[1]) };
 const window: WindowOptions = { ...DEFAULT_WINDOW, tokens: Number(opts.tokens ?? DEFAULT_WINDOW.tokens), fine };
@@ -47,10 +50,16 @@ const rows: PreparedRow[] = readFileSync(rowsFile, 'utf8').split('\n').filter(Bo
   .map((l) => JSON.parse(l) as PreparedRow).filter((r) => r.split === 'val' || r.split === 'test');
 const session = await ort.InferenceSession.create(join(modelDir, 'onnx', 'model_quantized.onnx'), { intraOpNumThreads: 2, interOpNumThreads: 1 });
 
-// Every window of every text, run in batches of similar length; each text keeps the max per label.
-const windows: { row: number; ids: number[] }[] = [];
-rows.forEach((r, row) => { for (const ids of windowRows(tokenizer.encode(r.text, { add_special_tokens: false }).ids, plan)) windows.push({ row, ids }); });
-const best = rows.map(() => labels.map(() => -Infinity));
+// Every window of every text, run in batches of similar length; each text combines its own rows as the engine does.
+const windows: { row: number; k: number; ids: number[] }[] = [];
+const mainWindows: number[] = [];
+const logitsOf: Float32Array[][] = [];
+rows.forEach((r, row) => {
+  const text = windowRows(tokenizer.encode(r.text, { add_special_tokens: false }).ids, plan);
+  mainWindows.push(text.mainWindows);
+  logitsOf.push(text.rows.map(() => new Float32Array(labels.length)));
+  text.rows.forEach((ids, k) => windows.push({ row, k, ids }));
+});
 const order = windows.map((_, i) => i).sort((a, b) => windows[a]!.ids.length - windows[b]!.ids.length);
 const t0 = Date.now();
 for (let s = 0; s < order.length; s += 32) {
@@ -58,9 +67,11 @@ for (let s = 0; s < order.length; s += 32) {
   const { inputIds, attentionMask, dims } = padTokenBatch(batch.map((w) => w.ids), padId);
   const out = await session.run({ input_ids: new ort.Tensor('int64', inputIds, dims), attention_mask: new ort.Tensor('int64', attentionMask, dims) });
   const z = out.logits!.data as Float32Array;
-  batch.forEach((w, b) => labels.forEach((_, k) => { best[w.row]![k] = Math.max(best[w.row]![k]!, z[b * labels.length + k]!); }));
+  batch.forEach((w, b) => logitsOf[w.row]![w.k]!.set(z.subarray(b * labels.length, (b + 1) * labels.length)));
 }
+const best = rows.map((_, i) => textLogits(logitsOf[i]!, mainWindows[i]!));
 const LABELS = ['injection', 'jailbreak', 'harmful', 'toxic'];
 writeFileSync(outFile, rows.map((r, i) => JSON.stringify({ split: r.split, source: r.source, category: r.category ?? null, y: r.y,
-  logits: LABELS.map((l) => Number(best[i]![labels.indexOf(l)]!.toFixed(6))) })).join('\n') + '\n');
+  logits: LABELS.map((l) => Number(best[i]![labels.indexOf(l)]!.toFixed(6))), main_windows: mainWindows[i],
+  ...(opts['all-windows'] ? { window_logits: logitsOf[i]!.map((z) => LABELS.map((l) => Number(z[labels.indexOf(l)]!.toFixed(5)))) } : {}) })).join('\n') + '\n');
 console.log(`score-windows: ${rows.length} texts, ${windows.length} windows (${JSON.stringify(plan.window)}) in ${((Date.now() - t0) / 1000).toFixed(0)} s -> ${outFile}`);

@@ -258,7 +258,8 @@ def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnx
         re_, ye, ze = load_scores(engine)
         ev_e = evaluate(re_, ye, ze, th)
         A("**As the engine screens a text** (`../score-windows.ts`: the engine's window code, windows of 128 tokens sharing 32, "
-          "each label's highest score over a text's windows; the table above scores the first 128 tokens only). Same thresholds:\n")
+          "each label's highest score over a text's windows, before the window-count penalty of the section *Long texts* below; the table "
+          "above scores the first 128 tokens only). Same thresholds:\n")
         A(metrics_table(ev_e) + "\n")
     A("Floors: " + ", ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in floors.items()) + ".\n")
     A("## Comparison with design (b) (guard-bert-mini) on the same split\n")
