@@ -286,7 +286,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     else early.push(event);
   };
   const cache = options.cache ?? true;
-  const init = { source, dtype: options.model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap, fine }, download } as const;
+  const init = { source, dtype: options.model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap, fine, countPenalty: options.window?.countPenalty !== false }, download } as const;
   const { connection, ready } = await WorkerConnection.start({
     init,
     onEvent,

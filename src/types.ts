@@ -101,9 +101,11 @@ export interface GuardOptions {
    * fine pass of small windows (off by default; `fine: { tokens: 32, overlap: 16 }` turns it
    * on, for documents where an attack sentence buried in a long text matters more than false
    * positives: 32-token pieces of ordinary text often read as instructions). Each label takes its
-   * highest score over all windows.
+   * highest score over all windows, lowered by the model's window-count penalty when its
+   * manifest calibrated one (`window_penalty`: logits per ln(windows), so a 16-window text is not
+   * flagged far more often than a one-window prompt); `countPenalty: false` turns that off.
    */
-  window?: { tokens?: number; overlap?: number; fine?: { tokens: number; overlap: number } | null };
+  window?: { tokens?: number; overlap?: number; fine?: { tokens: number; overlap: number } | null; countPenalty?: boolean };
 }
 
 /** Which backend runs, and why it was chosen: shown to users and written to reports. */

@@ -10,7 +10,7 @@ import { BatchQueue } from './batch-queue.js';
 import { modelFileCandidates } from './model-files.js';
 import { configureOrt, ort } from './ort-runtime.js';
 import { MAX_ROWS_PER_RUN, TextClassifier, type ModelConfig, type ModelParts, type TokenizerConfigJson } from './text-classifier.js';
-import type { WindowOptions } from './windows.js';
+import { textLogits, type WindowOptions } from './windows.js';
 
 /** What the engine needs to start: plain data (it crosses the worker boundary). */
 export interface EngineInit {
@@ -34,6 +34,7 @@ export interface EngineHooks {
 
 interface Job {
   rows: number[][];
+  mainWindows: number;
   tokenizeMs: number;
   enqueuedAt: number;
 }
@@ -76,6 +77,8 @@ export class ClassifierEngine {
     readonly cacheReport: CacheReport,
     /** Per-label thresholds the model's manifest calibrated (benign FPR 1% and 0.1%), if it has them. */
     readonly calibration: Calibration,
+    /** Logits per ln(main windows) taken off a long text's score, per label in model order (see `textLogits`); null when none applies. */
+    readonly windowPenalty: number[] | null,
   ) {
     this.queue = new BatchQueue((jobs) => this.runJobs(jobs), { maxRows: MAX_ROWS_PER_RUN, rowsOf: (job) => job.rows.length });
   }
@@ -131,8 +134,9 @@ export class ClassifierEngine {
       choice = { name: 'wasm', reason: `WebGPU failed (${(error as Error).message})` };
       ({ classifier, weightsFile } = await ClassifierEngine.build(loader, textParts, init, 'wasm', probe));
     }
+    const penalty = init.window.countPenalty === false || !classifier.multiLabel ? null : windowPenaltyOf(manifest?.extra, classifier.labels);
     const engine = new ClassifierEngine(classifier, describe(choice, threads, weightsFile, probe.adapter?.description),
-      init, textParts, store, hooks, loader.report, calibrationOf(manifest?.extra));
+      init, textParts, store, hooks, loader.report, calibrationOf(manifest?.extra), penalty);
     // The first run (WebGPU above all) costs several warm ones: pay it now, not on a user's text.
     await engine.classify('warm-up');
     if (choice.name === 'webgpu') void engine.watchGpuDevice();
@@ -167,9 +171,9 @@ export class ClassifierEngine {
   async classify(text: string): Promise<ScreenResult> {
     if (this.released) throw new GuardError('disposed', 'this engine was released');
     const started = performance.now();
-    const rows = this.classifier.encode(text);
+    const { rows, mainWindows } = this.classifier.encode(text);
     const tokenizeMs = performance.now() - started;
-    const output = await this.queue.push({ rows, tokenizeMs, enqueuedAt: performance.now() });
+    const output = await this.queue.push({ rows, mainWindows, tokenizeMs, enqueuedAt: performance.now() });
     const labels = this.classifier.labels;
     return {
       scores: Object.fromEntries(labels.map((label, i) => [label, output.probabilities[i]!])),
@@ -195,12 +199,14 @@ export class ClassifierEngine {
       logits = await this.classifier.run(rows);
     }
     const inferenceMs = performance.now() - started;
-    const activate = this.classifier.multiLabel ? sigmoid : softmax;
     let next = 0;
     return jobs.map((job) => {
-      const windows = logits.slice(next, next + job.rows.length).map((l) => activate(l));
+      const rows = logits.slice(next, next + job.rows.length);
       next += job.rows.length;
-      const probabilities = windows[0]!.map((_, label) => Math.max(...windows.map((w) => w[label]!)));
+      // Independent labels combine as logits (a long text's penalty applies there); softmax classes as probabilities.
+      const probabilities = this.classifier.multiLabel
+        ? sigmoid(textLogits(rows, job.mainWindows, this.windowPenalty))
+        : maxPerClass(rows.map((l) => softmax(l)));
       return { probabilities, inferenceMs, queuedMs: started - job.enqueuedAt };
     });
   }
@@ -271,6 +277,25 @@ function calibrationOf(extra: Record<string, unknown> | undefined): Calibration 
     out[label] = { fpr1, ...(typeof entry.fpr_0_1pct === 'number' ? { fpr01: entry.fpr_0_1pct } : {}) };
   }
   return out;
+}
+
+/**
+ * The manifest's `window_penalty.logit_per_ln_windows` in the model's label order: the logits a
+ * label's score loses per ln(main windows) of a long text. Labels it leaves out get 0; null when
+ * the manifest has none.
+ */
+function windowPenaltyOf(extra: Record<string, unknown> | undefined, labels: readonly string[]): number[] | null {
+  const perLabel = (extra?.window_penalty as { logit_per_ln_windows?: unknown } | undefined)?.logit_per_ln_windows;
+  if (typeof perLabel !== 'object' || perLabel === null) return null;
+  const penalty = labels.map((label) => {
+    const value = (perLabel as Record<string, unknown>)[label];
+    return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+  });
+  return penalty.some((v) => v > 0) ? penalty : null;
+}
+
+function maxPerClass(rows: number[][]): number[] {
+  return rows[0]!.map((_, k) => Math.max(...rows.map((r) => r[k]!)));
 }
 
 function parseJson<T>(bytes: Uint8Array, file: string): T {

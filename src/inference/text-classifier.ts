@@ -3,7 +3,7 @@ import { GuardError } from '../errors.js';
 import type { BackendName } from '../types.js';
 import { configureOrt, ort } from './ort-runtime.js';
 import { padTokenBatch, planRuns } from './token-batch.js';
-import { DEFAULT_WINDOW, modelMaxLength, planWindows, windowRows, type WindowOptions, type WindowPlan } from './windows.js';
+import { DEFAULT_WINDOW, modelMaxLength, planWindows, windowRows, type WindowedText, type WindowOptions, type WindowPlan } from './windows.js';
 
 /** The parts of a model's `config.json` the classifier reads. */
 export interface ModelConfig {
@@ -96,7 +96,7 @@ export class TextClassifier {
    * The text as model inputs: one row if it fits a window, else overlapping windows
    * covering all of it (see `DEFAULT_WINDOW`), each framed by the special tokens.
    */
-  encode(text: string): number[][] {
+  encode(text: string): WindowedText {
     return windowRows(this.tokenizer.encode(text, { add_special_tokens: false }).ids, this.plan);
   }
 

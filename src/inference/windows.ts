@@ -7,6 +7,8 @@ export interface WindowOptions {
   overlap: number;
   /** Small windows for a needle in a long text; `null` turns the fine pass off. */
   fine: { tokens: number; overlap: number } | null;
+  /** Apply the model's calibrated window-count penalty when its manifest has one (see `textLogits`); default true. */
+  countPenalty?: boolean;
 }
 
 /**
@@ -83,14 +85,50 @@ export function planWindows(frame: readonly number[], maxLength: number, window:
   return { prefix: frame.slice(0, split), suffix: frame.slice(split), window: { tokens, overlap: Math.min(window.overlap, tokens - 1), fine } };
 }
 
+/** A text as model rows: its main windows first, then the fine pass's (if any). */
+export interface WindowedText {
+  rows: number[][];
+  /** How many of `rows`, from the start, are main windows. */
+  mainWindows: number;
+}
+
 /**
  * A text's content ids as model rows: one row if it fits a window, else overlapping windows
  * covering all of it and, when the plan has one, the finer pass; each row framed by the
- * special tokens. The engine takes the maximum score over the rows.
+ * special tokens. The engine combines the rows' scores with `textLogits`.
  */
-export function windowRows(ids: readonly number[], plan: WindowPlan): number[][] {
+export function windowRows(ids: readonly number[], plan: WindowPlan): WindowedText {
   const { window } = plan;
   const windows = splitIntoWindows(ids, window.tokens, window.overlap);
-  if (windows.length > 1 && window.fine) windows.push(...splitIntoWindows(ids, window.fine.tokens, window.fine.overlap));
-  return windows.map((w) => withSpecialTokens(w, plan.prefix, plan.suffix));
+  const mainWindows = windows.length;
+  if (mainWindows > 1 && window.fine) windows.push(...splitIntoWindows(ids, window.fine.tokens, window.fine.overlap));
+  return { rows: windows.map((w) => withSpecialTokens(w, plan.prefix, plan.suffix)), mainWindows };
+}
+
+/**
+ * One logit per label for a whole text from its rows' logits (main windows first): the highest
+ * main-window logit less `penalty[label] · ln(main windows)`, or the highest fine-window logit
+ * when that is higher.
+ *
+ * Why the penalty: thresholds are calibrated on single prompts, one window each, and a text of
+ * n windows gets n draws at them, so without it long benign documents are flagged several times
+ * as often as short ones. If benign window logits have an exponential upper tail of slope β
+ * (P(z > t) ∝ e^(−t/β)), the maximum of n windows exceeds t about n times as often, and
+ * subtracting β · ln n brings it back; overlapping windows are not independent, so a model's
+ * manifest ships λ·β with λ ≤ 1 chosen on validation (`models/train/window-penalty.ts`). Fine
+ * windows, an opt-in sensitive mode, are left as they score.
+ */
+export function textLogits(rows: readonly ArrayLike<number>[], mainWindows: number, penalty?: readonly number[] | null): number[] {
+  if (rows.length === 0 || mainWindows < 1 || mainWindows > rows.length) throw new RangeError('a text needs at least one main window among its rows');
+  const width = rows[0]!.length;
+  const lnWindows = Math.log(mainWindows);
+  const out: number[] = [];
+  for (let label = 0; label < width; label += 1) {
+    let main = -Infinity;
+    for (let r = 0; r < mainWindows; r += 1) main = Math.max(main, rows[r]![label]!);
+    let best = main - (penalty?.[label] ?? 0) * lnWindows;
+    for (let r = mainWindows; r < rows.length; r += 1) best = Math.max(best, rows[r]![label]!);
+    out.push(best);
+  }
+  return out;
 }

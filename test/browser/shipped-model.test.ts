@@ -122,6 +122,28 @@ describe(`the shipped model (${MODEL})`, () => {
     expect(result.fine.windows).toBeGreaterThan(result.plain.windows);
     expect(result.fine.scores.injection!).toBeGreaterThan(10 * result.plain.scores.injection!);
   });
+
+  it('lowers a long text\'s scores by the manifest\'s window-count penalty, c · ln(windows) in logits, and leaves a one-window text as it was', async () => {
+    const result = await page.evaluate(async ({ name, long, short }) => {
+      const out = [];
+      for (const countPenalty of [true, false]) {
+        const guard = await window.guardedChat.createGuard({ model: { name }, backend: 'wasm', window: { countPenalty } });
+        out.push({ long: await guard.classify(long), short: await guard.classify(short) });
+        await guard.dispose();
+      }
+      return out;
+    }, { name: MODEL, long: MEETING_NOTES, short: PROBES[1]! });
+    const [penalized, plain] = result as [typeof result[0], typeof result[0]];
+    const logit = (p: number) => Math.log(p / (1 - p));
+    const c = manifest.window_penalty.logit_per_ln_windows as Record<string, number>;
+    expect(penalized.long.windows).toBeGreaterThan(1);
+    for (const label of manifest.labels as string[]) {
+      expect(c[label]!, label).toBeGreaterThan(0);
+      const lowered = logit(plain.long.scores[label]!) - logit(penalized.long.scores[label]!);
+      expect(lowered, label).toBeCloseTo(c[label]! * Math.log(penalized.long.windows), 3);
+      expect(penalized.short.scores[label], label).toBe(plain.short.scores[label]);
+    }
+  });
 });
 
 /** Scores of `texts` from a shipped folder's int8 file, run natively by onnxruntime-node with its own tokenizer.json: the reference the engine must match. */
