@@ -95,6 +95,9 @@ function htmlComments(text: string): string[] {
 }
 /** A run of non-space text with at least two %XX escapes. */
 const URL_ENCODED = /(?<![^\s%])[^\s%]*(?:%[0-9a-f]{2}[^\s%]*){2,}/gi;
+/** Seven or more hex digits ("a3f9c1e", a short commit hash or an id): not leetspeak. */
+const HEX_ID = /^[0-9a-f]{7,}$/i;
+
 /** Digits then a unit or ordinal ("50mm", "4k", "2nd"): not leetspeak. */
 const NUMBER_WITH_UNIT = /^\d+(?:mm|cm|km|m|kg|g|mg|ml|l|gb|mb|kb|tb|k|px|pt|em|fps|hz|khz|mhz|ghz|st|nd|rd|th|s|x|d|p|am|pm|v|w|mah|h|min)$/i;
 
@@ -191,7 +194,7 @@ function foldLeet(text: string): string {
   const folded = masked.replace(LEET_WORD, (word) => {
     // Not leet: long runs (encoded blobs, hashes), numbers with units, names ending in a version ("base64", "utf8").
     // 2 and 6 stand for no letter: a word holding them is a number or a code ("x86", "4k2").
-    if (word.length > 24 || /[26]/.test(word) || (/\d{3,}/.test(word) && !heavyLeet(word)) || NUMBER_WITH_UNIT.test(word) || /^[a-z]{2,}\d{1,3}$/i.test(word)) return word;
+    if (word.length > 24 || /[26]/.test(word) || (/\d{3,}/.test(word) && !heavyLeet(word)) || NUMBER_WITH_UNIT.test(word) || /^[a-z]{2,}\d{1,3}$/i.test(word) || HEX_ID.test(word)) return word;
     words += 1;
     return word.replace(/[013457890@$!|+]/g, (c) => LEET[c] ?? c);
   });

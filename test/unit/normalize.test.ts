@@ -61,6 +61,14 @@ describe('normalize: look-alikes', () => {
     expect(normalize(codes).text).toBe(codes);
   });
 
+  it('leaves short commit hashes and hex ids alone, also in a text with leet words, and still folds short hex-letter leet', () => {
+    const commits = 'Reverted a3f9c1e; build 7f3e1ab and deploy ea51c09 are fine.';
+    expect(normalize(commits).text).toBe(commits);
+    expect(normalize(commits).flags).not.toContain('leetspeak');
+    expect(normalize('h0w 70 h4ck, see commit a3f9c1e').text).toBe('how to hack, see commit a3f9c1e');
+    expect(normalize('the d34d c0d3 is b4d').text).toBe('the dead code is bad');
+  });
+
   it('leaves e-mail addresses as written, also in a text with leet words around them', () => {
     const plain = normalize('Her e-mail is jane.doe@example.com and her phone is +1 415 555 0134.');
     expect(plain.text).toBe(plain.original);
