@@ -21,7 +21,6 @@ measured and reported.
 Writes `window_penalty` into manifest.json, a section of MODEL_CARD.md between markers (replaced on a
 re-run), and the card's new size and SHA-256 into the manifest's file list. Idempotent.
 """
-import hashlib
 import json
 import math
 import os
@@ -29,7 +28,7 @@ import sys
 
 import numpy as np
 
-LABELS = ["injection", "jailbreak", "harmful", "toxic"]
+from report import LABELS, sha256  # this folder is on the path: the script's own directory
 LAMBDAS = [0.0, 0.25, 0.5, 0.75, 1.0]
 RECALL_SLACK = 0.005
 TAIL = (0.03, 0.003)
@@ -83,14 +82,6 @@ def measure(rows, thr, c):
     out["long_benign_flagged"] = float(fired[long_benign].any(axis=1).mean()) if long_benign.any() else float("nan")
     out["benign_flagged"] = float(fired[benign].any(axis=1).mean())
     return out
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def pct(x):
