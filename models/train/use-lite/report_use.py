@@ -228,7 +228,10 @@ def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnx
         A(f"- Encoder ONNX (onnxruntime-node) vs TF.js on the same texts: max |embedding difference| **{onnxcheck['max_abs_diff']:.2e}**.")
     A(f"- `tokenizer.json` (Hugging Face Unigram; run by `@huggingface/tokenizers`) vs the reference USE tokenizer "
       f"(`use-lite/use-tokenizer.mjs`, our re-implementation of the tfjs-models USE tokenizer): **{tokcheck['match']}/{tokcheck['total']}** "
-      "identical id sequences (1,000 data texts + edge cases). The rest differ where the TF.js Viterbi breaks exact score ties "
+      "identical id sequences (1,000 data texts + edge cases)"
+      + (f"; the reference itself gives the ids of tfjs-models' own tokenizer (`@tensorflow-models/universal-sentence-encoder` 1.3.3) "
+         f"on **{tokcheck['reference_vs_tfjs_models']}/{tokcheck['total']}**" if "reference_vs_tfjs_models" in tokcheck else "")
+      + ". The rest differ where the TF.js Viterbi breaks exact score ties "
       "toward the later candidate and Unigram toward the earlier (runs of repeated characters such as `-----`, `!!!!`, `ooooo` "
       "come out as the same pieces in another order), and where TF.js treats a path score of exactly 0 as unset (text starting "
       "with one of the 7 zero-score `:` pieces). A standard `tokenizer.json` cannot express either quirk.")

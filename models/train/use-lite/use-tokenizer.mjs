@@ -1,8 +1,8 @@
 // Reference tokenizer for the Universal Sentence Encoder Lite, as TF.js runs it: the algorithm
 // of the USE tokenizer in tfjs-models (`@tensorflow-models/universal-sentence-encoder`, which
-// `@energetic-ai/embeddings` follows). That package is not installed here, so this is our own
-// re-implementation of its documented behaviour, quirks included, written to be the yardstick
-// the exported `tokenizer.json` is checked against:
+// `@energetic-ai/embeddings` follows), re-implemented here, quirks included, as the yardstick the
+// exported `tokenizer.json` is checked against; build-tokenizer-json.mjs checks it in turn against
+// that package's own tokenizer (a training-only dependency in models/train/package.json):
 //   - input: NFKC, every U+0020 space -> U+2581, and one U+2581 in front (nothing for '');
 //   - the first 6 vocabulary entries (unk, <s>, </s>, 3 extra ids) never match text;
 //   - a Viterbi pass over a lattice of all vocabulary pieces; a position no piece starts at
