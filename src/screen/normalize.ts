@@ -168,8 +168,11 @@ function foldHomoglyphs(text: string): string {
 /** Letters then 1–3 digits ("utf8", "mp3", "Wh47"): a name with a version unless the text is leet. */
 const VERSION_LIKE_WORD = /(?<![\w@$])[a-z]{2,}\d{1,3}(?![\w@$])/gi;
 
-/** Short all-leet tokens ("4", "70", "0n"): folded only in a text that already has leet words. */
-const SHORT_LEET_TOKEN = /(?<![\w@$])[013457@$][013457@$a-z]{0,2}(?![\w@$])/gi;
+/**
+ * Short leet tokens ("4", "70", "0n", "t0", "m3"): a leet character and up to two more letters or
+ * leet characters, or one letter then one leet digit; folded only in a text that already has leet words.
+ */
+const SHORT_LEET_TOKEN = /(?<![\w@$])(?:[013457@$][013457@$a-z]{0,2}|[a-z][013457])(?![\w@$])/gi;
 
 /**
  * A word with a run of 3+ digits is usually a number, code or hash, but heavy leet has them too
