@@ -125,7 +125,10 @@ export interface BackendInfo {
 
 /** One screen's classifier output. */
 export interface ScreenResult {
-  /** Probability per label in [0, 1], in the model's label order. */
+  /**
+   * Probability per label in [0, 1], in the model's label order. For a text of several windows:
+   * the highest window's, less the model's window-count penalty when it has one (see `window`).
+   */
   scores: Record<string, number>;
   /** The model's labels, in order. */
   labels: readonly string[];
