@@ -97,7 +97,9 @@ if [ -f "$repo/models/guard-bert-mini/onnx/model_quantized.onnx" ]; then
   node "$here/use-lite/score-bert-framed.mjs" "$repo/models/guard-bert-mini" "$uw"
   node "$here/use-lite/latency.mjs" "$uw/latency.json" "$repo/models/guard-bert-mini" "$model"
 fi
-# The card's second table: val/test scored as the engine cuts a text into windows (~1 min).
+# The card's second table: val/test scored as the engine cuts a text into windows (~1 min); it
+# loads the folder as the engine does, so config.json and the tokenizer files go in first.
+$py "$here/use-lite/report_use.py" --work "$uw" --bert-work "$work" --variant "$variant" --model-dir "$model" --name "$name" --files-only
 "$repo/node_modules/.bin/tsx" "$here/score-windows.ts" "$model" "$uw/prep/rows.jsonl" "$uw/verify/aug/scores_int8_windows.jsonl"
 
 date +%s > "$uw/report_at"

@@ -70,6 +70,24 @@ def comparison_table(designs):
     return "\n".join(lines)
 
 
+def write_model_files(W, M):
+    """config.json and the tokenizer files of the model folder: what loads it (the engine, transformers.js, score-windows.ts)."""
+    # model_type/architectures say "bert" only so transformers.js loads the folder as a
+    # text-classification model (it just runs the ONNX graph); the network is USE-lite.
+    config = {"architectures": ["BertForSequenceClassification"], "model_type": "bert",
+              "loader_note": "model_type 'bert' is a loader shim for transformers.js; the network is USE-lite + head (MODEL_CARD.md)",
+              "problem_type": "multi_label_classification",
+              "id2label": {str(i): l for i, l in enumerate(LABELS)}, "label2id": {l: i for i, l in enumerate(LABELS)},
+              "vocab_size": 8002, "hidden_size": 512, "num_hidden_layers": 2, "num_attention_heads": 4,
+              "max_position_embeddings": 128, "pad_token_id": 0, "pooling": "masked_mean + tanh 512 + l2",
+              "head": {"hidden": CFG_HEAD["hidden"], "activation": "relu"}}
+    with open(os.path.join(M, "config.json"), "w") as f:
+        json.dump(config, f, indent=2)
+        f.write("\n")
+    for fn in ("tokenizer.json", "tokenizer_config.json"):
+        shutil.copyfile(os.path.join(W, fn), os.path.join(M, fn))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
@@ -77,9 +95,13 @@ def main():
     ap.add_argument("--variant", required=True)
     ap.add_argument("--model-dir", required=True)
     ap.add_argument("--name", default="guard-use-lite")
+    ap.add_argument("--files-only", action="store_true", help="write config.json and the tokenizer files into the model folder, nothing else")
     args = ap.parse_args()
     W, B, M = args.work, args.bert_work, args.model_dir
     W_GLOBAL[0] = W
+    if args.files_only:
+        write_model_files(W, M)
+        return
 
     # (a): every head variant, fp32 (PyTorch) scores, each calibrated on its own validation scores
     designs, framed, val_rank = {}, {}, {}
@@ -138,21 +160,7 @@ def main():
     with open(os.path.join(W, "comparison.md"), "w") as f:
         f.write(table + "\n\n" + ftable + "\n")
 
-    # ---- model folder
-    # model_type/architectures say "bert" only so transformers.js loads the folder as a
-    # text-classification model (it just runs the ONNX graph); the network is USE-lite.
-    config = {"architectures": ["BertForSequenceClassification"], "model_type": "bert",
-              "loader_note": "model_type 'bert' is a loader shim for transformers.js; the network is USE-lite + head (MODEL_CARD.md)",
-              "problem_type": "multi_label_classification",
-              "id2label": {str(i): l for i, l in enumerate(LABELS)}, "label2id": {l: i for i, l in enumerate(LABELS)},
-              "vocab_size": 8002, "hidden_size": 512, "num_hidden_layers": 2, "num_attention_heads": 4,
-              "max_position_embeddings": 128, "pad_token_id": 0, "pooling": "masked_mean + tanh 512 + l2",
-              "head": {"hidden": CFG_HEAD["hidden"], "activation": "relu"}}
-    with open(os.path.join(M, "config.json"), "w") as f:
-        json.dump(config, f, indent=2)
-        f.write("\n")
-    for fn in ("tokenizer.json", "tokenizer_config.json"):
-        shutil.copyfile(os.path.join(W, fn), os.path.join(M, fn))
+    write_model_files(W, M)
     floors = {
         "injection_recall_at_1pct_fpr>=0.90": ev_a8["injection"]["recall_at_1pct_fpr"] >= 0.90,
         "jailbreak_recall_at_1pct_fpr>=0.90": ev_a8["jailbreak"]["recall_at_1pct_fpr"] >= 0.90,
