@@ -19,7 +19,7 @@ import random
 import sys
 from collections import defaultdict
 
-LABELS = ["injection", "jailbreak", "harmful", "toxic"]
+from report import LABELS  # this folder is on the path: the script's own directory
 
 LENGTHS = (1200, 2400, 6000)
 PER_LENGTH = 200

@@ -28,7 +28,7 @@ import sys
 
 import numpy as np
 
-from report import LABELS, sha256  # this folder is on the path: the script's own directory
+from report import LABELS, pct, sha256  # this folder is on the path: the script's own directory
 LAMBDAS = [0.0, 0.25, 0.5, 0.75, 1.0]
 RECALL_SLACK = 0.005
 TAIL = (0.03, 0.003)
@@ -84,11 +84,7 @@ def measure(rows, thr, c):
     return out
 
 
-def pct(x):
-    return f"{100 * x:.1f}%"
-
-
-def card_section(name, beta, lam, c, runs, val_by_lambda, windows_file):
+def card_section(beta, lam, c, runs, val_by_lambda, windows_file):
     val0, val1 = runs["val"]
     test0, test1 = runs["test"]
     L = []
@@ -175,7 +171,7 @@ def main():
     }
     card_path = os.path.join(model_dir, "MODEL_CARD.md")
     card = open(card_path).read()
-    section = card_section(manifest.get("name", os.path.basename(model_dir)), beta, lam, c, runs, val_by_lambda, rel)
+    section = card_section(beta, lam, c, runs, val_by_lambda, rel)
     if START in card:
         card = card[:card.index(START)] + section + card[card.index(END) + len(END):]
     elif "\n## Limits" in card:

@@ -115,7 +115,7 @@ export function windowRows(ids: readonly number[], plan: WindowPlan): WindowedTe
  * as often as short ones. If benign window logits have an exponential upper tail of slope β
  * (P(z > t) ∝ e^(−t/β)), the maximum of n windows exceeds t about n times as often, and
  * subtracting β · ln n brings it back; overlapping windows are not independent, so a model's
- * manifest ships λ·β with λ ≤ 1 chosen on validation (`models/train/window-penalty.ts`). Fine
+ * manifest ships λ·β with λ ≤ 1 chosen on validation (`models/train/window-penalty.py`). Fine
  * windows, an opt-in sensitive mode, are left as they score.
  */
 export function textLogits(rows: readonly ArrayLike<number>[], mainWindows: number, penalty?: readonly number[] | null): number[] {
