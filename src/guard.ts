@@ -180,7 +180,11 @@ export class Guard extends EventTarget {
     return this.admit(() => this.call((remote) => remote.classify(text)));
   }
 
-  /** Forgets a conversation's history (e.g. when the user starts a new chat). */
+  /**
+   * Forgets a conversation's history: its turn count, running risk and blocked-prompt count, so
+   * the next screen under `id` starts as a first turn. Call it when the user starts a new chat
+   * (`<guarded-chat>`'s "New conversation" button does). Other conversations are untouched.
+   */
   resetConversation(id: string): Promise<void> {
     return this.call((remote) => remote.resetConversation(id));
   }

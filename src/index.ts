@@ -22,9 +22,9 @@ export type {
   ScreenResult,
 } from './types.js';
 export { AuditLog, redactForLog, type AuditEntry, type AuditOptions, type AuditTextMode } from './audit/audit-log.js';
-export { validatePolicy, type SecondReviewPolicy, type Action, type CategoryRule, type ConversationPolicy, type DirectionPolicy, type Policy, type PolicyProblem } from './policy/policy.js';
+export { validatePolicy, type SecondReviewPolicy, type Action, type CategoryRule, type ConversationPolicy, type DirectionPolicy, type LanguagePolicy, type Policy, type PolicyProblem, type UncoveredLanguageAction } from './policy/policy.js';
 export { calibratedPreset, POLICY_PRESETS, type PresetCalibration } from './policy/presets.js';
-export type { CategoryVerdict, Layer, Verdict } from './policy/verdict.js';
+export type { CategoryVerdict, LanguageVerdict, Layer, Verdict } from './policy/verdict.js';
 export type { RuleHit, RuleCategory } from './screen/rules/rule-hit.js';
 export type { LayerSwitches, ScreenRequest } from './screen/pipeline.js';
 export { normalize, type NormalizedText, type NormalizationFlag } from './screen/normalize.js';
@@ -33,7 +33,7 @@ export { normalize, type NormalizedText, type NormalizationFlag } from './screen
 export { GuardedChat } from './components/guarded-chat/guarded-chat.js';
 export type { GuardProgressDetail, GuardReadyDetail, GuardVerdictDetail } from './components/guard-events.js';
 export type { ChatHandler, ChatMessage } from './components/guarded-chat/demo-responder.js';
-export type { GuardErrorDetail } from './components/guarded-chat/guarded-chat.component.js';
+export type { GuardErrorDetail, NewConversationDetail } from './components/guarded-chat/guarded-chat.component.js';
 export { DEFAULT_GUARDED_CHAT_STRINGS, type GuardedChatStrings } from './components/guarded-chat/guarded-chat.strings.js';
 export { ChatEndpointError, openAiChatHandler, type ChatEndpointErrorCode, type OpenAiChatOptions } from './components/guarded-chat/openai-chat-handler.js';
 export { GuardStatus } from './components/guard-status/guard-status.js';

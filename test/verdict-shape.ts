@@ -1,7 +1,7 @@
 import type { Verdict } from '../src/policy/verdict.js';
 
 const ACTIONS = ['allow', 'warn', 'redact', 'block'];
-const LAYERS = ['rules', 'classifier', 'review', 'conversation'];
+const LAYERS = ['rules', 'classifier', 'review', 'conversation', 'language'];
 const isScore = (x: unknown) => typeof x === 'number' && x >= 0 && x <= 1 && !Number.isNaN(x);
 const isTime = (x: unknown) => typeof x === 'number' && x >= 0 && Number.isFinite(x);
 
@@ -41,6 +41,10 @@ export function verdictProblems(verdict: Verdict, text: string): string[] {
   check(typeof verdict.normalization === 'object' && Array.isArray(verdict.normalization.flags) && Number.isInteger(verdict.normalization.decoded), 'normalization');
   const t = verdict.timings;
   check(typeof t === 'object' && isTime(t.normalizeMs) && isTime(t.rulesMs) && isTime(t.classifierMs) && isTime(t.totalMs), `timings ${JSON.stringify(t)}`);
+  const l = verdict.language;
+  if (l !== undefined) {
+    check(typeof l.language === 'string' && isScore(l.confidence) && isScore(l.uncoveredShare) && typeof l.covered === 'boolean', `language ${JSON.stringify(l)}`);
+  }
   if (verdict.failure) check(typeof verdict.failure.code === 'string' && typeof verdict.failure.message === 'string', 'failure');
   return problems;
 }

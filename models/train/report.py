@@ -15,7 +15,8 @@ import time
 import numpy as np
 
 LABELS = ["injection", "jailbreak", "harmful", "toxic"]
-HARD_BENIGN = ["neuralchemy_v1", "self_instruct_seed", "alpaca_eval", "awesome_chatgpt_prompts"]
+HARD_BENIGN = ["neuralchemy_v1", "self_instruct_seed", "alpaca_eval", "awesome_chatgpt_prompts", "everyday_chat_eval", "certified_llm_safety",
+               "garak_latentinjection", "toxigen_seed"]
 DATA_LICENSES = {
     "hackaprompt": "MIT", "neuralchemy_v1": "as published by its authors (see data README)",
     "jailbreak_llms_2023_05": "MIT", "advbench": "MIT", "forbidden_questions": "MIT", "davidson_tweets": "MIT",
@@ -73,6 +74,11 @@ def prf(y, flag):
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
+MIN_CALIBRATION_ROWS = 30
+# The `balanced` preset's target: benign validation text flagged by any label (see calibrate).
+ANY_LABEL_FPR = 0.02
+
+
 def calibrate(rows, y, z):
     """Per-label logit thresholds at 1% and 0.1% benign FPR on the validation split; every benign
     validation source weighs the same, so big easy sources (math, exam questions) cannot hide
@@ -80,6 +86,10 @@ def calibrate(rows, y, z):
     val = np.array([r["split"] == "val" for r in rows])
     benign = val & (y.sum(1) == 0)
     srcs = [rows[i]["source"] for i in np.where(benign)[0]]
+    # A source with a handful of benign validation rows (a stray row of a mostly-attack file) would
+    # weigh as much as a thousand-row one: those are pooled into one group.
+    small = {s for s in set(srcs) if srcs.count(s) < MIN_CALIBRATION_ROWS}
+    srcs = ["(small sources)" if s in small else s for s in srcs]
     counts = {s: srcs.count(s) for s in set(srcs)}
     w = np.array([1.0 / counts[s] for s in srcs])
     th = {}
@@ -87,6 +97,22 @@ def calibrate(rows, y, z):
         th[l] = {"fpr_1pct": threshold_at_fpr(z[benign, k], 0.01, w), "fpr_0_1pct": threshold_at_fpr(z[benign, k], 0.001, w)}
         pos = val & (y[:, k] == 1)
         th[l]["val_recall_at_1pct"] = float((z[pos, k] >= th[l]["fpr_1pct"]).mean()) if pos.any() else None
+    # A text is flagged when any label fires: four labels at 1% each flag up to 4% of benign text.
+    # `any_label`: one common per-label FPR f, chosen so that the share of benign validation text
+    # flagged by some label (sources weighted equally) is ANY_LABEL_FPR.
+    zb = z[benign]
+    def union_at(f):
+        t = [threshold_at_fpr(zb[:, k], f, w) for k in range(len(LABELS))]
+        return float(np.sum(w * (zb >= np.array(t)).any(1)) / np.sum(w)), t
+    lo, hi = 0.0, 0.01
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if union_at(mid)[0] <= ANY_LABEL_FPR else (lo, mid)
+    union, t = union_at(lo)
+    for k, l in enumerate(LABELS):
+        th[l]["any_label"] = t[k]
+        th[l]["any_label_per_label_fpr"] = lo
+        th[l]["any_label_val_fpr"] = union
     return th, sorted(counts.items())
 
 
@@ -131,6 +157,15 @@ def evaluate(rows, y, z, th):
         per_source[s] = {"n": int(msk.sum()), "any_label": float(any_flag[msk].mean()),
                          **{l: float((z[msk, k] >= th[l]["fpr_1pct"]).mean()) for k, l in enumerate(LABELS)}}
     out["_benign_fpr_by_source"] = per_source
+    attacks = {}
+    for i in np.where(test & (y.sum(1) > 0))[0]:
+        key = f'{src[i]} ({"+".join(l for k, l in enumerate(LABELS) if y[i, k])})'
+        own = any(y[i, k] and z[i, k] >= th[l]["fpr_1pct"] for k, l in enumerate(LABELS))
+        a = attacks.setdefault(key, {"n": 0, "any_label": 0, "own_label": 0})
+        a["n"] += 1
+        a["any_label"] += int(any_flag[i])
+        a["own_label"] += int(own)
+    out["_attack_by_source"] = {k: {"n": v["n"], "any_label": v["any_label"] / v["n"], "own_label": v["own_label"] / v["n"]} for k, v in sorted(attacks.items())}
     out["_benign_counts"] = {"all": int(benign.sum()), "hard": int(hard.sum())}
     return out
 
@@ -161,6 +196,18 @@ def sha256(path):
 
 def pct(x):
     return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def per_source_table(ev):
+    """Test rows per source at the shipped (1% validation FPR) thresholds: benign rows flagged by any
+    label, and attack rows caught by any label and by their own label(s)."""
+    lines = ["| test source | rows | benign flagged (any label) | attacks caught (any label) | attacks caught (own label) |",
+             "| --- | --- | --- | --- | --- |"]
+    for s, m in ev["_benign_fpr_by_source"].items():
+        lines.append(f"| {s} (benign) | {m['n']} | {pct(m['any_label'])} | | |")
+    for s, m in ev.get("_attack_by_source", {}).items():
+        lines.append(f"| {s} | {m['n']} | | {pct(m['any_label'])} | {pct(m['own_label'])} |")
+    return "\n".join(lines)
 
 
 def metrics_table(ev):

@@ -22,13 +22,15 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from sampling import epoch_sample as sampling_epoch, pools
+
 LABELS = ["injection", "jailbreak", "harmful", "toxic"]
 VOCAB = 30522
 
 CFG = dict(layers=4, hidden=128, heads=2, intermediate=512, max_len=256, dropout=0.1,
            epochs=4, batch=32, lr=1e-3, weight_decay=0.01, warmup=0.06,
-           # rows drawn per epoch: positives per label and benign (label-balanced, with replacement
-           # where a label has fewer rows); benign drawn equally from each benign source.
+           # rows drawn per epoch: positives per label (shared among sources by sqrt of size, with
+           # replacement where a source has fewer rows) and benign, drawn equally per benign source.
            per_epoch={"injection": 1500, "jailbreak": 1000, "harmful": 1500, "toxic": 1500, "benign": 5000})
 
 
@@ -120,20 +122,11 @@ def pad(rows):
 
 
 def epoch_sample(train, rng, per_epoch):
-    by_label = {l: [r for r in train if r["y"][i]] for i, l in enumerate(LABELS)}
-    benign_sources = {}
-    for r in train:
-        if not any(r["y"]):
-            benign_sources.setdefault(r["source"], []).append(r)
-    out = []
-    for l in LABELS:
-        pool, k = by_label[l], per_epoch[l]
-        out += rng.sample(pool, k) if len(pool) >= k else [rng.choice(pool) for _ in range(k)]
-    share = per_epoch["benign"] // len(benign_sources)
-    for src in sorted(benign_sources):
-        pool = benign_sources[src]
-        out += rng.sample(pool, share) if len(pool) >= share else [rng.choice(pool) for _ in range(share)]
-    return out
+    """One epoch's rows, drawn as sampling.epoch_sample draws them (positives shared among their
+    sources by the square root of their size, benign equally per benign source)."""
+    y = np.array([r["y"] for r in train], dtype=np.int64)
+    by_label, benign = pools(range(len(train)), y, [r["source"] for r in train])
+    return [train[i] for i in sampling_epoch(by_label, benign, rng, per_epoch)]
 
 
 def batches_by_length(rows, size, rng):

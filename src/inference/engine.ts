@@ -264,17 +264,24 @@ export class ClassifierEngine {
   }
 }
 
-/** Thresholds a model's manifest calibrated per label: at 1% and at 0.1% benign false positives. */
-export type Calibration = Record<string, { fpr1: number; fpr01?: number }>;
+/**
+ * Thresholds a model's manifest calibrated per label: `default` (the `balanced` preset's: for
+ * the shipped models, 2% of benign text flagged by any label), and at 1% and 0.1% benign false
+ * positives per label.
+ */
+export type Calibration = Record<string, { default: number; fpr1: number; fpr01?: number }>;
+
+const isUnit = (v: unknown): v is number => typeof v === 'number' && v > 0 && v < 1;
 
 function calibrationOf(extra: Record<string, unknown> | undefined): Calibration {
   const thresholds = extra?.thresholds;
   if (typeof thresholds !== 'object' || thresholds === null) return {};
   const out: Calibration = {};
   for (const [label, entry] of Object.entries(thresholds as Record<string, Record<string, unknown>>)) {
-    const fpr1 = entry?.fpr_1pct ?? entry?.default;
-    if (typeof fpr1 !== 'number' || !(fpr1 > 0 && fpr1 < 1)) continue;
-    out[label] = { fpr1, ...(typeof entry.fpr_0_1pct === 'number' ? { fpr01: entry.fpr_0_1pct } : {}) };
+    const fallback = isUnit(entry?.default) ? entry.default : entry?.fpr_1pct;
+    if (!isUnit(fallback)) continue;
+    const fpr1 = isUnit(entry.fpr_1pct) ? entry.fpr_1pct : fallback;
+    out[label] = { default: fallback, fpr1, ...(isUnit(entry.fpr_0_1pct) ? { fpr01: entry.fpr_0_1pct } : {}) };
   }
   return out;
 }

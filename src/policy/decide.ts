@@ -35,12 +35,17 @@ export function redact(text: string, hits: readonly RuleHit[], categories: reado
   return replaceSpans(text, hits.filter((h) => h.source === 'original' && redactable.has(h.category)));
 }
 
-/** The one-line reason for a decision. */
+/**
+ * The one-line reason for a decision: the categories whose action *is* the decision (a block
+ * names what blocked, not a PII span that was only redacted), then what else fired, briefly.
+ */
 export function describeDecision(action: Action, categories: readonly CategoryVerdict[]): string {
   const fired = categories.filter((c) => c.fired);
   if (action === 'allow') return 'Allowed: nothing reached its threshold.';
   const verb = { warn: 'Warning', redact: 'Redacted', block: 'Blocked' }[action];
-  const parts = fired.filter((c) => c.action === action || action === 'block')
-    .map((c) => `${c.category} ${c.score.toFixed(2)} ≥ ${(c.threshold ?? 0).toFixed(2)} (${c.layer}${c.view && c.view !== 'original' ? `, ${c.view}` : ''})`);
-  return `${verb}: ${parts.join('; ')}.`;
+  const describe = (c: CategoryVerdict) =>
+    `${c.category} ${c.score.toFixed(2)} ≥ ${(c.threshold ?? 0).toFixed(2)} (${c.layer}${c.view && c.view !== 'original' ? `, ${c.view}` : ''})`;
+  const deciding = fired.filter((c) => c.action === action).map(describe);
+  const also = fired.filter((c) => c.action !== action).map((c) => `${c.category} → ${c.action}`);
+  return `${verb}: ${deciding.join('; ')}${also.length ? `. Also: ${also.join(', ')}` : ''}.`;
 }

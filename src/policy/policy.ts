@@ -30,6 +30,12 @@ export interface ConversationPolicy {
   maxTurns: number;
   /** Each turn's risk is added to the running risk after multiplying that by `decay` (0–1). */
   decay: number;
+  /**
+   * A turn counts toward escalation only when its score reaches this share (0–1) of the
+   * category's threshold; below it, the turn adds no risk and cannot be flagged for escalation.
+   * Default 0.5.
+   */
+  elevated?: number;
   /** After this many blocked prompts in one conversation, thresholds are scaled by `repeatFactor`. */
   repeatLimit: number;
   /** Multiplier (0–1] applied to input thresholds once `repeatLimit` is reached. */
@@ -55,6 +61,39 @@ export interface Policy {
    * the labels both have. It loads on first use (or ahead, on `setPolicy`).
    */
   secondReview?: SecondReviewPolicy;
+  /**
+   * Optional language step: texts mostly in a language the classifiers were not trained on are
+   * noted (`verdict.language`, category `language:not-covered`) and handled by `uncovered`.
+   * Without this section the step is off and the language-id model never loads.
+   */
+  language?: LanguagePolicy;
+}
+
+/** What happens to a text mostly in a language the classifiers do not cover. */
+export type UncoveredLanguageAction = 'warn' | 'screen' | 'block';
+export const UNCOVERED_LANGUAGE_ACTIONS: readonly UncoveredLanguageAction[] = ['warn', 'screen', 'block'];
+
+/**
+ * The language step (src/screen/language/): fastText's language id over the text, and what a
+ * text gets when its language is not covered. A short text (fewer than `minWords` words) or one
+ * whose language is not clear counts as covered.
+ */
+export interface LanguagePolicy {
+  /** Languages the classifiers read, as fastText labels: ISO 639-1 where one exists (`en`, `fr`, `zh`), else 3 letters (`yue`). */
+  covered: string[];
+  /**
+   * - `warn`: rules act as usual (PII, secrets, attack patterns, deny topics); classifier scores
+   *   (and the conversation escalation built on them) are computed and reported but at most
+   *   warn, never block; `language:not-covered` warns. The `balanced` and `permissive` presets.
+   * - `screen`: judged as if covered (classifier scores block as usual); the verdict still
+   *   says the language. The `strict` preset: it prefers a false alarm to a miss.
+   * - `block`: blocked, whatever else was found: fail closed for languages the guard cannot read.
+   */
+  uncovered: UncoveredLanguageAction;
+  /** Share (0–1) of fastText's probability on uncovered languages a text needs to count as not covered (default 0.9). */
+  minShare?: number;
+  /** A text with fewer words counts as covered, whatever its language (default 3). */
+  minWords?: number;
 }
 
 /** The second-review layer: which model, and the grey band of scores it re-checks. */
@@ -104,6 +143,27 @@ function checkDirection(problems: PolicyProblem[], path: string, value: unknown)
   }
 }
 
+function checkLanguage(problems: PolicyProblem[], language: unknown): void {
+  if (!isObject(language)) {
+    problems.push({ path: 'language', message: 'must be { covered, uncovered }' });
+    return;
+  }
+  const covered = language.covered;
+  if (!Array.isArray(covered) || covered.length === 0 || covered.some((c) => typeof c !== 'string' || !/^[a-z]{2,3}$/.test(c))) {
+    problems.push({ path: 'language.covered', message: 'must be a non-empty list of language codes as fastText labels them (en, fr, zh, yue)' });
+  }
+  if (!UNCOVERED_LANGUAGE_ACTIONS.includes(language.uncovered as UncoveredLanguageAction)) {
+    problems.push({ path: 'language.uncovered', message: `must be one of ${UNCOVERED_LANGUAGE_ACTIONS.join(', ')}` });
+  }
+  if (language.minShare !== undefined) checkUnit(problems, 'language.minShare', language.minShare);
+  if (language.minWords !== undefined && (!Number.isInteger(language.minWords) || (language.minWords as number) < 1)) {
+    problems.push({ path: 'language.minWords', message: 'must be a whole number ≥ 1' });
+  }
+  for (const key of Object.keys(language)) {
+    if (!['covered', 'uncovered', 'minShare', 'minWords'].includes(key)) problems.push({ path: `language.${key}`, message: 'is not a known field' });
+  }
+}
+
 /** Every problem with `value` as a Policy; an empty list means it is valid. */
 export function validatePolicy(value: unknown): PolicyProblem[] {
   const problems: PolicyProblem[] = [];
@@ -127,6 +187,7 @@ export function validatePolicy(value: unknown): PolicyProblem[] {
   else {
     if (!Number.isInteger(c.maxTurns) || (c.maxTurns as number) < 1) problems.push({ path: 'conversation.maxTurns', message: 'must be a whole number ≥ 1' });
     checkUnit(problems, 'conversation.decay', c.decay);
+    if (c.elevated !== undefined) checkUnit(problems, 'conversation.elevated', c.elevated);
     if (!Number.isInteger(c.repeatLimit) || (c.repeatLimit as number) < 1) problems.push({ path: 'conversation.repeatLimit', message: 'must be a whole number ≥ 1' });
     checkUnit(problems, 'conversation.repeatFactor', c.repeatFactor, { openMin: true });
   }
@@ -149,7 +210,8 @@ export function validatePolicy(value: unknown): PolicyProblem[] {
       }
     }
   }
-  const known = new Set(['version', 'name', 'input', 'output', 'topics', 'conversation', 'failureMode', 'blockMessage', 'secondReview']);
+  if (value.language !== undefined) checkLanguage(problems, value.language);
+  const known = new Set(['version', 'name', 'input', 'output', 'topics', 'conversation', 'failureMode', 'blockMessage', 'secondReview', 'language']);
   for (const key of Object.keys(value)) if (!known.has(key)) problems.push({ path: key, message: 'is not a known field' });
   return problems;
 }

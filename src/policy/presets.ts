@@ -30,18 +30,21 @@ function preset(name: string, input: number, output: number, piiAction: 'redact'
     conversation: { maxTurns: name === 'strict' ? 30 : 100, decay: 0.7, repeatLimit: 3, repeatFactor: 0.8 },
     failureMode: name === 'permissive' ? 'open' : 'closed',
     blockMessage: 'This message was withheld by the on-device guard.',
+    // The classifiers read English. Elsewhere their scores only warn, except under `strict`.
+    language: { covered: ['en'], uncovered: name === 'strict' ? 'screen' : 'warn' },
   };
 }
 
-/** Per-label thresholds a model's manifest calibrated (benign FPR 1% and 0.1%). */
-export type PresetCalibration = Record<string, { fpr1: number; fpr01?: number }>;
+/** Per-label thresholds a model's manifest calibrated (see `Calibration` in the engine). */
+export type PresetCalibration = Record<string, { default: number; fpr1: number; fpr01?: number }>;
 
 /**
  * A preset fitted to the loaded model: where the model's manifest calibrated a label, the
- * classifier thresholds come from that calibration instead of the fixed numbers: `balanced`
- * uses the 1%-benign-FPR threshold, `permissive` the 0.1% one (fewer false positives), and
- * `strict` 0.8 × the 1% one (more recall, more false positives). Both directions use the
- * same thresholds: the shipped models are calibrated on prompts, not on replies.
+ * classifier thresholds come from that calibration instead of the fixed numbers. `balanced`
+ * uses the manifest's `default` (for the shipped models: 2% of benign validation text flagged
+ * by any label), `permissive` the 0.1%-per-label one (fewer false positives), and `strict` the
+ * 1%-per-label one where that is lower than the default, else 0.8 × the default (more recall,
+ * more false positives). Both directions use the same thresholds.
  */
 export function calibratedPreset(name: keyof typeof POLICY_PRESETS, calibration: PresetCalibration): Policy {
   const policy = structuredClone(POLICY_PRESETS[name]);
@@ -49,7 +52,9 @@ export function calibratedPreset(name: keyof typeof POLICY_PRESETS, calibration:
     for (const [label, rule] of Object.entries(direction.categories)) {
       const c = calibration[label];
       if (!c) continue;
-      rule.threshold = name === 'balanced' ? c.fpr1 : name === 'permissive' ? c.fpr01 ?? c.fpr1 : 0.8 * c.fpr1;
+      rule.threshold = name === 'balanced' ? c.default
+        : name === 'permissive' ? c.fpr01 ?? c.default
+        : c.fpr1 < c.default ? c.fpr1 : 0.8 * c.default;
     }
   }
   return policy;

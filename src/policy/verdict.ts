@@ -3,7 +3,7 @@ import type { BackendName } from '../types.js';
 import type { Action } from './policy.js';
 
 /** Which layer produced a category's score. */
-export type Layer = 'rules' | 'classifier' | 'review' | 'conversation';
+export type Layer = 'rules' | 'classifier' | 'review' | 'conversation' | 'language';
 
 /** One category's outcome. */
 export interface CategoryVerdict {
@@ -17,6 +17,39 @@ export interface CategoryVerdict {
   /** Which view of the text scored highest: the original, the normalized text, a decoded payload, or the core without its framing. */
   view?: 'original' | 'normalized' | 'readable' | 'decoded' | 'unframed';
   fired: boolean;
+  /**
+   * Present when the text's language is not covered and the policy lowered this classifier
+   * category's action to `warn` (`language.uncovered: 'warn'`): the action it has for covered text.
+   */
+  loweredFrom?: Action;
+}
+
+/**
+ * The language-id step's finding (src/screen/language/): the text's dominant language and
+ * whether the classifiers read it. A text too short or too doubtful to tell counts as covered.
+ */
+export interface LanguageVerdict {
+  /**
+   * fastText's label for the dominant language: ISO 639-1 where one exists (`en`, `fr`, `zh`),
+   * else a longer code (`yue`, `ceb`); `und` when there was nothing to tell it by.
+   */
+  language: string;
+  /** The language's probability-weighted share of the text's words (0–1). */
+  confidence: number;
+  /** The share of the probability on languages not covered (0–1): what `covered` is judged on. */
+  uncoveredShare: number;
+  /** Whether the classifiers' scores are trusted as usual for this text. */
+  covered: boolean;
+  /**
+   * Why `covered` is what it is: `language` (the language is, or is not, in the policy's list),
+   * `short-text` (too few words to judge: covered), `low-confidence` (no clear other language:
+   * covered), `covered-part` (mostly another language, but a sentence of it is plainly in a
+   * covered one, which the classifiers read: covered), `unavailable` (the language-id model
+   * could not load or run: covered, see `failed`).
+   */
+  basis: 'language' | 'short-text' | 'low-confidence' | 'covered-part' | 'unavailable';
+  /** Why the language-id model could not be used; the text was screened as covered. */
+  failed?: string;
 }
 
 /**
@@ -38,6 +71,8 @@ export interface Verdict {
   /** What normalization found (zero-width characters, base64 payloads, …). */
   normalization: { flags: string[]; decoded: number };
   conversation?: { id: string; turns: number; escalation: number };
+  /** Present when the policy has a `language` section: the text's language and whether the classifiers cover it. */
+  language?: LanguageVerdict;
   backend: BackendName;
   /** Present when the second-review model re-scored this text: which model, and its scores. */
   secondReview?: { model: string; scores: Record<string, number>; failed?: string };

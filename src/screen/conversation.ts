@@ -1,9 +1,9 @@
-import type { ConversationPolicy } from '../policy/policy.js';
+import type { ConversationPolicy, DirectionPolicy } from '../policy/policy.js';
 
 /** What the conversation layer knows about one conversation. */
 export interface ConversationState {
   turns: number;
-  /** Decayed running risk per category: `risk ← decay · risk + score` each user turn. */
+  /** Decayed running risk per category, in units of the category's threshold (see `turnRisk`). */
   risk: Record<string, number>;
   blocked: number;
 }
@@ -11,9 +11,9 @@ export interface ConversationState {
 /** The conversation layer's view of the turn being screened. */
 export interface ConversationSignal {
   turns: number;
-  /** Running risk after this turn, per category, squashed into [0, 1): `1 − e^(−risk)`. */
+  /** Per category: `1 − e^(−risk)` of the running risk with this turn, or 0 where this turn is not elevated. */
   escalation: Record<string, number>;
-  /** The category whose running risk is highest, and that risk as a score. */
+  /** The category whose escalation is highest, and that escalation as a score. */
   top: { category: string; score: number } | null;
   /** 1 when the turn limit is exceeded, else 0. */
   turnLimit: number;
@@ -21,12 +21,38 @@ export interface ConversationSignal {
   thresholdFactor: number;
 }
 
+/** Share of its threshold a turn's score must reach to count, when the policy does not say. */
+export const DEFAULT_ELEVATED = 0.5;
+
+/**
+ * A turn's calibrated risk per classifier category: its score divided by the policy's threshold
+ * for that category (1 = at the threshold). Raw scores are not comparable across labels or
+ * models (a calibrated threshold can sit at 0.4 for one label and 0.9 for another); a score
+ * relative to its threshold is. Categories the policy does not act on carry no risk.
+ */
+export function turnRisk(scores: Record<string, number>, rules: DirectionPolicy): Record<string, number> {
+  const risk: Record<string, number> = {};
+  for (const [category, score] of Object.entries(scores)) {
+    const rule = rules.categories[category];
+    if (!rule || rule.action === 'allow' || rule.threshold <= 0) continue;
+    risk[category] = score / rule.threshold;
+  }
+  return risk;
+}
+
+const emptyState = (): ConversationState => ({ turns: 0, risk: {}, blocked: 0 });
+
 /**
  * Risk tracked over a conversation's user turns. A single message can look harmless while the
- * conversation escalates: each turn's classifier score is added to a running total that
- * decays (×`decay` per turn), so several medium scores in a row add up while one old spike
- * fades. Escalation score = 1 − e^(−risk): one turn at 0.3 gives 0.26; three in a row at 0.3
- * with decay 0.7 give 1 − e^(−0.657) = 0.48, four give 0.53.
+ * conversation escalates: each turn that is *elevated* (its calibrated risk at least
+ * `policy.elevated` of the threshold) adds that risk to a running total that decays (×`decay`
+ * per turn), so several near-threshold turns in a row add up while one old spike fades.
+ * Three rules keep it from punishing the harmless:
+ * - only an elevated turn can be flagged for escalation: a harmless prompt after an attack is
+ *   judged on itself;
+ * - a blocked turn adds no risk: it never reached the model, and the block already answered it;
+ * - risk is relative to each category's threshold, so it follows the policy (`permissive` raises
+ *   thresholds and so lowers every turn's risk).
  * Counting turns catches long-conversation drift; counting blocks makes repeat offenders face
  * lower thresholds.
  */
@@ -35,28 +61,28 @@ export class ConversationTracker {
 
   constructor(private readonly maxConversations = 256) {}
 
-  /** The state before the turn (not updated): what thresholds apply to this turn. */
+  /** The state before the turn: what thresholds apply to it. */
   peek(id: string, policy: ConversationPolicy): ConversationSignal {
-    return this.signal(this.states.get(id) ?? { turns: 0, risk: {}, blocked: 0 }, policy);
+    const state = this.states.get(id) ?? emptyState();
+    return this.signal(state, state.risk, {}, policy);
   }
 
-  /** Records a user turn's scores and returns the updated signal. */
-  recordTurn(id: string, scores: Record<string, number>, policy: ConversationPolicy): ConversationSignal {
-    const state = this.states.get(id) ?? { turns: 0, risk: {}, blocked: 0 };
+  /** The signal for a turn with this risk (`turnRisk`), without recording it. */
+  assess(id: string, risk: Record<string, number>, policy: ConversationPolicy): ConversationSignal {
+    const state = this.states.get(id) ?? emptyState();
+    const next = { ...state, turns: state.turns + 1 };
+    return this.signal(next, this.accumulate(state.risk, risk, policy), risk, policy);
+  }
+
+  /** Records a user turn once its verdict is known: a blocked turn counts as a turn and a block, not as risk. */
+  commit(id: string, risk: Record<string, number>, blocked: boolean, policy: ConversationPolicy): void {
+    const state = this.states.get(id) ?? emptyState();
     this.states.delete(id);
     this.states.set(id, state); // most recently used last
     if (this.states.size > this.maxConversations) this.states.delete(this.states.keys().next().value!);
     state.turns += 1;
-    for (const [category, score] of Object.entries(scores)) {
-      state.risk[category] = (state.risk[category] ?? 0) * policy.decay + score;
-    }
-    return this.signal(state, policy);
-  }
-
-  /** Counts a blocked prompt against the conversation. */
-  recordBlock(id: string): void {
-    const state = this.states.get(id);
-    if (state) state.blocked += 1;
+    if (blocked) state.blocked += 1;
+    else state.risk = this.accumulate(state.risk, risk, policy);
   }
 
   /** Forgets a conversation (e.g. the user started a new chat). */
@@ -64,10 +90,25 @@ export class ConversationTracker {
     this.states.delete(id);
   }
 
-  private signal(state: ConversationState, policy: ConversationPolicy): ConversationSignal {
-    const escalation = Object.fromEntries(Object.entries(state.risk).map(([c, r]) => [c, 1 - Math.exp(-r)]));
+  private accumulate(before: Record<string, number>, risk: Record<string, number>, policy: ConversationPolicy): Record<string, number> {
+    const elevated = policy.elevated ?? DEFAULT_ELEVATED;
+    const after: Record<string, number> = {};
+    for (const category of new Set([...Object.keys(before), ...Object.keys(risk)])) {
+      const q = risk[category] ?? 0;
+      after[category] = (before[category] ?? 0) * policy.decay + (q >= elevated ? q : 0);
+    }
+    return after;
+  }
+
+  private signal(state: ConversationState, running: Record<string, number>, turn: Record<string, number>, policy: ConversationPolicy): ConversationSignal {
+    const elevated = policy.elevated ?? DEFAULT_ELEVATED;
+    const escalation: Record<string, number> = {};
     let top: ConversationSignal['top'] = null;
-    for (const [category, score] of Object.entries(escalation)) if (!top || score > top.score) top = { category, score };
+    for (const [category, r] of Object.entries(running)) {
+      const score = (turn[category] ?? 0) >= elevated ? 1 - Math.exp(-r) : 0;
+      escalation[category] = score;
+      if (!top || score > top.score) top = { category, score };
+    }
     return {
       turns: state.turns,
       escalation,

@@ -1,9 +1,11 @@
 import { decide, describeDecision, redact, type CategoryScore } from '../policy/decide.js';
 import type { Policy } from '../policy/policy.js';
+import { applyLanguagePolicy, describeLanguage } from '../policy/uncovered-language.js';
 import type { CategoryVerdict, Verdict } from '../policy/verdict.js';
 import type { ScreenResult } from '../types.js';
-import { ConversationTracker } from './conversation.js';
+import { ConversationTracker, turnRisk } from './conversation.js';
 import { stripFraming } from './framing.js';
+import type { LanguageIdentifier } from './language/language-identifier.js';
 import { normalize } from './normalize.js';
 import { findAttackPatterns, findEvasion } from './rules/attack-patterns.js';
 import { findPii } from './rules/pii.js';
@@ -26,9 +28,11 @@ export interface LayerSwitches {
   rules: boolean;
   classifier: boolean;
   conversation: boolean;
+  /** The language step, where the policy has a `language` section (default on). */
+  language?: boolean;
 }
 
-export const ALL_LAYERS: LayerSwitches = { normalize: true, rules: true, classifier: true, conversation: true };
+export const ALL_LAYERS: LayerSwitches = { normalize: true, rules: true, classifier: true, conversation: true, language: true };
 
 type View = NonNullable<CategoryVerdict['view']>;
 
@@ -48,6 +52,8 @@ export class ScreeningPipeline {
   constructor(
     private readonly classify: (text: string) => Promise<ScreenResult>,
     private readonly tracker: ConversationTracker = new ConversationTracker(),
+    /** The language step's model holder; without one the step does not run. */
+    private readonly languageId?: LanguageIdentifier,
   ) {}
 
   async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS, reviewer?: Reviewer): Promise<Verdict> {
@@ -84,6 +90,11 @@ export class ScreeningPipeline {
       }
     }
     const rulesAt = performance.now();
+
+    // The language step runs beside the classifiers. A text counts as covered when its readable
+    // form is: English hidden behind look-alike letters is English, not Russian.
+    const languagePolicy = layers.language !== false && this.languageId ? policy.language : undefined;
+    const languageFound = languagePolicy && this.languageId!.identify([text, normalized.readable], languagePolicy);
 
     const scores: Record<string, number> = {};
     const bestView: Record<string, View> = {};
@@ -135,24 +146,34 @@ export class ScreeningPipeline {
     for (const [label, score] of Object.entries(scores)) raise({ category: label, score, layer: classifierLayer, view: bestView[label]! });
     for (const hit of hits) raise({ category: hit.category, score: 1, layer: 'rules', view: hit.source });
 
+    // Awaited before the conversation is read: from reading its state to recording this turn
+    // nothing may yield, or two screens of one conversation could interleave.
+    const language = await languageFound;
     let conversation: Verdict['conversation'];
     let thresholdFactor = 1;
+    let turnRiskNow: Record<string, number> = {};
     if (layers.conversation && request.conversation && direction === 'input') {
-      const before = this.tracker.peek(request.conversation, policy.conversation);
-      thresholdFactor = before.thresholdFactor;
-      const signal = this.tracker.recordTurn(request.conversation, scores, policy.conversation);
+      thresholdFactor = this.tracker.peek(request.conversation, policy.conversation).thresholdFactor;
+      // Scores on a language the classifiers do not read are not evidence of escalation either.
+      const trusted = !language || language.covered || languagePolicy?.uncovered === 'screen';
+      turnRiskNow = trusted ? turnRisk(scores, policy.input) : {};
+      const signal = this.tracker.assess(request.conversation, turnRiskNow, policy.conversation);
       if (signal.top) raise({ category: 'conversation:escalation', score: signal.top.score, layer: 'conversation' });
       raise({ category: 'conversation:turns', score: signal.turnLimit, layer: 'conversation' });
       conversation = { id: request.conversation, turns: signal.turns, escalation: signal.top?.score ?? 0 };
     }
 
-    const { action, categories } = decide([...categoryScores.values()], policy[direction], thresholdFactor);
-    if (action === 'block' && conversation) this.tracker.recordBlock(conversation.id);
+    const decided = decide([...categoryScores.values()], policy[direction], thresholdFactor);
+    const { action, categories } = language && languagePolicy
+      ? applyLanguagePolicy(decided, language, languagePolicy, new Set(hits.map((h) => h.category)))
+      : decided;
+    // Recorded once the verdict is known: a blocked turn adds no risk (see ConversationTracker).
+    if (conversation) this.tracker.commit(conversation.id, turnRiskNow, action === 'block', policy.conversation);
     const finished = performance.now();
     return {
       action,
       direction,
-      reason: describeDecision(action, categories),
+      reason: describeDecision(action, categories) + describeLanguage(language, languagePolicy),
       categories,
       hits,
       ...(action === 'redact' ? { redactedText: redact(text, hits, categories) } : {}),
@@ -160,6 +181,7 @@ export class ScreeningPipeline {
       ...(secondReview ? { secondReview } : {}),
       normalization: { flags: normalized.flags, decoded: normalized.decoded.length },
       ...(conversation ? { conversation } : {}),
+      ...(language ? { language } : {}),
       backend,
       timings: {
         normalizeMs: normalizedAt - started,

@@ -2,6 +2,8 @@ import { GuardError } from '../errors.js';
 import { ClassifierEngine, type Calibration, type EngineInit } from '../inference/engine.js';
 import type { Policy } from '../policy/policy.js';
 import type { Verdict } from '../policy/verdict.js';
+import { loadFastTextLid } from '../screen/language/fasttext-lid.js';
+import { LanguageIdentifier, type LanguageModelLoader } from '../screen/language/language-identifier.js';
 import { ALL_LAYERS, ScreeningPipeline, type LayerSwitches, type Reviewer, type ScreenRequest } from '../screen/pipeline.js';
 import type { ResolvedModelSource } from '../store/model-source.js';
 import type { BackendInfo, CacheReport, LoadProgress, ScreenResult } from '../types.js';
@@ -30,6 +32,16 @@ export class GuardWorkerApi {
   private init_: EngineInit | null = null;
   /** Second-review engines by model id, loaded on first use. */
   private readonly reviewers = new Map<string, Promise<ClassifierEngine>>();
+  /** The language-id model: loaded on the first screen whose policy has a `language` section. */
+  private readonly languageId: LanguageIdentifier;
+
+  /**
+   * @param loadLanguageModel how the language step gets its model: fastText's `lid.176.ftz` from
+   *   the bundled package files by default (Node scripts pass the package's Node build instead).
+   */
+  constructor(loadLanguageModel: LanguageModelLoader = loadFastTextLid) {
+    this.languageId = new LanguageIdentifier(loadLanguageModel);
+  }
 
   /** Loads the model; `onEvent` (a Comlink proxy) hears progress and backend changes. */
   async init(init: EngineInit, onEvent?: (event: WorkerEvent) => void): Promise<WorkerReady> {
@@ -41,7 +53,7 @@ export class GuardWorkerApi {
     });
     this.engine = engine;
     this.init_ = init;
-    this.pipeline = new ScreeningPipeline((text) => engine.classify(text));
+    this.pipeline = new ScreeningPipeline((text) => engine.classify(text), undefined, this.languageId);
     return { backend: engine.backend, labels: engine.labels, cache: engine.cacheReport, calibration: engine.calibration };
   }
 

@@ -96,6 +96,41 @@ describe('<guarded-chat>', () => {
     expect(await page.locator('guarded-chat li[part~="assistant"]').textContent()).not.toContain('hide the body');
   });
 
+  it('"New conversation" clears the log, keeps the draft, and the guard forgets the old conversation', async () => {
+    await page.evaluate(async () => {
+      const chat = document.querySelector('guarded-chat')!;
+      chat.guard = await window.guardedChat.createGuard({ model: { url: chat.getAttribute('model')! }, backend: 'wasm' });
+      await chat.updateComplete;
+    });
+    const composer = page.locator('guarded-chat textarea');
+    await composer.fill(ALLOWED);
+    await composer.press('Enter');
+    await expect.poll(() => page.locator('guarded-chat li[part~="assistant"]').count()).toBe(1);
+    const ids = await page.evaluate(async () => {
+      const chat = document.querySelector('guarded-chat')!;
+      const before = chat.conversation;
+      // The guard's view of the old conversation: one user turn so far.
+      const turnsBefore = (await chat.guard!.screen('x', { conversation: before })).conversation!.turns;
+      const detail = new Promise<{ previous: string; conversation: string }>((resolve) =>
+        chat.addEventListener('guard-new-conversation', (e) => resolve((e as CustomEvent).detail), { once: true }));
+      chat.shadowRoot!.querySelector<HTMLTextAreaElement>('textarea')!.value = 'draft kept';
+      chat.draft = 'draft kept';
+      chat.shadowRoot!.querySelector<HTMLButtonElement>('button[part="new-conversation"]')!.click();
+      const d = await detail;
+      await new Promise((r) => setTimeout(r, 50)); // the reset is sent to the worker after the event
+      const turnsAfter = (await chat.guard!.screen('x', { conversation: before })).conversation!.turns;
+      await chat.guard!.dispose();
+      return { before, d, now: chat.conversation, turnsBefore, turnsAfter };
+    });
+    expect(ids.d).toEqual({ previous: ids.before, conversation: ids.now });
+    expect(ids.now).not.toBe(ids.before);
+    expect(ids.turnsBefore).toBe(2); // the sent prompt, then this probe
+    expect(ids.turnsAfter).toBe(1); // forgotten: the probe is the first turn again
+    expect(await page.locator('guarded-chat li[part~="message"]').count()).toBe(0);
+    expect(await composer.inputValue()).toBe('draft kept');
+    expect(await page.locator('guarded-chat [part="notice"]').textContent()).toContain('New conversation');
+  });
+
   it('keeps the draft when screening fails, and reports a typed error', async () => {
     await page.evaluate(async () => {
       const chat = document.querySelector('guarded-chat')!;

@@ -29,5 +29,11 @@ export interface EvalReport {
   systems: SystemResult[];
   /** `--layers`: the guard's catch rate and benign block rate as layers are added. */
   layers?: { name: string; caught: number; benignBlocked: number }[];
+  /**
+   * Per source (a row's `source`, else its file's name) and label: rows, and the share the whole
+   * guard blocked under the policy (for benign rows: false positives) and the model alone flagged
+   * by any label at its shipped thresholds.
+   */
+  sources?: { source: string; label: string; rows: number; blocked: number; modelFlagged: number }[];
   notes: string[];
 }

@@ -41,16 +41,19 @@ const { values: args, positionals } = parseArgs({
 
 /** `--layers`: the guard's catch rate and benign block rate with its layers added one by one. */
 const LAYER_STEPS = [
-  { name: 'rules only', layers: { normalize: false, rules: true, classifier: false, conversation: false } },
-  { name: 'classifiers only', layers: { normalize: false, rules: false, classifier: true, conversation: false } },
-  { name: 'rules + classifiers', layers: { normalize: false, rules: true, classifier: true, conversation: false } },
-  { name: '+ normalization', layers: { normalize: true, rules: true, classifier: true, conversation: false } },
-  { name: '+ conversation (all)', layers: { normalize: true, rules: true, classifier: true, conversation: true } },
+  { name: 'rules only', layers: { normalize: false, rules: true, classifier: false, conversation: false, language: false } },
+  { name: 'classifiers only', layers: { normalize: false, rules: false, classifier: true, conversation: false, language: false } },
+  { name: 'rules + classifiers', layers: { normalize: false, rules: true, classifier: true, conversation: false, language: false } },
+  { name: '+ normalization', layers: { normalize: true, rules: true, classifier: true, conversation: false, language: false } },
+  { name: '+ conversation', layers: { normalize: true, rules: true, classifier: true, conversation: true, language: false } },
+  { name: '+ language (all)', layers: { normalize: true, rules: true, classifier: true, conversation: true, language: true } },
 ];
 
 interface Row {
   text: string;
   label: string;
+  /** The row's `source`, else its file's name: rows are reported per source. */
+  source: string;
   /** Rows sharing an id are turns of one conversation, in file order. */
   conversation?: string;
 }
@@ -59,7 +62,7 @@ interface Row {
 interface Scored {
   labels: string[];
   classify: number[][];
-  screen: { score: Record<string, number>; threshold: Record<string, number> }[];
+  screen: { score: Record<string, number>; threshold: Record<string, number>; action: string }[];
 }
 
 /** Runs in the page or in Node: keep it self-contained. */
@@ -80,7 +83,7 @@ const scoreRows: GuardScript<{ texts: string[] }, Scored> = async (guard, { text
         score[c.category] = c.score;
         if (c.threshold !== undefined) threshold[c.category] = c.threshold;
       }
-      out.screen.push({ score, threshold });
+      out.screen.push({ score, threshold, action: v.action });
     }
   }
   return out;
@@ -112,7 +115,8 @@ function readRows(file: string): Row[] {
   return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l, i) => {
     const row = JSON.parse(l) as Partial<Row>;
     if (typeof row.text !== 'string' || typeof row.label !== 'string') throw new Error(`${file}:${i + 1}: needs "text" and "label"`);
-    return { text: row.text, label: row.label, ...(typeof row.conversation === 'string' ? { conversation: row.conversation } : {}) };
+    const source = typeof row.source === 'string' ? row.source : file.split('/').pop()!.replace(/\.jsonl$/, '');
+    return { text: row.text, label: row.label, source, ...(typeof row.conversation === 'string' ? { conversation: row.conversation } : {}) };
   });
 }
 
@@ -210,6 +214,22 @@ async function main(): Promise<void> {
     }));
     if (!rows.some((r) => r.conversation)) notes.push('No rows carry "conversation": the conversation layer had no multi-turn cases to act on.');
   }
+  const groups = new Map<string, number[]>();
+  rows.forEach((r, i) => {
+    const key = `${r.source}\u0000${r.label}`;
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const modelFlagged = (i: number) => labels.some((l, j) => scored.classify[i]![j]! >= shippedThreshold(manifest, l).value);
+  const sources = [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([key, idx]) => {
+    const [source, label] = key.split('\u0000') as [string, string];
+    return {
+      source,
+      label,
+      rows: idx.length,
+      blocked: idx.filter((i) => scored.screen[i]!.action === 'block').length / idx.length,
+      modelFlagged: idx.filter(modelFlagged).length / idx.length,
+    };
+  });
   const report: EvalReport = {
     title: `guarded-chat evaluation — ${positionals.map((f) => f.split('/').pop()).join(', ')}`,
     settings: {
@@ -225,6 +245,7 @@ async function main(): Promise<void> {
     labels,
     systems,
     ...(layers ? { layers } : {}),
+    sources,
     notes,
   };
   printReport(report);
@@ -262,6 +283,12 @@ function printReport(report: EvalReport): void {
   console.log('\n* discrete severity levels, not a graded score: its ROC-AUC rests on a few steps.');
   for (const s of report.systems) console.log(`- ${s.name}: ${s.note}`);
   for (const n of report.notes) console.log(n);
+  if (report.sources) {
+    console.log(`\nper source (whole guard under the ${report.settings.policy} policy; model alone at its shipped thresholds, any label):`);
+    const w = Math.max(...report.sources.map((s) => s.source.length + s.label.length + 3), 20);
+    console.log(`${'source (label)'.padEnd(w)} ${'rows'.padStart(6)} ${'blocked'.padStart(8)} ${'model flagged'.padStart(14)}`);
+    for (const s of report.sources) console.log(`${`${s.source} (${s.label})`.padEnd(w)} ${String(s.rows).padStart(6)} ${pct(s.blocked).padStart(8)} ${pct(s.modelFlagged).padStart(14)}`);
+  }
   if (report.layers) {
     console.log(`\nlayers (our guard, ${report.settings.policy} policy; "caught" = attack rows blocked):`);
     console.log(`${'layers'.padEnd(22)} ${'caught'.padStart(8)} ${'benign blocked'.padStart(15)}`);

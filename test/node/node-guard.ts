@@ -10,6 +10,7 @@
  * - there is no IndexedDB in Node, so nothing is cached (`cache: false`): there is no warm start;
  * - WASM runs on one thread (the runtime reads `crossOriginIsolated`, which Node lacks);
  * - no worker: screens run on the calling thread, so there is no structured-clone round trip;
+ * - the language step's fastText runs from the package's Node build (same model file);
  * - V8 runs the WASM on its baseline compiler only (`--liftoff-only`): by default it also
  *   compiles onnxruntime-web's 27 MB module with its optimizing tier in background threads, which
  *   took over a minute of CPU here, slowed every screen meanwhile and held the process at exit.
@@ -23,6 +24,7 @@ import type { LayerSwitches } from '../../src/screen/pipeline.js';
 import type { BackendInfo, CacheReport, ScreenResult } from '../../src/types.js';
 import type { GuardWorkerApi } from '../../src/worker/guard-worker-api.js';
 import { startStaticServer, type StaticServer } from '../browser/harness/static-server.js';
+import { loadNodeLanguageModel } from './node-language-model.js';
 
 const root = new URL('../../', import.meta.url);
 let hooksRegistered = false;
@@ -61,7 +63,7 @@ export async function createNodeGuard(options: NodeGuardOptions): Promise<NodeGu
     import('../../src/inference/windows.js'),
   ]);
   const server: StaticServer = await startStaticServer(root.pathname);
-  const api: GuardWorkerApi = new Api();
+  const api: GuardWorkerApi = new Api(loadNodeLanguageModel);
   try {
     const source = resolveModelSource({ url: `${server.url}${options.modelPath}` }, `${server.url}/`, `${server.url}/models/`);
     const ready = await api.init({ source, dtype: 'auto', backend: 'wasm', cache: false, window: DEFAULT_WINDOW });

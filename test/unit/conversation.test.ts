@@ -1,33 +1,74 @@
 import { describe, expect, it } from 'vitest';
 import { POLICY_PRESETS } from '../../src/policy/presets.js';
-import { ConversationTracker } from '../../src/screen/conversation.js';
+import { ConversationTracker, turnRisk } from '../../src/screen/conversation.js';
 import { stripFraming } from '../../src/screen/framing.js';
 import { findTopics } from '../../src/screen/rules/topics.js';
 
-const policy = POLICY_PRESETS.balanced.conversation; // decay 0.7
+const policy = POLICY_PRESETS.balanced.conversation;
+const rules = POLICY_PRESETS.balanced.input; // classifier labels at 0.5
+/** Screens one turn as the pipeline does: assess, then commit with the turn's outcome. */
+function turn(tracker: ConversationTracker, id: string, scores: Record<string, number>, blocked = false, p = policy) {
+  const risk = turnRisk(scores, rules);
+  const signal = tracker.assess(id, risk, p);
+  tracker.commit(id, risk, blocked, p);
+  return signal;
+}
+
+describe('turnRisk', () => {
+  it("is a score over its category's threshold, and only for categories the policy acts on", () => {
+    const risk = turnRisk({ injection: 0.25, harmful: 0.5, unknown: 0.9 }, rules);
+    expect(risk).toEqual({ injection: 0.5, harmful: 1 });
+    const permissive = turnRisk({ injection: 0.4 }, POLICY_PRESETS.permissive.input);
+    expect(permissive.injection).toBeCloseTo(0.4 / POLICY_PRESETS.permissive.input.categories.injection!.threshold, 10);
+  });
+});
 
 describe('ConversationTracker', () => {
-  it('adds up medium scores across turns (decayed), so escalation shows where no turn alone does', () => {
+  it('adds up elevated turns across the conversation (decayed), so escalation shows where no turn alone does', () => {
     const tracker = new ConversationTracker();
-    const escalation = [0.3, 0.3, 0.3, 0.3].map((s) => tracker.recordTurn('c1', { harmful: s }, policy).top!.score);
-    expect(escalation[0]).toBeCloseTo(1 - Math.exp(-0.3), 10);
-    expect(escalation[2]).toBeCloseTo(1 - Math.exp(-0.657), 10);
-    expect(escalation[3]).toBeGreaterThan(0.5);
+    const p = { ...policy, decay: 0.7, elevated: 0.5 };
+    const escalation = [0.3, 0.3, 0.3, 0.3].map((s) => turn(tracker, 'c1', { harmful: s }, false, p).top!.score); // 0.6 of the threshold each
+    expect(escalation[0]).toBeCloseTo(1 - Math.exp(-0.6), 10);
+    expect(escalation[2]).toBeCloseTo(1 - Math.exp(-0.6 * (1 + 0.7 + 0.49)), 10);
     expect(escalation).toEqual([...escalation].sort((a, b) => a - b));
+  });
+
+  it('never flags a harmless turn for escalation, however risky the turns before it', () => {
+    const tracker = new ConversationTracker();
+    for (let i = 0; i < 3; i++) turn(tracker, 'c', { injection: 0.45 }); // elevated, not blocked
+    const harmless = turn(tracker, 'c', { injection: 0.02, harmful: 0.01 });
+    expect(harmless.top!.score).toBe(0);
+  });
+
+  it('adds no risk for a blocked turn: the next elevated turn starts from what got through', () => {
+    const blockedFirst = new ConversationTracker();
+    turn(blockedFirst, 'c', { injection: 0.99 }, true);
+    const after = turn(blockedFirst, 'c', { injection: 0.3 });
+    const fresh = turn(new ConversationTracker(), 'c', { injection: 0.3 });
+    expect(after.top!.score).toBeCloseTo(fresh.top!.score, 12);
+    expect(blockedFirst.peek('c', policy).turns).toBe(2);
   });
 
   it('lets an old spike fade', () => {
     const tracker = new ConversationTracker();
-    tracker.recordTurn('c', { toxic: 0.9 }, policy);
-    let last = 1;
-    for (let i = 0; i < 10; i++) last = tracker.recordTurn('c', { toxic: 0 }, policy).top!.score;
-    expect(last).toBeLessThan(0.03);
+    turn(tracker, 'c', { harmful: 0.45 }); // 0.9 of the threshold
+    for (let i = 0; i < 10; i++) turn(tracker, 'c', { harmful: 0 });
+    expect(tracker.assess('c', { harmful: 0.5 }, policy).top!.score).toBeCloseTo(1 - Math.exp(-(0.5 + 0.9 * policy.decay ** 11)), 10);
+  });
+
+  it('assess does not record: the same turn assessed twice gives the same signal', () => {
+    const tracker = new ConversationTracker();
+    turn(tracker, 'c', { harmful: 0.4 });
+    const a = tracker.assess('c', { harmful: 0.8 }, policy);
+    const b = tracker.assess('c', { harmful: 0.8 }, policy);
+    expect(b).toEqual(a);
+    expect(tracker.peek('c', policy).turns).toBe(1);
   });
 
   it('keeps conversations apart and forgets on reset', () => {
     const tracker = new ConversationTracker();
-    tracker.recordTurn('a', { injection: 0.9 }, policy);
-    expect(tracker.recordTurn('b', { injection: 0 }, policy).top!.score).toBe(0);
+    turn(tracker, 'a', { injection: 0.45 });
+    expect(turn(tracker, 'b', { injection: 0.45 }).top!.score).toBeCloseTo(1 - Math.exp(-0.9), 10);
     tracker.reset('a');
     expect(tracker.peek('a', policy).turns).toBe(0);
   });
@@ -35,18 +76,18 @@ describe('ConversationTracker', () => {
   it('flags the turn limit and lowers thresholds after repeated blocks', () => {
     const tracker = new ConversationTracker();
     const small = { ...policy, maxTurns: 2, repeatLimit: 2, repeatFactor: 0.5 };
-    tracker.recordTurn('c', {}, small);
-    tracker.recordTurn('c', {}, small);
-    expect(tracker.recordTurn('c', {}, small).turnLimit).toBe(1);
+    turn(tracker, 'c', {}, false, small);
+    turn(tracker, 'c', {}, false, small);
+    expect(turn(tracker, 'c', {}, false, small).turnLimit).toBe(1);
     expect(tracker.peek('c', small).thresholdFactor).toBe(1);
-    tracker.recordBlock('c');
-    tracker.recordBlock('c');
+    turn(tracker, 'c', {}, true, small);
+    turn(tracker, 'c', {}, true, small);
     expect(tracker.peek('c', small).thresholdFactor).toBe(0.5);
   });
 
   it('holds a bounded number of conversations', () => {
     const tracker = new ConversationTracker(3);
-    for (const id of ['a', 'b', 'c', 'd']) tracker.recordTurn(id, { toxic: 1 }, policy);
+    for (const id of ['a', 'b', 'c', 'd']) turn(tracker, id, { toxic: 0.5 });
     expect(tracker.peek('a', policy).turns).toBe(0);
     expect(tracker.peek('d', policy).turns).toBe(1);
   });

@@ -105,13 +105,19 @@ describe('validatePolicy: second review', () => {
 });
 
 describe('calibratedPreset', () => {
-  const calibration = { injection: { fpr1: 0.9, fpr01: 0.97 }, toxic: { fpr1: 0.6 } };
+  const calibration = { injection: { default: 0.9, fpr1: 0.9, fpr01: 0.97 }, toxic: { default: 0.6, fpr1: 0.6 } };
 
-  it('takes classifier thresholds from the model\'s calibration: 1% FPR for balanced, 0.1% for permissive, 0.8× for strict', () => {
+  it('takes classifier thresholds from the model\'s calibration: default for balanced, 0.1% for permissive, 0.8× for strict', () => {
     expect(calibratedPreset('balanced', calibration).input.categories.injection!.threshold).toBe(0.9);
     expect(calibratedPreset('permissive', calibration).input.categories.injection!.threshold).toBe(0.97);
     expect(calibratedPreset('strict', calibration).input.categories.injection!.threshold).toBeCloseTo(0.72, 12);
-    expect(calibratedPreset('permissive', calibration).output.categories.toxic!.threshold).toBe(0.6); // no 0.1% figure: the 1% one
+    expect(calibratedPreset('permissive', calibration).output.categories.toxic!.threshold).toBe(0.6); // no 0.1% figure: the default
+  });
+
+  it('uses a lower 1%-per-label threshold for strict where the default is an any-label one', () => {
+    const anyLabel = { injection: { default: 0.95, fpr1: 0.8, fpr01: 0.99 } };
+    expect(calibratedPreset('balanced', anyLabel).input.categories.injection!.threshold).toBe(0.95);
+    expect(calibratedPreset('strict', anyLabel).input.categories.injection!.threshold).toBe(0.8);
   });
 
   it('leaves labels without calibration, rule categories and the presets themselves alone', () => {

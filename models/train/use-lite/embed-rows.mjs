@@ -17,10 +17,10 @@ import { FICTION, HYPOTHETICAL, fillSeed, makeRng } from '../augment.mjs';
 const [work, useWork, encoderFile, seedArg] = process.argv.slice(2);
 const MAX = 128;
 const tok = new Tokenizer(JSON.parse(readFileSync(join(useWork, 'tokenizer.json'), 'utf8')), JSON.parse(readFileSync(join(useWork, 'tokenizer_config.json'), 'utf8')));
-// The CPU is small: training rows of the three big sources are capped (a hash of the text picks
+// The CPU is small: training rows of the big sources are capped (a hash of the text picks
 // which, so the choice is stable); the head draws at most a few thousand of them per epoch anyway.
 // Validation and test rows are all kept.
-const TRAIN_CAP = { davidson_tweets: 5000, gsm8k: 1500, mmlu: 1500 };
+const TRAIN_CAP = { davidson_tweets: 5000, gsm8k: 1500, mmlu: 1500, olid: 3000, toxic_spans: 3000, gpteacher: 3000 };
 const capCount = {};
 const keyOf = (t) => createHash('sha256').update(`cap|${t}`).digest().readUInt32BE(0);
 const parsed = readFileSync(join(work, 'rows.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));

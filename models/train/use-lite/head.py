@@ -1,7 +1,8 @@
 """Design (a), step 2: a small multi-label head on frozen USE-lite embeddings (embed-rows.mjs).
 
-Head: 512 -> hidden (ReLU, dropout) -> 4 logits, BCE, AdamW, label-balanced epochs as in
-train.py (positives per label and benign drawn equally from each benign source). Variants share
+Head: 512 -> hidden (ReLU, dropout) -> 4 logits, BCE, AdamW, label-balanced epochs (positives per
+label shared among their sources by the square root of their size; benign drawn equally from each
+benign source). Variants share
 seed and split: `noaug` (original training rows only), `aug` (+ the augmentation of prep.mjs),
 `aug+framed` (+ framed benign requests), `aug+framed-v1` (`aug+framed` without the second
 augmentation round, `aug2:*` rows of augment-v2.mjs, when prep.mjs made them). Writes <work>/<variant>/scores.jsonl (val, test and the
@@ -22,10 +23,11 @@ import torch.nn.functional as F
 from torch import nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from sampling import epoch_sample, pools  # noqa: E402,F401  (finetune.py imports them from here)
 
 LABELS = ["injection", "jailbreak", "harmful", "toxic"]
 CFG = dict(hidden=256, dropout=0.2, epochs=30, batch=64, lr=2e-3, weight_decay=1e-4,
-           per_epoch={"injection": 1500, "jailbreak": 1000, "harmful": 1500, "toxic": 1500, "benign": 5000})
+           per_epoch={"injection": 1500, "jailbreak": 1000, "harmful": 1500, "toxic": 1500, "benign": 7000})
 
 
 class Head(nn.Module):
@@ -37,28 +39,6 @@ class Head(nn.Module):
 
     def forward(self, e):
         return self.out(self.drop(torch.relu(self.fc(e))))
-
-
-def pools(train_idx, y, sources):
-    by_label = [[i for i in train_idx if y[i, k]] for k in range(len(LABELS))]
-    benign = {}
-    for i in train_idx:
-        if not y[i].any():
-            benign.setdefault(sources[i], []).append(i)
-    return by_label, benign
-
-
-def epoch_sample(by_label, benign, rng, per_epoch):
-    out = []
-    for k, l in enumerate(LABELS):
-        pool = by_label[k]
-        n = per_epoch[l]
-        out += rng.sample(pool, n) if len(pool) >= n else [rng.choice(pool) for _ in range(n)]
-    share = per_epoch["benign"] // len(benign)
-    for s in sorted(benign):
-        pool = benign[s]
-        out += rng.sample(pool, share) if len(pool) >= share else [rng.choice(pool) for _ in range(share)]
-    return out
 
 
 def mean_val_recall(th):

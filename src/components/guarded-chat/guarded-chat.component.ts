@@ -23,6 +23,14 @@ export interface GuardErrorDetail {
   source: 'guard' | 'chat';
 }
 
+/** `detail` of `guard-new-conversation`. */
+export interface NewConversationDetail {
+  /** The conversation id the guard forgot. */
+  previous: string;
+  /** The id the chat screens under from now on. */
+  conversation: string;
+}
+
 type Phase = 'loading' | 'ready' | 'screening' | 'replying' | 'error';
 
 let nextConversation = 0;
@@ -45,11 +53,13 @@ let nextConversation = 0;
  *   `preventDefault()` on an input verdict lets the prompt through unchanged (a page-level override).
  * @event guard-blocked - a prompt or reply was blocked; detail: `GuardVerdictDetail`.
  * @event guard-error - the guard could not load or screen, or the reply failed; detail: `GuardErrorDetail`.
+ * @event guard-new-conversation - `newConversation()` ran (the button or a call); detail: `NewConversationDetail`.
  *
  * @csspart log - the message list
  * @csspart message - each message; also `user` or `assistant`, and `withheld`, `redacted`, `warned` or `incomplete`
  * @csspart composer - the prompt textarea
  * @csspart send - the send button
+ * @csspart new-conversation - the button that starts a new conversation
  * @csspart notice - the status / reason line (an ARIA live region)
  *
  * @cssprop --guarded-chat-border, --guarded-chat-radius, --guarded-chat-font
@@ -296,6 +306,24 @@ export class GuardedChat extends GuardedElement {
     this.abort?.abort();
   }
 
+  /**
+   * Starts over: stops a streaming reply, clears the log, and screens under a fresh conversation
+   * id after telling the guard to forget the old one (`guard.resetConversation`), so no risk or
+   * block count carries over. The draft stays in the box.
+   */
+  async newConversation(): Promise<void> {
+    this.stop();
+    const previous = this.conversation;
+    this.conversation = `guarded-chat-${++nextConversation}`;
+    this.messages = [];
+    this.warnedDraft = null;
+    this.noticeBlocked = false;
+    this.notice = this.text.conversationStarted;
+    this.emit('guard-new-conversation', { previous, conversation: this.conversation } satisfies NewConversationDetail);
+    // Memory only: the new id already has no history, so a failure here cannot leak risk across.
+    await this.activeGuard?.resetConversation(previous).catch(() => undefined);
+  }
+
   private onKeydown(event: KeyboardEvent): void {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -321,6 +349,7 @@ export class GuardedChat extends GuardedElement {
         ${this.phase === 'replying'
           ? html`<button part="send" type="button" @click=${this.stop}>${text.stop}</button>`
           : html`<button part="send" type="submit" ?disabled=${busy}>${text.send}</button>`}
+        <button part="new-conversation" type="button" @click=${() => void this.newConversation()}>${text.newConversation}</button>
       </form>
       <p part="notice" class=${this.noticeBlocked ? 'blocked' : ''} role="status" aria-live="polite">${this.notice}</p>
     `;

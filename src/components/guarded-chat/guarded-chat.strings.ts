@@ -12,6 +12,10 @@ export interface GuardedChatStrings {
   send: string;
   /** The button that stops a streaming reply. */
   stop: string;
+  /** The button that clears the log and starts a conversation the guard has no history of. */
+  newConversation: string;
+  /** Announced once a new conversation has started. */
+  conversationStarted: string;
   /** Neither a model nor a guard was given. */
   noModel: string;
   /** The safety model is loading; `percent` is null until the download size is known. */
@@ -38,6 +42,8 @@ export const DEFAULT_GUARDED_CHAT_STRINGS: Readonly<GuardedChatStrings> = Object
   composerLabel: 'Message',
   send: 'Send',
   stop: 'Stop',
+  newConversation: 'New conversation',
+  conversationStarted: 'New conversation: the guard starts with no history.',
   noModel: 'No model: set the model attribute or the guard property.',
   loading: (percent: number | null) => `Loading the safety model…${percent === null ? '' : ` ${percent}%`}`,
   ready: (backend: string) => `Screening on this device (${backend}).`,
