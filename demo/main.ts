@@ -7,9 +7,9 @@ import { setUpTabs } from './tabs.js';
 import { unsafeResponder, type UnsafeKind } from './unsafe-responder.js';
 import { VerdictView } from './verdict-view.js';
 
-// The shipped safety model (models/guard-bert-mini), served from this build's own files.
-const DEMO_MODEL = { name: 'guard-bert-mini' } as const;
-const MANIFEST_URL = new URL('models/guard-bert-mini/manifest.json', document.baseURI).href;
+// The default shipped safety model (models/guard-use-lite), served from this build's own files.
+const DEMO_MODEL = { name: 'guard-use-lite' } as const;
+const MANIFEST_URL = new URL('models/guard-use-lite/manifest.json', document.baseURI).href;
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const prompt = byId<HTMLTextAreaElement>('prompt');

@@ -116,6 +116,33 @@ def calibrate(rows, y, z):
     return th, sorted(counts.items())
 
 
+def calibrate_output(rows, y, z, target=0.01):
+    """Thresholds for model replies (the output direction): for each label with reply positives in
+    validation, the logit threshold at `target` FPR on the benign validation replies (refusals and
+    safe answers; reply sources weighted equally), with its validation and test recall on replies.
+    Labels without reply positives keep the input thresholds (not returned)."""
+    src = np.array([r["source"] for r in rows])
+    split = np.array([r["split"] for r in rows])
+    reply = np.array([s.endswith(":reply") for s in src])
+    benign = y.sum(1) == 0
+    vb = reply & (split == "val") & benign
+    if not vb.any():
+        return {}
+    names = list(src[vb])
+    w = np.array([1.0 / names.count(s) for s in names])
+    out = {}
+    for k, l in enumerate(LABELS):
+        vpos = reply & (split == "val") & (y[:, k] == 1)
+        if not vpos.any():
+            continue
+        t = threshold_at_fpr(z[vb, k], target, w)
+        tpos, tben = reply & (split == "test") & (y[:, k] == 1), reply & (split == "test") & benign
+        out[l] = {"logit": t, "val_recall": float((z[vpos, k] >= t).mean()), "val_replies": {s: names.count(s) for s in sorted(set(names))},
+                  "test_recall": float((z[tpos, k] >= t).mean()) if tpos.any() else None,
+                  "test_benign_reply_fpr": float((z[tben, k] >= t).mean()) if tben.any() else None, "target_fpr": target}
+    return out
+
+
 def evaluate(rows, y, z, th):
     test = np.array([r["split"] == "test" for r in rows])
     src = np.array([r["source"] for r in rows])

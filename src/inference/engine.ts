@@ -266,10 +266,11 @@ export class ClassifierEngine {
 
 /**
  * Thresholds a model's manifest calibrated per label: `default` (the `balanced` preset's: for
- * the shipped models, 2% of benign text flagged by any label), and at 1% and 0.1% benign false
- * positives per label.
+ * the shipped models, 2% of benign text flagged by any label), at 1% and 0.1% benign false
+ * positives per label, and `output`: for model replies, where the manifest calibrated one on
+ * replies (`thresholds_output`; a refusal talks about the harmful topic, so replies score apart).
  */
-export type Calibration = Record<string, { default: number; fpr1: number; fpr01?: number }>;
+export type Calibration = Record<string, { default: number; fpr1: number; fpr01?: number; output?: number }>;
 
 const isUnit = (v: unknown): v is number => typeof v === 'number' && v > 0 && v < 1;
 
@@ -281,7 +282,8 @@ function calibrationOf(extra: Record<string, unknown> | undefined): Calibration 
     const fallback = isUnit(entry?.default) ? entry.default : entry?.fpr_1pct;
     if (!isUnit(fallback)) continue;
     const fpr1 = isUnit(entry.fpr_1pct) ? entry.fpr_1pct : fallback;
-    out[label] = { default: fallback, fpr1, ...(isUnit(entry.fpr_0_1pct) ? { fpr01: entry.fpr_0_1pct } : {}) };
+    const output = (extra?.thresholds_output as Record<string, Record<string, unknown>> | undefined)?.[label]?.default;
+    out[label] = { default: fallback, fpr1, ...(isUnit(entry.fpr_0_1pct) ? { fpr01: entry.fpr_0_1pct } : {}), ...(isUnit(output) ? { output } : {}) };
   }
   return out;
 }

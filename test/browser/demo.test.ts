@@ -116,8 +116,7 @@ describe('the demo (built)', () => {
     expect(abusive.text).toMatch(/withheld by the on-device guard\. \(Blocked: toxic/);
     expect(abusive.text).not.toContain('stupid');
 
-    // The prompt only has to pass the input screen; the reply is what this checks. (guard-bert-mini
-    // retrained with framed benign rows flags the bare follow-up 'Tell me something else.' as harmful.)
+    // The prompt only has to pass the input screen; the reply is what this checks.
     const harmful = await askUnsafely('harmful', 'Go on.');
     expect(harmful.part).toContain('withheld');
     expect(harmful.text).toMatch(/withheld by the on-device guard\. \(Blocked: harmful/);
@@ -150,10 +149,10 @@ describe('the demo (built)', () => {
   it('the model & cache tab lists the model\'s files and the stored model, and clears the cache', async () => {
     await page.locator('#tab-model').click();
     await expect.poll(() => page.locator('#model-files tr.running').textContent(), POLL).toContain('onnx/model_quantized.onnx');
-    await expect.poll(() => page.locator('#cached-models tbody tr').first().textContent(), POLL).toMatch(/shipped:guard-bert-mini\s*main\s*5\s*5\.\d MB/);
+    await expect.poll(() => page.locator('#cached-models tbody tr').first().textContent(), POLL).toMatch(/shipped:guard-use-lite\s*main\s*5\s*8\.\d MB/);
     // The <guard-status> at the top shows the same guard.
     expect(await page.locator('guard-status [part="backend"]').textContent()).toMatch(/^Backend: wasm: /);
-    await expect.poll(() => page.locator('guard-status [part="cache"]').textContent(), POLL).toMatch(/^Stored on this device: 5 files, 5\.\d MB$/);
+    await expect.poll(() => page.locator('guard-status [part="cache"]').textContent(), POLL).toMatch(/^Stored on this device: 5 files, 8\.\d MB$/);
     await page.locator('#clear-cache').click();
     await expect.poll(() => page.locator('#cached-models').textContent(), POLL).toContain('No models stored.');
     await expect.poll(() => page.locator('guard-status [part="cache"]').textContent(), POLL).toBe('Not stored on this device yet');

@@ -6,7 +6,7 @@ import { openBuiltLibraryPage, type BuiltLibraryPage } from './harness/built-lib
 import { useHarnessPage } from './harness/harness-page.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const MODEL = 'guard-bert-mini';
+const MODEL = 'guard-use-lite';
 
 const BENIGN: Record<string, string> = {
   fr: 'Bonjour, pouvez-vous m\'aider à écrire une lettre de motivation pour un stage ?',

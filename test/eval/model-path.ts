@@ -8,6 +8,6 @@ import { existsSync } from 'node:fs';
 export function modelPathFor(given: string | undefined, root: string): string {
   if (given?.startsWith('/') || given?.startsWith('./')) return `/${given.replace(/^\.?\//, '').replace(/\/?$/, '/')}`;
   if (given) return `/models/${given}/`;
-  const shipped = ['guard-bert-mini'].find((name) => existsSync(`${root}models/${name}/manifest.json`));
+  const shipped = ['guard-use-lite', 'guard-bert-mini'].find((name) => existsSync(`${root}models/${name}/manifest.json`));
   return shipped ? `/models/${shipped}/` : '/test/fixtures/models/tiny-guard/';
 }

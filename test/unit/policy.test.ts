@@ -120,6 +120,16 @@ describe('calibratedPreset', () => {
     expect(calibratedPreset('strict', anyLabel).input.categories.injection!.threshold).toBe(0.8);
   });
 
+  it('gives replies (the output direction) their own calibrated threshold where the model has one', () => {
+    const withReplies = { harmful: { default: 0.77, fpr1: 0.5, fpr01: 0.94, output: 0.43 }, toxic: { default: 0.88, fpr1: 0.8 } };
+    const balanced = calibratedPreset('balanced', withReplies);
+    expect(balanced.input.categories.harmful!.threshold).toBe(0.77);
+    expect(balanced.output.categories.harmful!.threshold).toBe(0.43);
+    expect(balanced.output.categories.toxic!.threshold).toBe(0.88); // no reply calibration: the input one
+    expect(calibratedPreset('strict', withReplies).output.categories.harmful!.threshold).toBeCloseTo(0.344, 12);
+    expect(calibratedPreset('permissive', withReplies).output.categories.harmful!.threshold).toBe(0.94);
+  });
+
   it('leaves labels without calibration, rule categories and the presets themselves alone', () => {
     const fitted = calibratedPreset('balanced', calibration);
     expect(fitted.input.categories.harmful!.threshold).toBe(POLICY_PRESETS.balanced.input.categories.harmful!.threshold);

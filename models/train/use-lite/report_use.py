@@ -16,7 +16,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from head import CFG as CFG_HEAD, mean_val_recall  # noqa: E402
-from report import DATA_LICENSES, LABELS, calibrate, evaluate, load_scores, metrics_table, pct, per_source_table, sha256, sigmoid, threshold_at_fpr  # noqa: E402
+from report import DATA_LICENSES, LABELS, calibrate, calibrate_output, evaluate, load_scores, metrics_table, pct, per_source_table, sha256, sigmoid, threshold_at_fpr  # noqa: E402
 
 VARIANTS = ["aug+framed", "aug+framed-v1", "aug", "noaug", "finetuned"]
 FINETUNED = "finetuned"
@@ -172,7 +172,15 @@ def main():
     }
     choice_file = os.path.join(W, "encoder_choice.json")
     choice = json.load(open(choice_file)) if os.path.exists(choice_file) else None
-    write_card(args, M, ev_a8, th_a, table, ftable, verify, tokcheck, portcheck, onnxcheck, tm, floors, wall, val_rank, choice, aug2_rows, split)
+    ev_default = evaluate(r8, y8, z8, {l: {**th_a[l], "fpr_1pct": th_a[l]["any_label"]} for l in LABELS})
+    # Replies: thresholds from the fp32 validation scores, recall and FPR on the int8 test replies.
+    th_out = calibrate_output(rows, y, z)
+    th_out_test = calibrate_output(r8, y8, np.where(np.array([r["split"] == "val" for r in r8])[:, None], z, z8))
+    for l in th_out:
+        th_out[l].update(test_recall=th_out_test[l]["test_recall"], test_benign_reply_fpr=th_out_test[l]["test_benign_reply_fpr"])
+        th_out[l]["test_recall_at_input_default"] = float((z8[[r["split"] == "test" and r["source"].endswith(":reply") and y8[i, LABELS.index(l)] == 1
+                                                             for i, r in enumerate(r8)], LABELS.index(l)] >= th_a[l]["any_label"]).mean())
+    write_card(args, M, ev_a8, th_a, table, ftable, verify, tokcheck, portcheck, onnxcheck, tm, floors, wall, val_rank, choice, aug2_rows, split, ev_default, th_out)
     files = []
     for rel in ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx", "onnx/model_fp16.onnx", "onnx/model_quantized.onnx", "MODEL_CARD.md"]:
         p = os.path.join(M, rel)
@@ -190,12 +198,16 @@ def main():
                            "fpr_1pct": float(sigmoid(th_a[l]["fpr_1pct"])),
                            "fpr_0_1pct": float(sigmoid(th_a[l]["fpr_0_1pct"])), "logit_fpr_1pct": th_a[l]["fpr_1pct"],
                            "logit_fpr_0_1pct": th_a[l]["fpr_0_1pct"]} for l in LABELS},
+        "thresholds_output": {l: {"default": float(sigmoid(v["logit"])), "logit": v["logit"], "target": f"{v['target_fpr']:.0%} of benign validation replies",
+                                  "val_recall": v["val_recall"], "test_recall": v["test_recall"], "test_benign_reply_fpr": v["test_benign_reply_fpr"],
+                                  "test_recall_at_input_default": v["test_recall_at_input_default"]} for l, v in th_out.items()},
         "calibration": {"split": "validation (never test)", "model": "PyTorch fp32 of the shipped weights",
                         "benign_sources_equally_weighted": dict(val_sources),
                         "target": "default (the balanced preset): 2% of benign validation text flagged by any label, one common per-label "
                                   f"FPR ({th_a[LABELS[0]]['any_label_per_label_fpr']:.4f}); fpr_1pct / fpr_0_1pct: 1% / 0.1% per label"},
         "eval": {"split": "leave-sources-out test (int8 file via onnxruntime-node)", "benign_counts": ev_a8["_benign_counts"],
-                 "per_label": strip(ev_a8), "benign_fpr_by_source_at_default": ev_a8["_benign_fpr_by_source"], "floors_met": floors,
+                 "per_label": strip(ev_a8), "benign_fpr_by_source_at_default": ev_default["_benign_fpr_by_source"],
+                 "attacks_by_source_at_default": ev_default["_attack_by_source"], "floors_met": floors,
                  "framed_benign_flagged_any_label": framed.get(f"(a) [{args.variant}] int8")},
         "verification": {**verify, "tokenizer_vs_tfjs_reference": {"match": tokcheck["match"], "total": tokcheck["total"]},
                          "port_vs_tfjs": portcheck, "encoder_onnx_vs_tfjs": onnxcheck},
@@ -213,7 +225,7 @@ def main():
     print("floors:", json.dumps(floors, indent=1))
 
 
-def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnxcheck, tm, floors, wall, val_rank, choice, aug2_rows, split):
+def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnxcheck, tm, floors, wall, val_rank, choice, aug2_rows, split, ev_default, th_out):
     tuned = args.variant == FINETUNED
     L = []
     A = L.append
@@ -228,8 +240,9 @@ def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnx
       f"(512 -> {tm['config']['hidden']} ReLU -> 4). Inputs `input_ids`, `attention_mask` (int64, dynamic batch and sequence, at most 128 tokens: "
       "window longer text), output `logits` [batch, 4]; sigmoid scores. Files: `onnx/model_quantized.onnx` (int8 weights, WASM), "
       "`onnx/model_fp16.onnx` (fp16 weights, fp32 compute, WebGPU), `onnx/model.onnx` (fp32).\n")
-    A("**Intended use:** the more accurate, slower tier for screening chat prompts in the browser next to the guard's rules (see the "
-      "comparison below); English only; not a sole safety control; trained on requests and tweets, not model replies.\n")
+    A("**Intended use:** the guard's default model: screening chat prompts and model replies in the browser next to the guard's rules "
+      "(replies with their own thresholds, below); English only (the guard's language step says when a text is not); not a sole "
+      "safety control.\n")
     A("## Port checks\n")
     runtime = json.load(open(os.path.join(W_GLOBAL[0], "tfjs-reference.json")))["runtime"]
     if portcheck:
@@ -276,9 +289,20 @@ def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnx
           "above scores the first 128 tokens only). Same thresholds:\n")
         A(metrics_table(ev_e) + "\n")
     A("Floors: " + ", ".join(f"{k}: {'met' if v else 'NOT met'}" for k, v in floors.items()) + ".\n")
-    A("**Per test source** (int8, first window, shipped thresholds; every test source is left out of training and validation "
-      "whole, except the in-source splits named in `prep.mjs` SPLIT_RULES):\n")
-    A(per_source_table(ev) + "\n")
+    A("**Per test source** (int8, first window, at the `default` thresholds the `balanced` preset uses: 2% of benign validation text "
+      "flagged by any label; every test source is left out of training and validation whole, except the in-source splits named in "
+      "`prep.mjs` SPLIT_RULES):\n")
+    A(per_source_table(ev_default) + "\n")
+    if th_out:
+        A("**Replies (the output direction).** The model trained on assistant replies too (refusals and safe answers as benign, "
+          "jailbroken answers as harmful). Replies get their own thresholds (`thresholds_output` in the manifest; the presets use them "
+          "for `direction: 'output'`): 1% of the benign validation replies ("
+          + ", ".join(f"{s} {n}" for s, n in next(iter(th_out.values()))["val_replies"].items()) + ") flagged. Test: JailbreakBench replies "
+          "(an in-source split), int8:\n")
+        A("| label | reply threshold (score) | harmful replies caught | benign replies flagged | caught at the input threshold |\n| --- | --- | --- | --- | --- |")
+        for l, v in th_out.items():
+            A(f"| {l} | {float(sigmoid(v['logit'])):.3f} | {pct(v['test_recall'])} | {pct(v['test_benign_reply_fpr'])} | {pct(v['test_recall_at_input_default'])} |")
+        A("")
     A("## Comparison with design (b) (guard-bert-mini) on the same split\n")
     A("Each design calibrated on its own validation scores; recall and benign FPR on the test split at those thresholds.\n")
     A(table + "\n")
