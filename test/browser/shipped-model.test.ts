@@ -3,9 +3,11 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useHarnessPage } from './harness/harness-page.js';
 
-const MODEL = 'guard-bert-mini';
+/** The default model. */
+const MODEL = 'guard-use-lite';
 const manifest = JSON.parse(readFileSync(new URL(`../../models/${MODEL}/manifest.json`, import.meta.url), 'utf8'));
-const calibrated = (label: string): number => manifest.thresholds[label].fpr_1pct;
+/** The thresholds the `balanced` preset takes from the manifest. */
+const calibrated = (label: string): number => manifest.thresholds[label].default;
 
 const PROSE = [
   'The committee reviewed the quarterly budget and approved the new library hours.',
@@ -63,7 +65,7 @@ describe(`the shipped model (${MODEL})`, () => {
     expect(webgpu!.backend.name).toBe('webgpu');
     expect(wasm!.cache.model).toBe(`shipped:${MODEL}`);
     const flagged = (s: Record<string, number>) => Object.keys(s).filter((l) => s[l]! >= calibrated(l)).sort();
-    const lines = [`${MODEL}: wasm ${wasm!.backend.modelFile} vs webgpu ${webgpu!.backend.modelFile} (calibrated 1%-FPR thresholds)`];
+    const lines = [`${MODEL}: wasm ${wasm!.backend.modelFile} vs webgpu ${webgpu!.backend.modelFile} (the balanced preset's calibrated thresholds)`];
     PROBES.forEach((probe, i) => {
       const a = wasm!.scores[i]!;
       const b = webgpu!.scores[i]!;
@@ -104,7 +106,7 @@ describe(`the shipped model (${MODEL})`, () => {
     expect(result.attacked.scores.injection).toBeGreaterThanOrEqual(calibrated('injection'));
   });
 
-  it('does not flag long ordinary text by default; the fine pass, off by default, scores its out-of-context pieces as instructions', async () => {
+  it('does not flag long ordinary text by default, nor with the fine pass (off by default) that scores 32-token pieces out of context', async () => {
     const result = await page.evaluate(async ({ name, text }) => {
       const byDefault = await window.guardedChat.createGuard({ model: { name }, backend: 'wasm' });
       const plain = await byDefault.classify(text);
@@ -120,28 +122,41 @@ describe(`the shipped model (${MODEL})`, () => {
     expect(result.plain.windows).toBeGreaterThan(1);
     for (const label of Object.keys(result.plain.scores)) expect(result.plain.scores[label]!, label).toBeLessThan(calibrated(label));
     expect(result.fine.windows).toBeGreaterThan(result.plain.windows);
-    expect(result.fine.scores.injection!).toBeGreaterThan(10 * result.plain.scores.injection!);
+    // The models before 2026-12-03 scored one piece ("Please ignore the earlier version of the
+    // schedule…") as an injection once cut out of context; the retrained default does not.
+    for (const label of Object.keys(result.fine.scores)) expect(result.fine.scores[label]!, label).toBeLessThan(calibrated(label));
   });
 
   it('lowers a long text\'s scores by the manifest\'s window-count penalty, c · ln(windows) in logits, and leaves a one-window text as it was', async () => {
-    const result = await page.evaluate(async ({ name, long, short }) => {
-      const out = [];
-      for (const countPenalty of [true, false]) {
-        const guard = await window.guardedChat.createGuard({ model: { name }, backend: 'wasm', window: { countPenalty } });
-        out.push({ long: await guard.classify(long), short: await guard.classify(short) });
-        await guard.dispose();
+    // The shipped models' recipes chose no penalty (c = 0, see their cards), so the manifest is
+    // served here with a known one, to check the engine applies exactly what a manifest says.
+    const c: Record<string, number> = { injection: 0.6, jailbreak: 0.45, harmful: 0.5, toxic: 0.4 };
+    const pattern = `**/models/${MODEL}/manifest.json`;
+    await page.context().route(pattern, async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      await route.fulfill({ response, json: { ...body, window_penalty: { ...body.window_penalty, logit_per_ln_windows: c } } });
+    });
+    try {
+      const result = await page.evaluate(async ({ name, long, short }) => {
+        const out = [];
+        for (const countPenalty of [true, false]) {
+          const guard = await window.guardedChat.createGuard({ model: { name }, backend: 'wasm', cache: false, window: { countPenalty } });
+          out.push({ long: await guard.classify(long), short: await guard.classify(short) });
+          await guard.dispose();
+        }
+        return out;
+      }, { name: MODEL, long: MEETING_NOTES, short: PROBES[1]! });
+      const [penalized, plain] = result as [typeof result[0], typeof result[0]];
+      const logit = (p: number) => Math.log(p / (1 - p));
+      expect(penalized.long.windows).toBeGreaterThan(1);
+      for (const label of manifest.labels as string[]) {
+        const lowered = logit(plain.long.scores[label]!) - logit(penalized.long.scores[label]!);
+        expect(lowered, label).toBeCloseTo(c[label]! * Math.log(penalized.long.windows), 3);
+        expect(penalized.short.scores[label], label).toBe(plain.short.scores[label]);
       }
-      return out;
-    }, { name: MODEL, long: MEETING_NOTES, short: PROBES[1]! });
-    const [penalized, plain] = result as [typeof result[0], typeof result[0]];
-    const logit = (p: number) => Math.log(p / (1 - p));
-    const c = manifest.window_penalty.logit_per_ln_windows as Record<string, number>;
-    expect(penalized.long.windows).toBeGreaterThan(1);
-    for (const label of manifest.labels as string[]) {
-      expect(c[label]!, label).toBeGreaterThan(0);
-      const lowered = logit(plain.long.scores[label]!) - logit(penalized.long.scores[label]!);
-      expect(lowered, label).toBeCloseTo(c[label]! * Math.log(penalized.long.windows), 3);
-      expect(penalized.short.scores[label], label).toBe(plain.short.scores[label]);
+    } finally {
+      await page.context().unroute(pattern);
     }
   });
 });
@@ -167,9 +182,9 @@ async function nativeScores(model: string, texts: string[]): Promise<number[][]>
   return out;
 }
 
-describe('the accurate tier (guard-use-lite)', () => {
-  const NAME = 'guard-use-lite';
-  const useLite = JSON.parse(readFileSync(new URL(`../../models/${NAME}/manifest.json`, import.meta.url), 'utf8'));
+describe('the fast tier (guard-bert-mini)', () => {
+  const NAME = 'guard-bert-mini';
+  const fastTier = JSON.parse(readFileSync(new URL(`../../models/${NAME}/manifest.json`, import.meta.url), 'utf8'));
   let page: Page;
   useHarnessPage((opened) => {
     page = opened;
@@ -186,16 +201,16 @@ describe('the accurate tier (guard-use-lite)', () => {
     }, { name: NAME, probes: PROBES });
     expect(run.backend.modelFile).toBe('onnx/model_quantized.onnx');
     expect(run.cache.model).toBe(`shipped:${NAME}`);
-    expect(run.threshold).toBeCloseTo(useLite.thresholds.injection.fpr_1pct, 10);
+    expect(run.threshold).toBeCloseTo(fastTier.thresholds.injection.default, 10);
     const native = await nativeScores(NAME, PROBES);
     let worst = 0;
-    PROBES.forEach((_, i) => (useLite.labels as string[]).forEach((label, k) => {
+    PROBES.forEach((_, i) => (fastTier.labels as string[]).forEach((label, k) => {
       worst = Math.max(worst, Math.abs(run.scores[i]![label]! - native[i]![k]!));
     }));
     console.log(`${NAME}: engine (onnxruntime-web WASM, int8) vs onnxruntime-node on ${PROBES.length} probes: max |score difference| ${worst.toExponential(2)}`);
     // Both quantize activations per run with the same rule; only float rounding differs.
     expect(worst).toBeLessThan(0.02);
-    const flagged = (s: Record<string, number>) => Object.keys(s).filter((l) => s[l]! >= useLite.thresholds[l].fpr_1pct);
+    const flagged = (s: Record<string, number>) => Object.keys(s).filter((l) => s[l]! >= fastTier.thresholds[l].default);
     expect(flagged(run.scores[1]!)).toContain('injection');
     expect(flagged(run.scores[0]!)).toEqual([]);
     expect(flagged(run.scores[4]!)).toEqual([]);
