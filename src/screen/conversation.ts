@@ -47,7 +47,8 @@ const emptyState = (): ConversationState => ({ turns: 0, risk: {}, blocked: 0 })
  * conversation escalates: each turn that is *elevated* (its calibrated risk at least
  * `policy.elevated` of the threshold) adds that risk to a running total that decays (×`decay`
  * per turn), so several near-threshold turns in a row add up while one old spike fades.
- * Three rules keep it from punishing the harmless:
+ * Escalation needs a history: a turn with no earlier elevated turn of its category is judged by
+ * that category alone. Three rules keep it from punishing the harmless:
  * - only an elevated turn can be flagged for escalation: a harmless prompt after an attack is
  *   judged on itself;
  * - a blocked turn adds no risk: it never reached the model, and the block already answered it;
@@ -71,7 +72,7 @@ export class ConversationTracker {
   assess(id: string, risk: Record<string, number>, policy: ConversationPolicy): ConversationSignal {
     const state = this.states.get(id) ?? emptyState();
     const next = { ...state, turns: state.turns + 1 };
-    return this.signal(next, this.accumulate(state.risk, risk, policy), risk, policy);
+    return this.signal(next, this.accumulate(state.risk, risk, policy), risk, policy, state.risk);
   }
 
   /** Records a user turn once its verdict is known: a blocked turn counts as a turn and a block, not as risk. */
@@ -100,12 +101,15 @@ export class ConversationTracker {
     return after;
   }
 
-  private signal(state: ConversationState, running: Record<string, number>, turn: Record<string, number>, policy: ConversationPolicy): ConversationSignal {
+  private signal(state: ConversationState, running: Record<string, number>, turn: Record<string, number>, policy: ConversationPolicy,
+    before: Record<string, number> = running): ConversationSignal {
     const elevated = policy.elevated ?? DEFAULT_ELEVATED;
     const escalation: Record<string, number> = {};
     let top: ConversationSignal['top'] = null;
     for (const [category, r] of Object.entries(running)) {
-      const score = (turn[category] ?? 0) >= elevated ? 1 - Math.exp(-r) : 0;
+      // Escalation needs a history: an elevated turn after earlier ones that got through. A first
+      // turn is judged by its own category alone.
+      const score = (turn[category] ?? 0) >= elevated && (before[category] ?? 0) > 0 ? 1 - Math.exp(-r) : 0;
       escalation[category] = score;
       if (!top || score > top.score) top = { category, score };
     }

@@ -28,7 +28,8 @@ describe('ConversationTracker', () => {
     const tracker = new ConversationTracker();
     const p = { ...policy, decay: 0.7, elevated: 0.5 };
     const escalation = [0.3, 0.3, 0.3, 0.3].map((s) => turn(tracker, 'c1', { harmful: s }, false, p).top!.score); // 0.6 of the threshold each
-    expect(escalation[0]).toBeCloseTo(1 - Math.exp(-0.6), 10);
+    expect(escalation[0]).toBe(0); // a first turn is judged by its own category alone
+    expect(escalation[1]).toBeCloseTo(1 - Math.exp(-0.6 * (1 + 0.7)), 10);
     expect(escalation[2]).toBeCloseTo(1 - Math.exp(-0.6 * (1 + 0.7 + 0.49)), 10);
     expect(escalation).toEqual([...escalation].sort((a, b) => a - b));
   });
@@ -68,7 +69,8 @@ describe('ConversationTracker', () => {
   it('keeps conversations apart and forgets on reset', () => {
     const tracker = new ConversationTracker();
     turn(tracker, 'a', { injection: 0.45 });
-    expect(turn(tracker, 'b', { injection: 0.45 }).top!.score).toBeCloseTo(1 - Math.exp(-0.9), 10);
+    expect(turn(tracker, 'b', { injection: 0.45 }).top!.score).toBe(0); // b's first turn: a's history does not count
+    expect(turn(tracker, 'b', { injection: 0.45 }).top!.score).toBeCloseTo(1 - Math.exp(-0.9 * (1 + policy.decay)), 10);
     tracker.reset('a');
     expect(tracker.peek('a', policy).turns).toBe(0);
   });
