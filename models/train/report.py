@@ -302,7 +302,11 @@ def main():
         f.write("\n")
 
     started = float(open(os.path.join(W, "started_at")).read()) if os.path.exists(os.path.join(W, "started_at")) else None
-    wall = round(time.time() - started) if started else None
+    # Time to the report: run.sh writes report_at before this step, so a re-run of the report alone
+    # keeps the recipe's time.
+    report_at = os.path.join(W, "report_at")
+    end = float(open(report_at).read()) if os.path.exists(report_at) else time.time()
+    wall = round(end - started) if started else None
     floors = {
         "injection_recall_at_1pct_fpr>=0.90": ev["injection"]["recall_at_1pct_fpr"] >= 0.90,
         "jailbreak_recall_at_1pct_fpr>=0.90": ev["jailbreak"]["recall_at_1pct_fpr"] >= 0.90,
@@ -374,9 +378,9 @@ def write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glov
       "sigmoid scores. Files: `onnx/model_quantized.onnx` (int8 weights, for WASM), `onnx/model_fp16.onnx` (fp16 weights, fp32 compute, "
       "for WebGPU without `shader-f16`), `onnx/model.onnx` (fp32). Inputs `input_ids`, `attention_mask` (int64, dynamic batch and "
       "sequence, at most 256 tokens: window longer text), output `logits` [batch, 4].\n")
-    A("**Intended use:** a fast first-pass screen of chat prompts in the browser, combined with the guard's rules and normalization layers; "
-      "borderline scores should go to a second review. **Not** a sole safety control, not for replies (it was trained on requests and "
-      "tweets, not model outputs), English only.\n")
+    A("**Intended use:** the fast tier (guard-use-lite is the default): a first-pass screen of chat prompts in the browser, combined "
+      "with the guard's rules and normalization layers; borderline scores should go to a second review. **Not** a sole safety control; "
+      "trained on prompts and on assistant replies (refusals, safe and jailbroken answers) with one set of thresholds; English only.\n")
     A("## Headline: leave-sources-out test split, shipped int8 file\n")
     A(f"Scores from `onnx/model_quantized.onnx` run by onnxruntime-node. Positives are whole sources never seen in training (except toxic: "
       f"see limits). Benign negatives: {ev['_benign_counts']['all']} test rows; 'hard benign' = the {ev['_benign_counts']['hard']} chat-style "
@@ -439,11 +443,12 @@ def write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glov
             A(f"| {l} | {cat} | {hit} / {n} |")
     A("")
     A("## Thresholds (calibrated on the validation split, never the test split)\n")
-    A("Per label, the logit threshold whose benign false-positive rate on the validation split is at most 1% (the shipped default) or 0.1%, "
-      "each benign validation source weighted equally (" + ", ".join(f"{s} {n}" for s, n in val_sources) + " rows). Scores are sigmoid(logit).\n")
-    A("| label | default = 1% FPR (score) | 0.1% FPR (score) | validation recall at default |\n| --- | --- | --- | --- |")
+    A("Per label, the logit threshold whose benign false-positive rate on the validation split is at most 1% or 0.1%, and the default "
+      "(the `balanced` preset's): one common per-label FPR chosen so that 2% of benign validation text is flagged by any label. Each "
+      "benign validation source weighs the same (" + ", ".join(f"{s} {n}" for s, n in val_sources) + " rows). Scores are sigmoid(logit).\n")
+    A("| label | default, any label 2% (score) | 1% FPR (score) | 0.1% FPR (score) | validation recall at 1% |\n| --- | --- | --- | --- | --- |")
     for l in LABELS:
-        A(f"| {l} | {sigmoid(th[l]['fpr_1pct']):.6f} | {sigmoid(th[l]['fpr_0_1pct']):.6f} | {pct(th[l]['val_recall_at_1pct'])} |")
+        A(f"| {l} | {sigmoid(th[l]['any_label']):.6f} | {sigmoid(th[l]['fpr_1pct']):.6f} | {sigmoid(th[l]['fpr_0_1pct']):.6f} | {pct(th[l]['val_recall_at_1pct'])} |")
     A("")
     A("## With and without augmentation (PyTorch fp32, same split, same seed, each calibrated on its own validation scores)\n")
     if ev_noaug is None:

@@ -45,6 +45,7 @@ fi
 step "4/6 verify ONNX files against PyTorch, score val/test with int8, latency (onnxruntime-node)"
 node "$here/verify.mjs" "$model" "$work"
 
+date +%s > "$work/report_at"
 step "5/6 calibrate thresholds on validation, evaluate on test, write manifest + model card"
 $py "$here/report.py" --work "$work" --model-dir "$model" --tokenizer-dir "$tok" --name "$name"
 # Long texts: val/test scored as the engine windows them (~15 s), then the window-count penalty
