@@ -14,8 +14,12 @@ const FRAMES: RegExp[] = [
 
 /** The text with its framing removed, or null when no framing was found. */
 export function stripFraming(text: string): string | null {
+  // Spaces are tidied the same way in the text and its core, and line breaks stay: the core must
+  // differ from the text by a frame, not by white space (a document flattened onto one line
+  // reads differently to a model, and was screened as if it were a framed request's core).
+  const tidy = (t: string) => t.replace(/[^\S\n]{2,}/g, ' ').replace(/^[^\S\n]+|[^\S\n]+$/gm, '').trim();
   let core = text;
   for (const frame of FRAMES) core = core.replace(frame, ' ');
-  core = core.replace(/\s{2,}/g, ' ').trim();
-  return core !== text.trim() && core.length >= 8 ? core : null;
+  core = tidy(core);
+  return core !== tidy(text) && core.length >= 8 ? core : null;
 }
