@@ -77,9 +77,10 @@ const dataDirs = [dataDir, OWN_DATA];
 const read = readSources(dataDirs);
 // Replies are their own source (`<source>:reply`): the same corpus's prompts and replies are
 // different kinds of text and are reported apart.
-const rows = read.rows
-  .map((r) => ({ ...r, source: r.role === 'reply' ? `${r.source}:reply` : r.source }))
-  .map((r) => ({ text: r.text, source: r.source, category: r.category, labels: r.label === 'benign' ? [] : [r.label], split: splitOf(r), aug: false, commercial: r.commercial }));
+const rows = read.rows.map((r) => {
+  const row = { text: r.text, source: r.role === 'reply' ? `${r.source}:reply` : r.source, category: r.category };
+  return { ...row, labels: r.label === 'benign' ? [] : [r.label], split: splitOf(row), aug: false, commercial: r.commercial };
+});
 const normKey = (t) => t.toLowerCase().replace(/\s+/g, ' ').trim();
 const existing = new Set(rows.map((r) => normKey(r.text)));
 let dropped = 0;

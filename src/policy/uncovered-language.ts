@@ -1,10 +1,9 @@
-import { ACTIONS, type Action, type LanguagePolicy } from './policy.js';
+import { severity } from './decide.js';
+import type { Action, LanguagePolicy } from './policy.js';
 import type { CategoryVerdict, LanguageVerdict } from './verdict.js';
 
 /** The category a text not covered by the classifiers' languages gets. */
 export const NOT_COVERED = 'language:not-covered';
-
-const severity = (action: Action) => ACTIONS.indexOf(action);
 
 /**
  * Whether a category's score comes from the classifiers: their own labels, the second review's,

@@ -65,14 +65,20 @@ export class ConversationTracker {
   /** The state before the turn: what thresholds apply to it. */
   peek(id: string, policy: ConversationPolicy): ConversationSignal {
     const state = this.states.get(id) ?? emptyState();
-    return this.signal(state, state.risk, {}, policy);
+    return this.signal(state.turns, state.blocked, {}, policy);
   }
 
   /** The signal for a turn with this risk (`turnRisk`), without recording it. */
   assess(id: string, risk: Record<string, number>, policy: ConversationPolicy): ConversationSignal {
     const state = this.states.get(id) ?? emptyState();
-    const next = { ...state, turns: state.turns + 1 };
-    return this.signal(next, this.accumulate(state.risk, risk, policy), risk, policy, state.risk);
+    const elevated = policy.elevated ?? DEFAULT_ELEVATED;
+    const escalation: Record<string, number> = {};
+    for (const [category, r] of Object.entries(this.accumulate(state.risk, risk, policy))) {
+      // Escalation needs a history: an elevated turn after earlier ones that got through. A first
+      // turn is judged by its own category alone.
+      escalation[category] = (risk[category] ?? 0) >= elevated && (state.risk[category] ?? 0) > 0 ? 1 - Math.exp(-r) : 0;
+    }
+    return this.signal(state.turns + 1, state.blocked, escalation, policy);
   }
 
   /** Records a user turn once its verdict is known: a blocked turn counts as a turn and a block, not as risk. */
@@ -101,24 +107,15 @@ export class ConversationTracker {
     return after;
   }
 
-  private signal(state: ConversationState, running: Record<string, number>, turn: Record<string, number>, policy: ConversationPolicy,
-    before: Record<string, number> = running): ConversationSignal {
-    const elevated = policy.elevated ?? DEFAULT_ELEVATED;
-    const escalation: Record<string, number> = {};
+  private signal(turns: number, blocked: number, escalation: Record<string, number>, policy: ConversationPolicy): ConversationSignal {
     let top: ConversationSignal['top'] = null;
-    for (const [category, r] of Object.entries(running)) {
-      // Escalation needs a history: an elevated turn after earlier ones that got through. A first
-      // turn is judged by its own category alone.
-      const score = (turn[category] ?? 0) >= elevated && (before[category] ?? 0) > 0 ? 1 - Math.exp(-r) : 0;
-      escalation[category] = score;
-      if (!top || score > top.score) top = { category, score };
-    }
+    for (const [category, score] of Object.entries(escalation)) if (!top || score > top.score) top = { category, score };
     return {
-      turns: state.turns,
+      turns,
       escalation,
       top,
-      turnLimit: state.turns > policy.maxTurns ? 1 : 0,
-      thresholdFactor: state.blocked >= policy.repeatLimit ? policy.repeatFactor : 1,
+      turnLimit: turns > policy.maxTurns ? 1 : 0,
+      thresholdFactor: blocked >= policy.repeatLimit ? policy.repeatFactor : 1,
     };
   }
 }

@@ -153,11 +153,11 @@ export class ScreeningPipeline {
     let thresholdFactor = 1;
     let turnRiskNow: Record<string, number> = {};
     if (layers.conversation && request.conversation && direction === 'input') {
-      thresholdFactor = this.tracker.peek(request.conversation, policy.conversation).thresholdFactor;
       // Scores on a language the classifiers do not read are not evidence of escalation either.
       const trusted = !language || language.covered || languagePolicy?.uncovered === 'screen';
       turnRiskNow = trusted ? turnRisk(scores, policy.input) : {};
       const signal = this.tracker.assess(request.conversation, turnRiskNow, policy.conversation);
+      thresholdFactor = signal.thresholdFactor;
       if (signal.top) raise({ category: 'conversation:escalation', score: signal.top.score, layer: 'conversation' });
       raise({ category: 'conversation:turns', score: signal.turnLimit, layer: 'conversation' });
       conversation = { id: request.conversation, turns: signal.turns, escalation: signal.top?.score ?? 0 };

@@ -70,9 +70,9 @@ function replay(turns: string[], point: Point): boolean[] {
   const tracker = new ConversationTracker();
   return turns.map((text) => {
     const verdict = verdicts.get(text)!;
-    const factor = tracker.peek('c', p).thresholdFactor;
     const risk = turnRisk(verdict.scores, policy.input);
     const signal = tracker.assess('c', risk, p);
+    const factor = signal.thresholdFactor;
     // Blocked on its own (rules, or a classifier label at its threshold scaled for repeat offenders), or by escalation.
     const own = verdict.categories.some((c) => c.action === 'block' && (c.layer === 'classifier' ? c.score >= (c.threshold ?? 1) * factor : c.fired));
     const blocked = own || (signal.top?.score ?? 0) >= point.escalation;

@@ -217,7 +217,8 @@ async function main(): Promise<void> {
   const groups = new Map<string, number[]>();
   rows.forEach((r, i) => {
     const key = `${r.source}\u0000${r.label}`;
-    groups.set(key, [...(groups.get(key) ?? []), i]);
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(i);
   });
   const modelFlagged = (i: number) => labels.some((l, j) => scored.classify[i]![j]! >= shippedThreshold(manifest, l).value);
   const sources = [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([key, idx]) => {

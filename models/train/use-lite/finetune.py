@@ -30,7 +30,8 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from head import CFG as CFG_HEAD, LABELS, Head, epoch_sample, mean_val_recall, pools, write_scores  # noqa: E402
+from head import CFG as CFG_HEAD, LABELS, Head, mean_val_recall, write_scores  # noqa: E402
+from sampling import epoch_sample, pools  # noqa: E402
 from report import calibrate  # noqa: E402
 from use_port import UseLiteEncoder, load_tfjs_weights, pad  # noqa: E402
 

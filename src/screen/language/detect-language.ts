@@ -137,7 +137,10 @@ export function languageSentences(evidence: string): string[] {
 
 /** Splits the evidence into sentence-joined segments of about `SEGMENT_WORDS` words or more. */
 export function languageSegments(evidence: string): LanguageSegment[] {
-  const sentences = languageSentences(evidence);
+  return segmentsOf(languageSentences(evidence));
+}
+
+function segmentsOf(sentences: readonly string[]): LanguageSegment[] {
   const total = sentences.reduce((n, s) => n + countWords(s), 0);
   const target = Math.max(SEGMENT_WORDS, Math.ceil(total / MAX_SEGMENTS));
   const segments: LanguageSegment[] = [];
@@ -209,8 +212,8 @@ const spaceHan = (text: string) => text.replace(/(\p{Script=Han})(?=\p{Script=Ha
 
 /** Detects the dominant language of `text` with `model` and says whether it is covered. */
 export function detectLanguage(text: string, model: LanguageModel, options: LanguageOptions): LanguageVerdict {
-  const evidence = languageEvidence(text);
-  const segments = languageSegments(evidence);
+  const sentences = languageSentences(languageEvidence(text));
+  const segments = segmentsOf(sentences);
   const total = segments.reduce((n, s) => n + s.words, 0);
   const minWords = options.minWords ?? DEFAULT_MIN_WORDS;
   if (total < minWords) {
@@ -219,7 +222,7 @@ export function detectLanguage(text: string, model: LanguageModel, options: Lang
     return judgeLanguage(top.length > 0 ? [{ words: total, top }] : [], options);
   }
   const found = judgeLanguage(segments.map((s) => ({ words: s.words, top: model.predict(spaceHan(s.text), TOP_K) })), options);
-  return found.covered || !hasCoveredSentence(evidence, model, options) ? found : { ...found, covered: true, basis: 'covered-part' };
+  return found.covered || !hasCoveredSentence(sentences, model, options) ? found : { ...found, covered: true, basis: 'covered-part' };
 }
 
 /** A sentence's top guess needs this probability to count as written in a covered language. */
@@ -235,10 +238,10 @@ const MAX_SENTENCES = 200;
  * ../shared/data this changes none of the 10,617 French, Chinese and Vietnamese rows' verdicts;
  * 10 of 100 red-team language switches (AdvBench goals) would have passed as German or Chinese.
  */
-function hasCoveredSentence(evidence: string, model: LanguageModel, options: LanguageOptions): boolean {
+function hasCoveredSentence(sentences: readonly string[], model: LanguageModel, options: LanguageOptions): boolean {
   const covered = new Set(options.covered);
   const minWords = options.minWords ?? DEFAULT_MIN_WORDS;
-  return languageSentences(evidence).slice(0, MAX_SENTENCES).some((sentence) => {
+  return sentences.slice(0, MAX_SENTENCES).some((sentence) => {
     if (countWords(sentence) < minWords) return false;
     const [top] = model.predict(spaceHan(sentence), 1);
     return top !== undefined && covered.has(labelOf(top[0])) && top[1] >= COVERED_SENTENCE_MIN;
