@@ -1,6 +1,7 @@
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { bundlerVisibleUrls, shipModels } from './build/package-plugins.js';
 
 /**
  * Model folders the demo loads at run time. The dev server serves them from the project root
@@ -33,28 +34,6 @@ function emitModelFolders(root: string): Plugin {
   };
 }
 
-/**
- * The library finds shipped models at `../models/` from its own module (src/shipped-models.ts):
- * `dist/lib/index.js` → `dist/models/`. Copied after the build, without the training recipe.
- */
-function copyShippedModels(root: string): Plugin {
-  return {
-    name: 'guarded-chat:copy-shipped-models',
-    apply: 'build',
-    closeBundle() {
-      const source = join(root, 'models');
-      const target = join(root, 'dist', 'models');
-      rmSync(target, { recursive: true, force: true });
-      if (!existsSync(source)) return;
-      for (const file of filesUnder(source)) {
-        const to = join(target, relative(source, file));
-        mkdirSync(dirname(to), { recursive: true });
-        cpSync(file, to);
-      }
-    },
-  };
-}
-
 export default defineConfig(({ mode }) => {
   const root = import.meta.dirname;
   const shared = {
@@ -70,7 +49,12 @@ export default defineConfig(({ mode }) => {
   if (mode === 'lib') {
     return {
       ...shared,
-      plugins: [copyShippedModels(root)],
+      plugins: [shipModels(root), bundlerVisibleUrls(root)],
+      resolve: {
+        ...shared.resolve,
+        // The package's runtime: the plain WASM build only (see src/inference/runtime-files.lib.ts).
+        alias: [{ find: /^\.\/runtime-files\.js$/, replacement: join(root, 'src/inference/runtime-files.lib.ts') }],
+      },
       build: {
         outDir: 'dist/lib',
         emptyOutDir: true,
@@ -78,7 +62,8 @@ export default defineConfig(({ mode }) => {
         lib: { entry: join(root, 'src/index.ts'), formats: ['es' as const], fileName: 'index' },
         rolldownOptions: {
           // A library leaves its dependencies to the page's bundler, but the worker bundles its own.
-          external: [/^lit(\/|$)/, /^comlink$/, /^idb$/],
+          // The shipped models' URLs are a module the build writes (build/package-plugins.ts).
+          external: [/^lit(\/|$)/, /^comlink$/, /^idb$/, /\/shipped-model-files\.js$/],
         },
       },
     };

@@ -3,7 +3,8 @@ import { AuditLog } from './audit/audit-log.js';
 import { installGuardErrorTransfer } from './error-transfer.js';
 import { GuardError } from './errors.js';
 import { DEFAULT_WINDOW } from './inference/windows.js';
-import { SHIPPED_MODELS_URL } from './shipped-models.js';
+import { DEFAULT_MODEL, SHIPPED_MODEL_FILES } from './shipped-models.js';
+import { resolveRuntimeUrls } from './inference/runtime-urls.js';
 import { checkDownloadRetry } from './store/download-retry.js';
 import { resolveModelSource, type ResolvedModelSource } from './store/model-source.js';
 import { calibratedPreset, POLICY_PRESETS, type PresetCalibration } from './policy/presets.js';
@@ -56,6 +57,7 @@ export class Guard extends EventTarget {
     private readonly maxPending: number = DEFAULT_MAX_PENDING_SCREENS,
   ) {
     super();
+    connections.set(this, connection);
     this.currentBackend = backend;
     this.calibration = calibration;
     this.currentPolicy = resolvePolicy(policy, calibration);
@@ -70,7 +72,7 @@ export class Guard extends EventTarget {
   private prepareReview(): void {
     const review = this.currentPolicy.secondReview;
     this.reviewSource = review
-      ? resolveModelSource(review.model as ModelSource, globalThis.document?.baseURI ?? globalThis.location?.href, SHIPPED_MODELS_URL)
+      ? resolveModelSource(review.model as ModelSource, globalThis.document?.baseURI ?? globalThis.location?.href, SHIPPED_MODEL_FILES)
       : undefined;
     const source = this.reviewSource;
     const policy = this.currentPolicy;
@@ -194,21 +196,6 @@ export class Guard extends EventTarget {
     return this.call((remote) => remote.batchStats());
   }
 
-  /** @internal Loses the WebGPU device as a driver reset would; for tests of the recovery path. */
-  destroyGpuDeviceForTesting(): Promise<boolean> {
-    return this.call((remote) => remote.destroyGpuDeviceForTesting());
-  }
-
-  /** @internal Kills the worker as a crash would; for tests of the restart path. */
-  crashWorkerForTesting(): void {
-    this.connection.crashForTesting();
-  }
-
-  /** @internal Blocks the worker's thread for `ms` (a hung model run); for tests of the deadline. */
-  hangWorkerForTesting(ms: number): void {
-    void this.connection.call((remote) => remote.hangForTesting(ms), ms + 60_000).catch(() => undefined);
-  }
-
   /** Frees the model and stops the worker. Later calls reject with `disposed`. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
@@ -255,18 +242,29 @@ function failureVerdict(error: GuardError, direction: 'input' | 'output', policy
   };
 }
 
+/** Each guard's worker connection, for the fault injection in `src/testing/` (not part of the package's API). */
+const connections = new WeakMap<Guard, WorkerConnection>();
+
+/** @internal The worker connection behind a guard. */
+export function connectionOf(guard: Guard): WorkerConnection {
+  const connection = connections.get(guard);
+  if (!connection) throw new GuardError('invalid-input', 'not a guard made by createGuard');
+  return connection;
+}
+
 /**
  * Starts the guard's worker and loads the model in it: from IndexedDB when stored and intact,
  * else from the network (verified, then stored). Runs on WebGPU or WASM; see `guard.backend`.
  */
-export async function createGuard(options: GuardOptions): Promise<Guard> {
-  if (!options?.model) throw new GuardError('invalid-input', 'createGuard needs options.model ({ url }, { hub } or { name })');
+export async function createGuard(options: GuardOptions = {}): Promise<Guard> {
+  if (options === null || typeof options !== 'object') throw new GuardError('invalid-input', 'createGuard takes an options object');
+  const model: ModelSource = options.model ?? { name: DEFAULT_MODEL };
   const requestedPolicy = options.policy ?? 'balanced';
   // Checked now, before a worker starts; a preset is fitted to the model's calibration once it has loaded.
   resolvePolicy(requestedPolicy);
   installGuardErrorTransfer();
   const pageUrl = globalThis.document?.baseURI ?? globalThis.location?.href;
-  const source = resolveModelSource(options.model, pageUrl, SHIPPED_MODELS_URL);
+  const source = resolveModelSource(model, pageUrl, SHIPPED_MODEL_FILES);
   const { tokens = DEFAULT_WINDOW.tokens, overlap = DEFAULT_WINDOW.overlap } = options.window ?? {};
   const fine = options.window?.fine === undefined ? DEFAULT_WINDOW.fine : options.window.fine;
   const badWindow = (t: number, o: number) => !Number.isInteger(t) || t < 8 || !Number.isInteger(o) || o < 0 || o >= t;
@@ -290,7 +288,7 @@ export async function createGuard(options: GuardOptions): Promise<Guard> {
     else early.push(event);
   };
   const cache = options.cache ?? true;
-  const init = { source, dtype: options.model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap, fine, countPenalty: options.window?.countPenalty !== false }, download } as const;
+  const init = { source, dtype: model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap, fine, countPenalty: options.window?.countPenalty !== false }, download, runtime: resolveRuntimeUrls(options.runtime, pageUrl) } as const;
   const { connection, ready } = await WorkerConnection.start({
     init,
     onEvent,

@@ -1,6 +1,4 @@
-/**
- * Where the package's shipped `models/` folder is served by default: beside the build output
- * (`dist/lib/` → `../models/`), or the project root under the dev server (`src/` → `../models/`).
- * A page whose bundler moves the package's files sets `ShippedModelSource.baseUrl` instead.
- */
-export const SHIPPED_MODELS_URL: string = new URL(['..', 'models', ''].join('/'), import.meta.url).href;
+export { SHIPPED_MODEL_FILES } from './shipped-model-files.js';
+
+/** The model a guard or an element loads when none is named: `{ name: DEFAULT_MODEL }`. */
+export const DEFAULT_MODEL = 'guard-use-lite';

@@ -7,6 +7,24 @@ export type BackendRequest = 'auto' | BackendName;
 /** Which weights to run: int8 (`q8`) suits WASM, fp32/fp16 suit WebGPU; `'auto'` follows the backend. */
 export type ModelDtype = 'auto' | 'fp32' | 'fp16' | 'q8';
 
+/** One build of onnxruntime-web's WASM runtime: its `.wasm` binary and its `.mjs` glue, as URLs. */
+export interface RuntimeFiles {
+  wasm: string;
+  mjs: string;
+}
+
+/**
+ * Where the worker loads onnxruntime-web's runtime from, per backend (absolute, or relative to
+ * the page). Default: the files the package ships beside its worker (WASM only; the package
+ * leaves the 27 MB WebGPU build out). Set these to serve the runtime from your own path or
+ * CDN (a CSP that allows only certain origins), or to turn WebGPU on: `webgpu` takes
+ * onnxruntime-web 1.30.0's `ort-wasm-simd-threaded.asyncify.{wasm,mjs}`.
+ */
+export interface RuntimeUrls {
+  wasm?: RuntimeFiles;
+  webgpu?: RuntimeFiles;
+}
+
 /** What every model source may add. */
 interface ModelSourceCommon {
   /** Which weights to load; default `'auto'`. */
@@ -85,10 +103,16 @@ export interface GuardOptions {
   audit?: boolean | import('./audit/audit-log.js').AuditOptions;
   /** A preset (`strict`, `balanced` – the default –, `permissive`) or a full Policy object. */
   policy?: import('./policy/policy.js').Policy | 'strict' | 'balanced' | 'permissive';
-  /** The classifier to run. */
-  model: ModelSource;
-  /** Default `'auto'`. Forcing `'webgpu'` accepts a software adapter; it fails if there is none. */
+  /** The classifier to run; default the shipped `{ name: 'guard-use-lite' }`. */
+  model?: ModelSource;
+  /**
+   * Default `'auto'`: WebGPU on a hardware adapter when a WebGPU runtime is known (see `runtime`)
+   * and the model has fp16 or fp32 weights, else WASM. Forcing `'webgpu'` accepts a software
+   * adapter; it fails if there is none.
+   */
   backend?: BackendRequest;
+  /** Where onnxruntime-web's runtime files are served; see `RuntimeUrls`. */
+  runtime?: RuntimeUrls;
   /** Keep model files in IndexedDB (default true): later visits and offline use need no network. */
   cache?: boolean;
   /** Download progress, per file and overall. */

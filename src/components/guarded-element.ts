@@ -1,14 +1,13 @@
-import { LitElement, type PropertyValues } from 'lit';
+import type { PropertyValues } from 'lit';
 import type { Guard } from '../guard.js';
-import type { Policy } from '../policy/policy.js';
 import { POLICY_PRESETS } from '../policy/presets.js';
 import type { Verdict } from '../policy/verdict.js';
 import type { BackendRequest, LoadProgress } from '../types.js';
 import type { GuardProgressDetail, GuardReadyDetail, GuardVerdictDetail } from './guard-events.js';
+import { GuardSourceElement } from './guard-source-element.js';
 import { sharedGuard, watchSharedGuard } from './shared-guard.js';
 
-/** A preset name (attribute) or a Policy object (property). */
-export type PolicyChoice = Policy | 'strict' | 'balanced' | 'permissive';
+export type { PolicyChoice } from './guard-source-element.js';
 
 /** What a screen came to, after the page had its say through the cancelable `guard-verdict`. */
 export type ScreenOutcome =
@@ -23,25 +22,14 @@ export type ScreenOutcome =
  * (their own `guard`, or the page's shared one for `model`/`backend`/`policy`), and the events
  * every guarded component fires, with the same names and detail types.
  */
-export abstract class GuardedElement extends LitElement {
+export abstract class GuardedElement extends GuardSourceElement {
   static override properties = {
-    model: { type: String },
-    backend: { type: String },
-    policy: { attribute: 'policy' },
+    ...GuardSourceElement.properties,
     conversation: { type: String },
-    guard: { attribute: false },
   };
 
-  /** URL of the safety model's folder (the guard's classifier, not a chat model); shared with other components asking for the same. */
-  declare model: string;
-  /** `auto` (default), `wasm` or `webgpu`. */
-  declare backend: BackendRequest;
-  /** A preset name (attribute) or a Policy object (property); default `balanced`. Ignored when `guard` is given. */
-  declare policy: PolicyChoice;
   /** The conversation id the guard tracks turns under; give an input and an output the same one to tie them. */
   declare conversation: string;
-  /** A Guard to use instead of loading `model`: share one across components. */
-  declare guard: Guard | undefined;
 
   /** Settles with the guard in use once it is loaded; screens wait on it. */
   private guardReady: Promise<Guard> | null = null;
@@ -49,11 +37,7 @@ export abstract class GuardedElement extends LitElement {
 
   constructor() {
     super();
-    this.model = '';
-    this.backend = 'auto';
-    this.policy = 'balanced';
     this.conversation = '';
-    this.guard = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -69,12 +53,7 @@ export abstract class GuardedElement extends LitElement {
       this.guardLoaded(given);
       return;
     }
-    if (!this.model) {
-      this.guardReady = null;
-      this.onGuardState('no-model');
-      return;
-    }
-    const options = { model: { url: this.model }, backend: this.backend, policy: this.policy };
+    const options = this.sharedGuardOptions;
     // Said before watching: joining a load in flight replays its last progress at once, which `loading` must not overwrite.
     this.onGuardState('loading');
     const loading = sharedGuard(options);
@@ -113,10 +92,10 @@ export abstract class GuardedElement extends LitElement {
   }
 
   /**
-   * Lets a subclass show the guard's state (`no-model`, `loading`, `ready`, `error`). `error`
+   * Lets a subclass show the guard's state (`loading`, `ready`, `error`). `error`
    * comes with why the load failed, for a subclass that shows it (`<guarded-chat>` does).
    */
-  protected abstract onGuardState(state: 'no-model' | 'loading' | 'ready' | 'error', error?: unknown): void;
+  protected abstract onGuardState(state: 'loading' | 'ready' | 'error', error?: unknown): void;
 
   /** Called with each download progress before `guard-progress` fires: a hook for a subclass that shows the percentage (`<guarded-chat>`). */
   protected onGuardProgress(_progress: LoadProgress): void {}

@@ -24,18 +24,29 @@ export interface BackendChoice {
   reason: string;
 }
 
+/** What the guard has for WebGPU besides the browser: the runtime build and weights it can run. */
+export interface WebGpuFit {
+  /** onnxruntime-web's WebGPU (asyncify) build is at hand: bundled, or given by the page. */
+  runtime: boolean;
+  /** The model folder has fp16 or fp32 weights. */
+  weights: boolean;
+}
+
 /**
- * Decides the backend from what was requested and what the browser has.
- * `auto` takes WebGPU only on a hardware adapter; a software adapter is slower than WASM.
- * A forced `webgpu` takes any adapter, and fails (typed) when there is none.
+ * Decides the backend from what was requested, what the browser has and what the guard has.
+ * `auto` takes WebGPU only on a hardware adapter, with the WebGPU runtime and weights for it; a
+ * software adapter is slower than WASM. A forced `webgpu` takes any adapter, and fails (typed)
+ * when there is none or no WebGPU runtime.
  */
-export function chooseBackend(request: BackendRequest, probe: WebGpuProbe): BackendChoice {
+export function chooseBackend(request: BackendRequest, probe: WebGpuProbe, fit: WebGpuFit = { runtime: true, weights: true }): BackendChoice {
   if (request === 'wasm') return { name: 'wasm', reason: 'requested' };
   const missing = !probe.api
     ? 'WebGPU not supported by this browser'
     : !probe.adapter
       ? 'no WebGPU adapter'
-      : null;
+      : !fit.runtime
+        ? 'no WebGPU runtime files (the runtime.webgpu option)'
+        : null;
   if (request === 'webgpu') {
     if (missing) throw new GuardError('backend-unavailable', `WebGPU was requested, but: ${missing}`);
     return {
@@ -45,6 +56,7 @@ export function chooseBackend(request: BackendRequest, probe: WebGpuProbe): Back
   }
   if (missing) return { name: 'wasm', reason: missing };
   if (probe.adapter!.isFallback) return { name: 'wasm', reason: 'only a software (fallback) WebGPU adapter' };
+  if (!fit.weights) return { name: 'wasm', reason: 'the model has no fp16 or fp32 weights for WebGPU' };
   return { name: 'webgpu', reason: 'hardware adapter' };
 }
 

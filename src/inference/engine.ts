@@ -3,12 +3,12 @@ import { ModelFileLoader } from '../store/model-file-loader.js';
 import type { ResolvedModelSource } from '../store/model-source.js';
 import { ModelStore } from '../store/model-store.js';
 import type { DownloadRetry } from '../store/download-retry.js';
-import type { BackendInfo, BackendName, BackendRequest, CacheReport, LoadProgress, ModelDtype, ScreenResult } from '../types.js';
+import type { BackendInfo, BackendName, BackendRequest, CacheReport, LoadProgress, ModelDtype, RuntimeUrls, ScreenResult } from '../types.js';
 import { sigmoid, softmax } from './activation.js';
 import { chooseBackend, probeWebGpu, type BackendChoice, type WebGpuProbe } from './backend.js';
 import { BatchQueue } from './batch-queue.js';
-import { modelFileCandidates } from './model-files.js';
-import { configureOrt, ort } from './ort-runtime.js';
+import { hasWebGpuWeights, modelFileCandidates } from './model-files.js';
+import { configureOrt, ort, runtimeFilesFor } from './ort-runtime.js';
 import { MAX_ROWS_PER_RUN, TextClassifier, type ModelConfig, type ModelParts, type TokenizerConfigJson } from './text-classifier.js';
 import { textLogits, type WindowOptions } from './windows.js';
 
@@ -22,6 +22,8 @@ export interface EngineInit {
   window: WindowOptions;
   /** How downloads are retried (defaults when absent). */
   download?: DownloadRetry;
+  /** The page's runtime files (absolute URLs), over the bundled ones. */
+  runtime?: RuntimeUrls;
 }
 
 /** Callbacks from the engine to whoever hosts it. */
@@ -97,10 +99,6 @@ export class ClassifierEngine {
   }
 
   static async create(init: EngineInit, hooks: EngineHooks = {}): Promise<ClassifierEngine> {
-    const probe: WebGpuProbe = init.backend === 'wasm' ? { api: false, adapter: null } : await probeWebGpu();
-    let choice = chooseBackend(init.backend, probe);
-    const { threads } = configureOrt(choice.name);
-
     let store: ModelStore | null = null;
     let storeProblem: GuardError | null = null;
     if (init.cache) {
@@ -117,6 +115,15 @@ export class ClassifierEngine {
     });
     if (storeProblem) loader.report.storageProblem = { code: storeProblem.code, message: storeProblem.message };
     const manifest = await loader.loadManifest();
+
+    // The backend follows the browser, the runtime files at hand and the weights the folder has.
+    const probe: WebGpuProbe = init.backend === 'wasm' ? { api: false, adapter: null } : await probeWebGpu();
+    let choice = chooseBackend(init.backend, probe, {
+      runtime: runtimeFilesFor('webgpu', init.runtime) !== null,
+      weights: hasWebGpuWeights(init.dtype, probe.adapter?.shaderF16 ?? false, loader.listedFiles()),
+    });
+    const { threads } = configureOrt(choice.name, init.runtime);
+
     const text = await loader.loadFiles([...TEXT_FILES]);
     const textParts = {
       config: parseJson<ModelConfig>(text.get('config.json')!, 'config.json'),
@@ -235,7 +242,7 @@ export class ClassifierEngine {
       const { classifier, weightsFile } = await ClassifierEngine.build(loader, this.textParts, this.init, 'wasm', { api: false, adapter: null });
       const lost = this.classifier;
       this.classifier = classifier;
-      this.info = describe({ name: 'wasm', reason: `${reason}; rebuilt on WASM` }, configureOrt().threads, weightsFile);
+      this.info = describe({ name: 'wasm', reason: `${reason}; rebuilt on WASM` }, configureOrt('wasm', this.init.runtime).threads, weightsFile);
       this.hooks.onBackendChange?.(this.info);
       await lost.release().catch(() => undefined);
     })().finally(() => {

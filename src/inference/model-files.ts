@@ -18,3 +18,13 @@ export function modelFileCandidates(dtype: ModelDtype, backend: BackendName, sha
   return shaderF16 ? [ONNX_FILE.fp16, ONNX_FILE.fp32] : [ONNX_FILE.fp32];
 }
 
+
+/**
+ * Whether the folder has weights WebGPU should run on this adapter: fp16 (with `shader-f16`)
+ * or fp32, never int8 (slow paths there). `listed` is the manifest's file list; a folder
+ * without one is assumed to have them.
+ */
+export function hasWebGpuWeights(dtype: ModelDtype, shaderF16: boolean, listed: readonly string[] | null): boolean {
+  if (dtype === 'q8') return false;
+  return listed === null || modelFileCandidates(dtype, 'webgpu', shaderF16).some((file) => listed.includes(file));
+}

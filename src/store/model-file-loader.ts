@@ -1,5 +1,6 @@
 import { GuardError } from '../errors.js';
 import type { CacheReport, LoadProgress } from '../types.js';
+import { dataUrlBytes } from './data-url.js';
 import { parseManifest, type ModelManifest } from './manifest.js';
 import type { ResolvedModelSource } from './model-source.js';
 import { DEFAULT_DOWNLOAD_RETRY, isRetryableStatus, retryDelayMs, type DownloadRetry } from './download-retry.js';
@@ -179,7 +180,9 @@ export class ModelFileLoader {
    * rejects with `model-load-failed`, saying how many tries were made and why the last failed.
    */
   private async download(file: string, optional: boolean): Promise<Uint8Array | null> {
-    const url = `${this.source.baseUrl}${file}`;
+    const url = this.source.files?.[file] ?? `${this.source.baseUrl}${file}`;
+    const inlined = dataUrlBytes(url);
+    if (inlined) return inlined;
     const retry = this.options.retry ?? DEFAULT_DOWNLOAD_RETRY;
     const body: BodySoFar = { chunks: [], loaded: 0, total: 0, validator: null };
     for (let attempt = 1; ; attempt++) {

@@ -10,15 +10,20 @@ export interface ResolvedModelSource {
   baseUrl: string;
   /** Pinned hashes from the caller, if any. */
   sha256: Record<string, string>;
+  /** Files whose URL is not `baseUrl` + path: a shipped model's files, wherever the page's bundler put them. */
+  files?: Record<string, string>;
 }
+
+/** The models a build carries: per name, each file's URL (see `src/shipped-model-files.ts`). */
+export type ShippedModelFiles = Readonly<Record<string, Readonly<Record<string, string>>>>;
 
 export const DEFAULT_HUB_HOST = 'https://huggingface.co';
 const HUB_ID = /^[\w.-]+\/[\w.-]+$/;
 
 const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
 
-/** Resolves any model source against the page (`pageUrl`) and the package's models folder. */
-export function resolveModelSource(source: ModelSource, pageUrl: string, shippedModelsUrl: string): ResolvedModelSource {
+/** Resolves any model source against the page (`pageUrl`) and the models this build ships. */
+export function resolveModelSource(source: ModelSource, pageUrl: string, shipped: ShippedModelFiles): ResolvedModelSource {
   const revision = source.revision ?? 'main';
   const sha256 = Object.fromEntries(Object.entries(source.sha256 ?? {}).map(([f, h]) => [f, h.toLowerCase()]));
   if ('hub' in source) {
@@ -35,8 +40,17 @@ export function resolveModelSource(source: ModelSource, pageUrl: string, shipped
   }
   if ('name' in source) {
     if (!/^[\w.-]+$/.test(source.name)) throw new GuardError('invalid-input', `not a shipped model name: ${JSON.stringify(source.name)}`);
-    const base = withSlash(new URL(source.baseUrl ?? shippedModelsUrl, pageUrl).href);
-    return { id: `shipped:${source.name}`, revision, baseUrl: `${base}${source.name}/`, sha256 };
+    const id = `shipped:${source.name}`;
+    if (source.baseUrl !== undefined) {
+      return { id, revision, baseUrl: `${withSlash(new URL(source.baseUrl, pageUrl).href)}${source.name}/`, sha256 };
+    }
+    const files = shipped[source.name];
+    if (!files?.['manifest.json']) {
+      throw new GuardError('invalid-input', `no model named ${JSON.stringify(source.name)} ships with this package `
+        + `(it has: ${Object.keys(shipped).join(', ')}); serve the model's folder and pass { url }, or { name, baseUrl }`);
+    }
+    const absolute = Object.fromEntries(Object.entries(files).map(([file, url]) => [file, new URL(url, pageUrl).href]));
+    return { id, revision, baseUrl: new URL('./', absolute['manifest.json']).href, sha256, files: absolute };
   }
   if ('url' in source && typeof source.url === 'string' && source.url) {
     const baseUrl = withSlash(new URL(source.url, pageUrl).href);

@@ -7,17 +7,52 @@ const list = (dir: string) => readdirSync(new URL(dir, root));
 const read = (file: string) => readFileSync(new URL(file, root), 'utf8');
 
 describe('npm run build', () => {
-  it('produces the library as ESM with its worker and the runtime files beside it', () => {
+  it('produces the library as ESM with its worker and the plain WASM runtime beside it, not the WebGPU build', () => {
     const lib = read('dist/lib/index.js');
     expect(lib).toMatch(/export \{[^}]*createGuard/);
     expect(lib).not.toMatch(/\brequire\(/);
     const assets = list('dist/lib/assets/');
     expect(assets.some((f) => /^guard\.worker-[\w-]+\.js$/.test(f))).toBe(true);
-    expect(assets.some((f) => /^ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(f))).toBe(true);
-    expect(assets.some((f) => /^ort-wasm-simd-threaded\.asyncify-[\w-]+\.mjs$/.test(f))).toBe(true);
-    // The plain build too: WASM-only guards run it (faster CPU kernels, half the download).
     expect(assets.some((f) => /^ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(f))).toBe(true);
     expect(assets.some((f) => /^ort-wasm-simd-threaded-[\w-]+\.mjs$/.test(f))).toBe(true);
+    expect(assets.filter((f) => f.includes('asyncify'))).toEqual([]);
+  });
+
+  it('writes the worker and every asset URL in the form a page\'s bundler sees and copies', () => {
+    expect(read('dist/lib/index.js')).toMatch(/new Worker\(new URL\("\.\/assets\/guard\.worker-[\w-]+\.js", import\.meta\.url\)/);
+    const worker = read(`dist/lib/assets/${list('dist/lib/assets/').find((f) => f.startsWith('guard.worker-'))}`);
+    expect(worker).not.toMatch(/@vite-ignore\s*\*\/\s*new URL/);
+    const referenced = [...worker.matchAll(/new URL\("\.\/([\w.-]+)",import\.meta\.url\)/g)].map((m) => m[1]);
+    expect(referenced.filter((f) => /^ort-wasm-simd-threaded-[\w-]+\.(wasm|mjs)$/.test(f!))).toHaveLength(2);
+    expect(referenced.filter((f) => /^(fastText\.common|lid\.176)-/.test(f!))).toHaveLength(3);
+    const models = read('dist/lib/shipped-model-files.js');
+    for (const file of ['manifest.json', 'config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx']) {
+      expect(models).toContain(`new URL("../models/guard-use-lite/${file}", import.meta.url)`);
+      expect(existsSync(new URL(`dist/models/guard-use-lite/${file}`, root))).toBe(true);
+    }
+  });
+
+  it('ships the default model\'s int8 weights with a manifest that lists only what ships', () => {
+    const manifest = JSON.parse(read('dist/models/guard-use-lite/manifest.json'));
+    const source = JSON.parse(read('models/guard-use-lite/manifest.json'));
+    expect(manifest.files.map((f: { path: string }) => f.path).sort()).toEqual(['config.json', 'onnx/model_quantized.onnx', 'tokenizer.json', 'tokenizer_config.json']);
+    for (const file of manifest.files) expect(source.files).toContainEqual(file);
+    expect(manifest.thresholds).toEqual(source.thresholds);
+    expect(existsSync(new URL('dist/models/guard-use-lite/onnx/model_fp16.onnx', root))).toBe(false);
+  });
+
+  it('writes a Custom Elements Manifest with every element, its attributes, events and parts', () => {
+    const manifest = JSON.parse(read('custom-elements.json'));
+    const elements = manifest.modules.flatMap((m: { declarations?: { tagName?: string }[] }) => m.declarations ?? []).filter((d: { tagName?: string }) => d.tagName);
+    const byTag = Object.fromEntries(elements.map((d: { tagName: string }) => [d.tagName, d]));
+    expect(Object.keys(byTag).sort()).toEqual(['guard-status', 'guarded-chat', 'guarded-input', 'guarded-output']);
+    const names = (list?: { name: string }[]) => (list ?? []).map((x) => x.name);
+    expect(names(byTag['guarded-chat'].attributes)).toEqual(expect.arrayContaining(['model', 'backend', 'policy', 'endpoint', 'chat-model', 'conversation']));
+    expect(names(byTag['guarded-chat'].events)).toEqual(expect.arrayContaining(['guard-ready', 'guard-verdict', 'guard-blocked', 'guard-error', 'guard-new-conversation']));
+    expect(names(byTag['guarded-chat'].cssParts)).toContain('composer');
+    expect(names(byTag['guarded-input'].slots).length).toBeGreaterThan(0);
+    expect(names(byTag['guard-status'].attributes)).toEqual(['model', 'backend', 'policy']);
+    expect(JSON.parse(read('package.json')).customElements).toBe('custom-elements.json');
   });
 
   it('inlines no runtime into JavaScript and points at no CDN', () => {
@@ -39,7 +74,9 @@ describe('npm run build', () => {
     expect(existsSync(new URL('dist/demo/index.html', root))).toBe(true);
     const assets = list('dist/demo/assets/');
     expect(assets.some((f) => /^guard\.worker-[\w-]+\.js$/.test(f))).toBe(true);
-    expect(assets.some((f) => f.endsWith('.wasm'))).toBe(true);
+    // The demo runs from this repository's sources: both runtime builds, WebGPU's included.
+    expect(assets.some((f) => /^ort-wasm-simd-threaded\.asyncify-[\w-]+\.wasm$/.test(f))).toBe(true);
+    expect(assets.some((f) => /^ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(f))).toBe(true);
     expect(existsSync(new URL('dist/demo/test/fixtures/models/tiny-guard/onnx/model_quantized.onnx', root))).toBe(true);
   });
 

@@ -112,7 +112,7 @@ describe('engine: long inputs, batching, device loss', () => {
       const changes: string[] = [];
       guard.addEventListener('backendchange', (e) => changes.push((e as CustomEvent).detail.summary));
       const before = await guard.classify(attack);
-      const destroyed = await guard.destroyGpuDeviceForTesting();
+      const destroyed = await window.guardFaults.destroyGpuDevice(guard);
       // Screens issued right away, while the loss is still being noticed.
       const queued = await Promise.all(Array.from({ length: 8 }, (_, i) => guard.classify(`${attack} ${i}`)));
       const later = await guard.classify(attack);

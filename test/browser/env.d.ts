@@ -2,6 +2,8 @@
 declare global {
   interface Window {
     guardedChat: typeof import('../../src/index.js');
+    /** Fault injection for recovery tests (not part of the package). */
+    guardFaults: typeof import('../../src/testing/guard-faults.js');
   }
 }
 export {};

@@ -190,9 +190,10 @@ describe('the fast tier (guard-bert-mini)', () => {
     page = opened;
   });
 
-  it('loads by name on wasm (int8), verified from its manifest, and scores as onnxruntime-node does on the same file', async () => {
+  // Not in the npm package (only the default model ships there): the page serves the repository's models/ folder.
+  it('loads by name from the folder the page serves, on wasm (int8), verified from its manifest, and scores as onnxruntime-node does on the same file', async () => {
     const run = await page.evaluate(async ({ name, probes }) => {
-      const guard = await window.guardedChat.createGuard({ model: { name }, backend: 'wasm' });
+      const guard = await window.guardedChat.createGuard({ model: { name, baseUrl: '/models/' }, backend: 'wasm' });
       const scores = [];
       for (const p of probes) scores.push((await guard.classify(p)).scores);
       const out = { backend: guard.backend, cache: guard.cache, scores, threshold: guard.policy.input.categories.injection!.threshold };

@@ -65,7 +65,7 @@ export async function createNodeGuard(options: NodeGuardOptions): Promise<NodeGu
   const server: StaticServer = await startStaticServer(root.pathname);
   const api: GuardWorkerApi = new Api(loadNodeLanguageModel);
   try {
-    const source = resolveModelSource({ url: `${server.url}${options.modelPath}` }, `${server.url}/`, `${server.url}/models/`);
+    const source = resolveModelSource({ url: `${server.url}${options.modelPath}` }, `${server.url}/`, {});
     const ready = await api.init({ source, dtype: 'auto', backend: 'wasm', cache: false, window: DEFAULT_WINDOW });
     const policy = resolvePolicy(options.policy ?? 'balanced', ready.calibration);
     return {

@@ -42,6 +42,15 @@ describe('chooseBackend', () => {
     }
   });
 
+  it('auto: WASM on a hardware adapter when the guard lacks the WebGPU runtime or the weights, saying which', () => {
+    expect(chooseBackend('auto', hardware, { runtime: false, weights: true })).toEqual({ name: 'wasm', reason: 'no WebGPU runtime files (the runtime.webgpu option)' });
+    expect(chooseBackend('auto', hardware, { runtime: true, weights: false })).toEqual({ name: 'wasm', reason: 'the model has no fp16 or fp32 weights for WebGPU' });
+  });
+
+  it('forced webgpu without the WebGPU runtime is backend-unavailable, naming the option', () => {
+    expect(() => chooseBackend('webgpu', hardware, { runtime: false, weights: true })).toThrow(/no WebGPU runtime files \(the runtime.webgpu option\)/);
+  });
+
   it('forced wasm ignores whatever GPU there is', () => {
     expect(chooseBackend('wasm', hardware)).toEqual({ name: 'wasm', reason: 'requested' });
   });

@@ -3,7 +3,14 @@ import { GuardError } from '../../src/errors.js';
 import { resolveModelSource } from '../../src/store/model-source.js';
 
 const PAGE = 'https://app.example/chat/index.html';
-const SHIPPED = 'https://app.example/node_modules/guarded-chat/models/';
+/** As a bundler leaves them: each file renamed, in one assets folder. */
+const SHIPPED = {
+  'guard-small': {
+    'manifest.json': '/assets/manifest-a1.json',
+    'config.json': 'data:application/json;base64,e30=',
+    'onnx/model_quantized.onnx': 'https://cdn.example/model_quantized-b2.onnx',
+  },
+};
 
 describe('resolveModelSource', () => {
   it('resolves a folder URL against the page and keys it by URL + revision', () => {
@@ -23,9 +30,24 @@ describe('resolveModelSource', () => {
     expect(resolveModelSource({ hub: 'acme/x' }, PAGE, SHIPPED).baseUrl).toMatch(/^https:\/\/huggingface\.co\/acme\/x\/resolve\/main\/$/);
   });
 
-  it('finds shipped models under the package models folder, or a base the page gives', () => {
-    expect(resolveModelSource({ name: 'guard-small' }, PAGE, SHIPPED).baseUrl).toBe(`${SHIPPED}guard-small/`);
-    expect(resolveModelSource({ name: 'guard-small', baseUrl: '/assets/models' }, PAGE, SHIPPED).baseUrl).toBe('https://app.example/assets/models/guard-small/');
+  it('finds a shipped model\'s files wherever the bundler put them, each resolved against the page', () => {
+    const source = resolveModelSource({ name: 'guard-small' }, PAGE, SHIPPED);
+    expect(source.id).toBe('shipped:guard-small');
+    expect(source.files).toEqual({
+      'manifest.json': 'https://app.example/assets/manifest-a1.json',
+      'config.json': 'data:application/json;base64,e30=',
+      'onnx/model_quantized.onnx': 'https://cdn.example/model_quantized-b2.onnx',
+    });
+    expect(source.baseUrl).toBe('https://app.example/assets/');
+  });
+
+  it('takes a shipped model from a folder the page serves, when it gives one', () => {
+    const source = resolveModelSource({ name: 'guard-small', baseUrl: '/static/models' }, PAGE, SHIPPED);
+    expect(source).toEqual({ id: 'shipped:guard-small', revision: 'main', baseUrl: 'https://app.example/static/models/guard-small/', sha256: {} });
+  });
+
+  it('names the shipped models when asked for one the build does not carry', () => {
+    expect(() => resolveModelSource({ name: 'guard-bert-mini' }, PAGE, SHIPPED)).toThrow(/no model named "guard-bert-mini" ships with this package \(it has: guard-small\)/);
   });
 
   it('lower-cases pinned hashes', () => {

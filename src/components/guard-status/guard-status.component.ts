@@ -1,8 +1,10 @@
-import { html, LitElement, type PropertyValues } from 'lit';
+import { html, type PropertyValues } from 'lit';
 import { GuardError } from '../../errors.js';
 import type { Guard } from '../../guard.js';
 import type { Policy } from '../../policy/policy.js';
-import { SHIPPED_MODELS_URL } from '../../shipped-models.js';
+import { SHIPPED_MODEL_FILES } from '../../shipped-models.js';
+import { GuardSourceElement } from '../guard-source-element.js';
+import { modelSourceOf } from '../model-attribute.js';
 import { listCachedModels } from '../../store/model-cache.js';
 import { resolveModelSource } from '../../store/model-source.js';
 import type { StoredModelSummary } from '../../store/model-store.js';
@@ -38,15 +40,14 @@ type Status = 'idle' | 'loading' | 'ready' | 'error';
  * @csspart prefetch - the prefetch button
  *
  * @cssprop --guard-status-border, --guard-status-radius, --guard-status-font
+ *
+ * @tagname guard-status
  */
-export class GuardStatus extends LitElement {
+export class GuardStatus extends GuardSourceElement {
   static override styles = guardStatusStyles;
 
   static override properties = {
-    model: { type: String },
-    backend: { type: String },
-    policy: { attribute: 'policy' },
-    guard: { attribute: false },
+    ...GuardSourceElement.properties,
     strings: { attribute: false },
     status: { state: true },
     progress: { state: true },
@@ -56,14 +57,6 @@ export class GuardStatus extends LitElement {
     problem: { state: true },
   };
 
-  /** URL of the safety model's folder, as given to `<guarded-chat model=…>`. */
-  declare model: string;
-  /** `auto` (default), `wasm` or `webgpu`: the same as the chat's, to share its guard. */
-  declare backend: BackendRequest;
-  /** The same policy as the chat's (preset name or object), to share its guard; default `balanced`. */
-  declare policy: Policy | 'strict' | 'balanced' | 'permissive';
-  /** A Guard to show instead of the shared one (its backend and cache report). */
-  declare guard: Guard | undefined;
   /** UI texts to replace (i18n); the rest keep `DEFAULT_GUARD_STATUS_STRINGS`. */
   declare strings: Partial<GuardStatusStrings>;
   declare status: Status;
@@ -84,10 +77,6 @@ export class GuardStatus extends LitElement {
 
   constructor() {
     super();
-    this.model = '';
-    this.backend = 'auto';
-    this.policy = 'balanced';
-    this.guard = undefined;
     this.strings = {};
     this.status = 'idle';
     this.progress = null;
@@ -99,11 +88,6 @@ export class GuardStatus extends LitElement {
 
   private get text(): GuardStatusStrings {
     return { ...DEFAULT_GUARD_STATUS_STRINGS, ...this.strings };
-  }
-
-  /** The options of the shared guard this element follows: the same key `<guarded-chat>` uses. */
-  private get guardOptions(): GuardOptions {
-    return { model: { url: this.model }, backend: this.backend, policy: this.policy };
   }
 
   override connectedCallback(): void {
@@ -136,8 +120,8 @@ export class GuardStatus extends LitElement {
       this.status = 'idle';
       this.backendInfo = null;
       this.cacheReport = null;
-      if (this.model) {
-        this.unwatch = watchSharedGuard(this.guardOptions, {
+      {
+        this.unwatch = watchSharedGuard(this.sharedGuardOptions, {
           progress: (progress) => {
             this.status = 'loading';
             this.progress = progress;
@@ -194,9 +178,8 @@ export class GuardStatus extends LitElement {
   /** The cache key of the model shown: the guard's own, or the `model` URL resolved against the page. */
   private modelId(): string | null {
     if (this.guard) return this.guard.cache.model;
-    if (!this.model) return null;
     try {
-      return resolveModelSource({ url: this.model }, document.baseURI, SHIPPED_MODELS_URL).id;
+      return resolveModelSource(modelSourceOf(this.model), document.baseURI, SHIPPED_MODEL_FILES).id;
     } catch {
       return null;
     }
@@ -208,12 +191,12 @@ export class GuardStatus extends LitElement {
    * shown and dispatched as `guard-error`).
    */
   async prefetch(): Promise<void> {
-    if (this.guard || !this.model || this.status === 'loading') return;
+    if (this.guard || this.status === 'loading') return;
     this.loadStartedHere = true;
     this.status = 'loading';
     this.problem = '';
     try {
-      await sharedGuard(this.guardOptions);
+      await sharedGuard(this.sharedGuardOptions);
     } catch {
       // Shown and dispatched by the watcher's error handler.
     }
@@ -224,7 +207,6 @@ export class GuardStatus extends LitElement {
   }
 
   private stateLine(text: GuardStatusStrings): string {
-    if (!this.model && !this.guard) return text.noModel;
     if (this.status === 'error') return this.problem;
     if (this.status === 'ready') return text.ready(this.cacheReport?.fromCache.length ?? 0, this.cacheReport?.fromNetwork.length ?? 0);
     if (this.status === 'loading') {

@@ -12,8 +12,6 @@ export function formatBytes(bytes: number): string {
 export interface GuardStatusStrings {
   /** Accessible name of the progress bar. */
   progressLabel: string;
-  /** No `model` attribute and no `guard` property. */
-  noModel: string;
   /** The model is not loaded on this page yet. */
   idle: string;
   /** Loading; `percent` is null until the size is known. `fromCache`: read from this device, not downloaded. */
@@ -39,7 +37,6 @@ export interface GuardStatusStrings {
 /** The English defaults. */
 export const DEFAULT_GUARD_STATUS_STRINGS: Readonly<GuardStatusStrings> = Object.freeze({
   progressLabel: 'Safety model download',
-  noModel: 'No model: set the model attribute or the guard property.',
   idle: 'The safety model is not loaded yet.',
   loading: (percent: number | null, loaded: number, total: number, fromCache: boolean) =>
     `${fromCache ? 'Reading the safety model from this device' : 'Downloading the safety model'}…${percent === null ? '' : ` ${percent}% (${formatBytes(loaded)} of ${formatBytes(total)})`}`,

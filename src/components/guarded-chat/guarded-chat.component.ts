@@ -65,6 +65,8 @@ let nextConversation = 0;
  * @cssprop --guarded-chat-border, --guarded-chat-radius, --guarded-chat-font
  * @cssprop --guarded-chat-user-bg, --guarded-chat-assistant-bg, --guarded-chat-blocked-color
  * @cssprop --guarded-chat-log-height
+ *
+ * @tagname guarded-chat
  */
 export class GuardedChat extends GuardedElement {
   static override styles = guardedChatStyles;
@@ -156,7 +158,7 @@ export class GuardedChat extends GuardedElement {
     return demoResponder;
   }
 
-  protected onGuardState(state: 'no-model' | 'loading' | 'ready' | 'error', error?: unknown): void {
+  protected onGuardState(state: 'loading' | 'ready' | 'error', error?: unknown): void {
     this.noticeBlocked = false;
     const text = this.text;
     if (state === 'error') this.showFailure(error, 'error', 'guard');
@@ -165,7 +167,7 @@ export class GuardedChat extends GuardedElement {
       this.notice = text.ready(this.activeGuard!.backend.summary);
     } else {
       this.phase = 'loading';
-      this.notice = state === 'no-model' ? text.noModel : text.loading(null);
+      this.notice = text.loading(null);
     }
   }
 

@@ -16,8 +16,6 @@ export interface GuardedChatStrings {
   newConversation: string;
   /** Announced once a new conversation has started. */
   conversationStarted: string;
-  /** Neither a model nor a guard was given. */
-  noModel: string;
   /** The safety model is loading; `percent` is null until the download size is known. */
   loading: (percent: number | null) => string;
   /** The guard is ready; `backend` is e.g. "wasm: no WebGPU adapter". */
@@ -44,7 +42,6 @@ export const DEFAULT_GUARDED_CHAT_STRINGS: Readonly<GuardedChatStrings> = Object
   stop: 'Stop',
   newConversation: 'New conversation',
   conversationStarted: 'New conversation: the guard starts with no history.',
-  noModel: 'No model: set the model attribute or the guard property.',
   loading: (percent: number | null) => `Loading the safety model…${percent === null ? '' : ` ${percent}%`}`,
   ready: (backend: string) => `Screening on this device (${backend}).`,
   guardFailed: (code: string | undefined, message: string) => `The guard failed${code ? ` (${code})` : ''}: ${message}`,

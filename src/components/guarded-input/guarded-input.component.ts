@@ -6,7 +6,6 @@ import { guardedInputStyles } from './guarded-input.styles.js';
 /** The UI strings of `<guarded-input>`; set any of them through the `strings` property. */
 export interface GuardedInputStrings {
   loading: string;
-  noModel: string;
   unavailable: string;
   screening: string;
   blocked: (reason: string) => string;
@@ -22,7 +21,6 @@ export interface GuardedInputStrings {
 
 export const DEFAULT_GUARDED_INPUT_STRINGS: Readonly<GuardedInputStrings> = {
   loading: 'Loading the safety model…',
-  noModel: 'No safety model: set the model attribute or the guard property.',
   unavailable: 'The safety model could not be loaded.',
   screening: 'Checking your message on this device…',
   blocked: (reason) => `Not sent. ${reason} Your text is still in the field.`,
@@ -78,6 +76,8 @@ let nextConversation = 0;
  *
  * @cssprop --guarded-input-blocked-color, --guarded-input-warn-color, --guarded-input-focus-color
  * @cssprop --guarded-input-notice-height, --guarded-input-notice-font-size, --guarded-input-font
+ *
+ * @tagname guarded-input
  */
 export class GuardedInput extends GuardedElement {
   static override styles = guardedInputStyles;
@@ -133,9 +133,9 @@ export class GuardedInput extends GuardedElement {
     window.removeEventListener('submit', this.onSubmit, true);
   }
 
-  protected onGuardState(state: 'no-model' | 'loading' | 'ready' | 'error'): void {
+  protected onGuardState(state: 'loading' | 'ready' | 'error'): void {
     const t = this.text;
-    this.notice = state === 'no-model' ? t.noModel : state === 'loading' ? t.loading : state === 'error' ? t.unavailable : '';
+    this.notice = state === 'loading' ? t.loading : state === 'error' ? t.unavailable : '';
   }
 
   /** The page's text field: the first text input or textarea inside this element. */

@@ -10,7 +10,6 @@ import { replaceAllText, replaceTextRange } from './text-nodes.js';
 /** The UI strings of `<guarded-output>`; set any of them through the `strings` property. */
 export interface GuardedOutputStrings {
   loading: string;
-  noModel: string;
   unavailable: string;
   /** Shown in place of a withheld reply; `blockMessage` is the policy's. */
   withheld: (blockMessage: string, reason: string) => string;
@@ -25,7 +24,6 @@ export interface GuardedOutputStrings {
 
 export const DEFAULT_GUARDED_OUTPUT_STRINGS: Readonly<GuardedOutputStrings> = {
   loading: 'Loading the safety model…',
-  noModel: 'No safety model: set the model attribute or the guard property.',
   unavailable: 'The safety model could not be loaded.',
   withheld: (blockMessage) => blockMessage,
   blocked: (reason) => `Reply withheld. ${reason}`,
@@ -69,6 +67,8 @@ const severity = (action: Action | '') => (action ? ACTIONS.indexOf(action) : -1
  *
  * @cssprop --guarded-output-blocked-color, --guarded-output-warn-color, --guarded-output-withheld-bg
  * @cssprop --guarded-output-notice-height, --guarded-output-notice-font-size, --guarded-output-font
+ *
+ * @tagname guarded-output
  */
 export class GuardedOutput extends GuardedElement {
   static override styles = guardedOutputStyles;
@@ -119,9 +119,9 @@ export class GuardedOutput extends GuardedElement {
     this.observer.disconnect();
   }
 
-  protected onGuardState(state: 'no-model' | 'loading' | 'ready' | 'error'): void {
+  protected onGuardState(state: 'loading' | 'ready' | 'error'): void {
     const t = this.text;
-    this.notice = state === 'no-model' ? t.noModel : state === 'loading' ? t.loading : state === 'error' ? t.unavailable : '';
+    this.notice = state === 'loading' ? t.loading : state === 'error' ? t.unavailable : '';
   }
 
   /** Forgets the current reply (its masks, its withheld state): the next text is a new reply. The DOM is left as it is. */

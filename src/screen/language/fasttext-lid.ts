@@ -43,7 +43,7 @@ export async function loadFastTextLid(): Promise<LanguageModel> {
   const glueUrl = new URL(lidGlueUrl, base).href;
   const wasmUrl = new URL(lidWasmUrl, base).href;
   const [glue, modelBytes] = await Promise.all([
-    import(/* @vite-ignore */ glueUrl) as Promise<{ default: GlueFactory }>,
+    import(/* webpackIgnore: true */ /* @vite-ignore */ glueUrl) as Promise<{ default: GlueFactory }>,
     fetchBytes(new URL(lidModelUrl, base).href),
   ]);
   const digest = await sha256Hex(modelBytes);

@@ -1,0 +1,47 @@
+import { LitElement } from 'lit';
+import type { Guard } from '../guard.js';
+import type { Policy } from '../policy/policy.js';
+import type { BackendRequest, GuardOptions } from '../types.js';
+import { modelSourceOf } from './model-attribute.js';
+
+/** A preset name (attribute) or a Policy object (property). */
+export type PolicyChoice = Policy | 'strict' | 'balanced' | 'permissive';
+
+/**
+ * What every element of the package that uses a guard takes: its own `guard`, or the page's
+ * shared one for `model`, `backend` and `policy` (one worker and one copy of the model per
+ * set of the three, however many elements ask).
+ */
+export abstract class GuardSourceElement extends LitElement {
+  static override properties = {
+    model: { type: String },
+    backend: { type: String },
+    policy: { attribute: 'policy' },
+    guard: { attribute: false },
+  };
+
+  /**
+   * The safety model (the guard's classifier, not a chat model): empty for the default shipped
+   * model, a shipped name (`guard-use-lite`), `hub:org/name[@revision]`, or a folder URL.
+   */
+  declare model: string;
+  /** `auto` (default), `wasm` or `webgpu`. */
+  declare backend: BackendRequest;
+  /** A preset name (attribute) or a Policy object (property); default `balanced`. Ignored when `guard` is given. */
+  declare policy: PolicyChoice;
+  /** A Guard to use instead of the shared one: give one to several elements to share it. */
+  declare guard: Guard | undefined;
+
+  constructor() {
+    super();
+    this.model = '';
+    this.backend = 'auto';
+    this.policy = 'balanced';
+    this.guard = undefined;
+  }
+
+  /** The options of the page's shared guard this element uses when it has no `guard`. */
+  protected get sharedGuardOptions(): GuardOptions {
+    return { model: modelSourceOf(this.model), backend: this.backend, policy: this.policy };
+  }
+}

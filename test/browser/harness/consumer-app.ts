@@ -1,0 +1,76 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+
+const ROOT = new URL('../../../', import.meta.url).pathname;
+const FIXTURE = new URL('../consumer/', import.meta.url).pathname;
+
+/** A temp project with the packed package installed, the way an app installs it. */
+export interface ConsumerProject {
+  dir: string;
+  tarball: { file: string; bytes: number; files: string[] };
+  /** What `npm install` printed on stderr. */
+  installOutput: string;
+}
+
+/** Bytes under a folder, links not followed. */
+export function folderBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) total += folderBytes(path);
+    else if (entry.isFile()) total += statSync(path).size;
+  }
+  return total;
+}
+
+/**
+ * `npm pack` of the built package, then a fresh project that installs the tarball. npm may
+ * read the registry's metadata for lit, comlink and idb (the local cache answers when it has
+ * them: `--prefer-offline`); nothing else reaches the network.
+ */
+export function installPackedPackage(): ConsumerProject {
+  const dir = mkdtempSync(join(tmpdir(), 'guarded-chat-consumer-'));
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  const file = join(dir, packed[0].filename as string);
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }, null, 2)}\n`);
+  const install = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', file], { cwd: dir, encoding: 'utf8' });
+  if (install.status !== 0) throw new Error(`npm install of the packed package failed:\n${install.stderr}`);
+  cpSync(FIXTURE, dir, { recursive: true });
+  const files = (packed[0].files as { path: string }[]).map((f) => f.path);
+  return { dir, tarball: { file, bytes: statSync(file).size, files }, installOutput: install.stderr };
+}
+
+/** What the consumer page's script reported (see test/browser/consumer/app.js). */
+export interface ConsumerOutcome {
+  error?: string;
+  backend?: string;
+  modelFile?: string;
+  model?: string;
+  attack?: string;
+  benign?: string;
+  typedErrors?: boolean;
+}
+
+/** Opens a consumer page and waits for its outcome, recording every failed request on the way. */
+export async function consumerOutcome(page: Page, url: string): Promise<{ outcome: ConsumerOutcome; failed: string[] }> {
+  const failed: string[] = [];
+  page.on('requestfailed', (request) => {
+    // Chromium reports some small fetches from a worker, read to the end through a stream
+    // reader, as ERR_ABORTED after their body arrived (the guard then verifies each file's
+    // SHA-256, so a file that did not arrive whole fails the load, and the outcome shows it).
+    const reason = request.failure()?.errorText ?? '';
+    if (reason !== 'net::ERR_ABORTED') failed.push(`${request.url()} (${reason})`);
+  });
+  page.on('response', (response) => {
+    // Browsers ask for a favicon on their own; the app has none.
+    if (response.status() >= 400 && !response.url().endsWith('/favicon.ico')) failed.push(`${response.url()} (HTTP ${response.status()})`);
+  });
+  page.on('pageerror', (error) => failed.push(`page error: ${error.message}`));
+  await page.goto(url);
+  await page.waitForFunction(() => (window as unknown as { outcome?: unknown }).outcome, undefined, { timeout: 90_000 });
+  const outcome = await page.evaluate(() => (window as unknown as { outcome: ConsumerOutcome }).outcome);
+  return { outcome, failed };
+}
