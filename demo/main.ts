@@ -1,4 +1,4 @@
-import { createGuard, GuardError, type BackendRequest, type ChatHandler, type Guard, type GuardVerdictDetail, type Verdict } from '../src/index.js';
+import { GuardError, type BackendRequest, type ChatHandler, type Guard, type GuardErrorDetail, type GuardProgressDetail, type GuardVerdictDetail, type Verdict } from '../src/index.js';
 import { el } from './element.js';
 import { ModelPanel } from './model-panel.js';
 import { PolicyPanel } from './policy-panel.js';
@@ -7,8 +7,7 @@ import { setUpTabs } from './tabs.js';
 import { unsafeResponder, type UnsafeKind } from './unsafe-responder.js';
 import { VerdictView } from './verdict-view.js';
 
-// The default shipped safety model (models/guard-use-lite), served from this build's own files.
-const DEMO_MODEL = { name: 'guard-use-lite' } as const;
+// The chat loads the default shipped model (models/guard-use-lite) from this build's own files.
 const MANIFEST_URL = new URL('models/guard-use-lite/manifest.json', document.baseURI).href;
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -24,6 +23,9 @@ const requested = new URLSearchParams(location.search).get('backend');
 const backend: BackendRequest = requested === 'webgpu' || requested === 'wasm' ? requested : 'auto';
 
 setUpTabs(byId('tabs'));
+// Set before the chat's first update: the chat loads the page's guard on this backend, and the
+// rest of the page uses that same guard (one worker, one model, one policy).
+chat.backend = backend;
 
 /** The classifier's score per model label for the screen box's text. */
 function renderScores(labels: readonly string[], result: Verdict): void {
@@ -67,6 +69,16 @@ function wireChatBackend(): void {
   update();
 }
 
+/** The example prompts above the chat: each fills the composer (the visitor still sends it). */
+function wireExamples(): void {
+  for (const button of document.querySelectorAll<HTMLButtonElement>('.examples button[data-example]')) {
+    button.addEventListener('click', () => {
+      chat.draft = button.dataset.example!;
+      void chat.updateComplete.then(() => chat.shadowRoot?.querySelector<HTMLTextAreaElement>('textarea')?.focus());
+    });
+  }
+}
+
 function describeCache(guard: Guard): string {
   const { fromCache, fromNetwork, storageProblem } = guard.cache;
   return fromNetwork.length === 0
@@ -76,15 +88,17 @@ function describeCache(guard: Guard): string {
 
 async function main(): Promise<void> {
   wireChatBackend();
+  wireExamples();
+  chat.addEventListener('guard-progress', (event) => {
+    const { overall, file } = (event as CustomEvent<GuardProgressDetail>).detail;
+    const done = overall.total ? Math.round((100 * overall.loaded) / overall.total) : 0;
+    status.textContent = `Loading the model: ${done}% (${file})`;
+  });
   let guard: Guard;
   try {
-    guard = await createGuard({
-      model: DEMO_MODEL,
-      backend,
-      onProgress: ({ overall, file }) => {
-        const done = overall.total ? Math.round((100 * overall.loaded) / overall.total) : 0;
-        status.textContent = `Loading the model: ${done}% (${file})`;
-      },
+    guard = await new Promise<Guard>((resolve, reject) => {
+      chat.addEventListener('guard-ready', () => resolve(chat.activeGuard!), { once: true });
+      chat.addEventListener('guard-error', (event) => reject((event as CustomEvent<GuardErrorDetail>).detail.error), { once: true });
     });
   } catch (error) {
     status.textContent = error instanceof GuardError ? `Could not load the guard (${error.code}): ${error.message}` : String(error);
@@ -95,7 +109,6 @@ async function main(): Promise<void> {
   status.textContent = ready;
 
   // One guard for the whole page: the chat, the screen box and the red team share its worker and policy.
-  chat.guard = guard;
   chat.addEventListener('guard-verdict', (event) => {
     const { verdict, text } = (event as CustomEvent<GuardVerdictDetail>).detail;
     verdicts.add(verdict, { origin: 'chat', text });

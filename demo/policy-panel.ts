@@ -74,10 +74,10 @@ export class PolicyPanel {
           el('td', {}, el('label', { for: threshold.id, class: 'visually-hidden' }, `${caption}: ${category} threshold`), threshold),
           el('td', {}, el('label', { for: action.id, class: 'visually-hidden' }, `${caption}: ${category} action`), action));
       });
-      return el('table', { class: 'policy-table', 'data-direction': direction },
+      return el('div', { class: 'table-scroll' }, el('table', { class: 'policy-table', 'data-direction': direction },
         el('caption', {}, caption),
         el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'category'), el('th', { scope: 'col' }, 'threshold'), el('th', { scope: 'col' }, 'action'))),
-        el('tbody', {}, ...rows));
+        el('tbody', {}, ...rows)));
     }));
   }
 }

@@ -52,29 +52,32 @@ function card(verdict: Verdict, source: VerdictSource): HTMLLIElement {
       el('td', {}, c.fired ? c.action : '–'),
       el('td', { title: c.view ? `highest on the ${c.view} view of the text` : undefined }, c.layer),
     ));
+  // The head and the reason always show; the details fold (the newest card opens).
   return el('li', { class: `verdict action-${verdict.action}`, 'data-action': verdict.action, 'data-direction': verdict.direction },
-    el('p', { class: 'verdict-head' },
-      el('span', { class: 'badge' }, verdict.action),
-      el('span', {}, `${direction} · ${source.origin}`),
-      el('span', { class: 'meta' }, `${verdict.backend} · ${t.totalMs.toFixed(1)} ms`)),
-    el('p', { class: 'reason' }, verdict.reason),
-    markedText(source.text, verdict.hits),
-    verdict.redactedText !== undefined ? el('p', { class: 'redacted' }, el('span', { class: 'label' }, verdict.direction === 'input' ? 'sent as: ' : 'shown as: '), verdict.redactedText) : null,
-    rows.length
-      ? el('table', { class: 'categories' },
-        el('caption', { class: 'visually-hidden' }, `Scores for this ${direction}`),
-        el('thead', {}, el('tr', {}, ...['category', 'score', 'threshold', 'vs threshold', 'action', 'layer'].map((h) => el('th', { scope: 'col' }, h)))),
-        el('tbody', {}, ...rows))
-      : null,
-    verdict.hits.length
-      ? el('ul', { class: 'hits', 'aria-label': 'Rule hits' }, ...verdict.hits.map((h) =>
-        el('li', {}, el('code', {}, h.rule), ` [${h.span[0]}, ${h.span[1]}) in the ${h.source} text → ${h.placeholder}`)))
-      : null,
-    verdict.failure ? el('p', { class: 'failure' }, `Guard failure: ${verdict.failure.code}: ${verdict.failure.message}`) : null,
-    el('p', { class: 'timings' },
-      `normalize ${t.normalizeMs.toFixed(1)} ms · rules ${t.rulesMs.toFixed(1)} ms · classifier ${t.classifierMs.toFixed(1)} ms · total ${t.totalMs.toFixed(1)} ms`,
-      verdict.normalization.flags.length ? ` · normalization: ${verdict.normalization.flags.join(', ')}` : '',
-      verdict.conversation ? ` · turn ${verdict.conversation.turns}, escalation ${verdict.conversation.escalation.toFixed(2)}` : ''));
+    el('details', {},
+      el('summary', {},
+        el('span', { class: 'verdict-head' },
+          el('span', { class: 'badge' }, verdict.action),
+          el('span', {}, `${direction} · ${source.origin}`),
+          el('span', { class: 'meta' }, `${verdict.backend} · ${t.totalMs.toFixed(1)} ms`)),
+        el('span', { class: 'reason' }, verdict.reason)),
+      markedText(source.text, verdict.hits),
+      verdict.redactedText !== undefined ? el('p', { class: 'redacted' }, el('span', { class: 'label' }, verdict.direction === 'input' ? 'sent as: ' : 'shown as: '), verdict.redactedText) : null,
+      rows.length
+        ? el('div', { class: 'table-scroll' }, el('table', { class: 'categories' },
+          el('caption', { class: 'visually-hidden' }, `Scores for this ${direction}`),
+          el('thead', {}, el('tr', {}, ...['category', 'score', 'threshold', 'vs threshold', 'action', 'layer'].map((h) => el('th', { scope: 'col' }, h)))),
+          el('tbody', {}, ...rows)))
+        : null,
+      verdict.hits.length
+        ? el('ul', { class: 'hits', 'aria-label': 'Rule hits' }, ...verdict.hits.map((h) =>
+          el('li', {}, el('code', {}, h.rule), ` [${h.span[0]}, ${h.span[1]}) in the ${h.source} text → ${h.placeholder}`)))
+        : null,
+      verdict.failure ? el('p', { class: 'failure' }, `Guard failure: ${verdict.failure.code}: ${verdict.failure.message}`) : null,
+      el('p', { class: 'timings' },
+        `normalize ${t.normalizeMs.toFixed(1)} ms · rules ${t.rulesMs.toFixed(1)} ms · classifier ${t.classifierMs.toFixed(1)} ms · total ${t.totalMs.toFixed(1)} ms`,
+        verdict.normalization.flags.length ? ` · normalization: ${verdict.normalization.flags.join(', ')}` : '',
+        verdict.conversation ? ` · turn ${verdict.conversation.turns}, escalation ${verdict.conversation.escalation.toFixed(2)}` : '')));
 }
 
 /**
@@ -88,8 +91,15 @@ export class VerdictView {
 
   add(verdict: Verdict, source: VerdictSource, replaceKey?: string): void {
     const next = card(verdict, source);
-    if (replaceKey !== undefined && replaceKey === this.lastKey && this.list.firstElementChild) this.list.firstElementChild.replaceWith(next);
-    else this.list.prepend(next);
+    const newest = this.list.firstElementChild;
+    const replacing = replaceKey !== undefined && replaceKey === this.lastKey && newest;
+    // The newest card shows its details; the one it displaces folds (a click opens it again).
+    next.querySelector('details')!.open = replacing ? (newest.querySelector('details')?.open ?? true) : true;
+    if (replacing) newest.replaceWith(next);
+    else {
+      newest?.querySelector('details')?.removeAttribute('open');
+      this.list.prepend(next);
+    }
     this.lastKey = replaceKey;
     while (this.list.children.length > MAX_CARDS) this.list.lastElementChild!.remove();
   }

@@ -11,8 +11,8 @@ import { calibratedPreset, POLICY_PRESETS, type PresetCalibration } from './poli
 import { validatePolicy, type Policy } from './policy/policy.js';
 import type { Verdict } from './policy/verdict.js';
 import type { LayerSwitches } from './screen/pipeline.js';
-import type { BackendInfo, CacheReport, GuardOptions, LoadProgress, ModelSource, ScreenResult } from './types.js';
-import type { GuardWorkerApi, WorkerEvent } from './worker/guard-worker-api.js';
+import type { BackendInfo, CacheReport, GuardOptions, LoadTimings, ModelSource, ScreenResult } from './types.js';
+import type { GuardWorkerApi, WorkerEvent, WorkerReady } from './worker/guard-worker-api.js';
 import { WorkerConnection } from './worker/worker-connection.js';
 
 /** Events a Guard dispatches: `progress` (detail: `LoadProgress`), `backendchange` (detail: `BackendInfo`). */
@@ -41,26 +41,31 @@ export class Guard extends EventTarget {
   private reviewSource: ResolvedModelSource | undefined;
   private pending = 0;
 
+  /** The model's labels, in the order scores are reported. */
+  readonly labels: readonly string[];
+  /** Where this load's files came from (cache or network) and what the cache did. */
+  readonly cache: CacheReport;
+  /** Where this load spent its time (see `LoadTimings`). */
+  readonly loadTimings: LoadTimings;
+
   /** @internal use `createGuard` */
   constructor(
     private readonly connection: WorkerConnection,
-    backend: BackendInfo,
-    /** The model's labels, in the order scores are reported. */
-    readonly labels: readonly string[],
-    /** Where this load's files came from (cache or network) and what the cache did. */
-    readonly cache: CacheReport,
+    ready: WorkerReady,
     policy: Policy | keyof typeof POLICY_PRESETS,
     /** The local audit log, when `createGuard({ audit })` turned it on. */
     readonly audit: AuditLog | null,
     private readonly timeoutMs: number,
-    calibration: PresetCalibration = {},
     private readonly maxPending: number = DEFAULT_MAX_PENDING_SCREENS,
   ) {
     super();
     connections.set(this, connection);
-    this.currentBackend = backend;
-    this.calibration = calibration;
-    this.currentPolicy = resolvePolicy(policy, calibration);
+    this.labels = ready.labels;
+    this.cache = ready.cache;
+    this.loadTimings = ready.loadTimings;
+    this.currentBackend = ready.backend;
+    this.calibration = ready.calibration;
+    this.currentPolicy = resolvePolicy(policy, this.calibration);
     this.prepareReview();
   }
 
@@ -261,7 +266,7 @@ export async function createGuard(options: GuardOptions = {}): Promise<Guard> {
   const model: ModelSource = options.model ?? { name: DEFAULT_MODEL };
   const requestedPolicy = options.policy ?? 'balanced';
   // Checked now, before a worker starts; a preset is fitted to the model's calibration once it has loaded.
-  resolvePolicy(requestedPolicy);
+  const checkedPolicy = resolvePolicy(requestedPolicy);
   installGuardErrorTransfer();
   const pageUrl = globalThis.document?.baseURI ?? globalThis.location?.href;
   const source = resolveModelSource(model, pageUrl, SHIPPED_MODEL_FILES);
@@ -288,7 +293,7 @@ export async function createGuard(options: GuardOptions = {}): Promise<Guard> {
     else early.push(event);
   };
   const cache = options.cache ?? true;
-  const init = { source, dtype: model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap, fine, countPenalty: options.window?.countPenalty !== false }, download, runtime: resolveRuntimeUrls(options.runtime, pageUrl) } as const;
+  const init = { source, dtype: model.dtype ?? 'auto', backend: options.backend ?? 'auto', cache, window: { tokens, overlap, fine, countPenalty: options.window?.countPenalty !== false }, download, runtime: resolveRuntimeUrls(options.runtime, pageUrl), prepareLanguage: Boolean(checkedPolicy.language) } as const;
   const { connection, ready } = await WorkerConnection.start({
     init,
     onEvent,
@@ -297,7 +302,7 @@ export async function createGuard(options: GuardOptions = {}): Promise<Guard> {
   });
   try {
     const audit = options.audit ? await AuditLog.open(options.audit === true ? {} : options.audit) : null;
-    guard = new Guard(connection, ready.backend, ready.labels, ready.cache, requestedPolicy, audit, timeoutMs, ready.calibration, maxPending);
+    guard = new Guard(connection, ready, requestedPolicy, audit, timeoutMs, maxPending);
   } catch (error) {
     await connection.close();
     throw error;

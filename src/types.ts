@@ -87,6 +87,28 @@ export interface CacheReport {
   storageProblem?: { code: string; message: string };
 }
 
+/**
+ * Where a guard's load spent its time, in ms, measured in its worker (`guard.loadTimings`).
+ * The phases run one after another; `totalMs` is the worker's whole load.
+ */
+export interface LoadTimings {
+  /** Opening the IndexedDB model store. */
+  storeMs: number;
+  /** The manifest, the tokenizer and the config: read (cache or network) and verified. */
+  textFilesMs: number;
+  /** The weights: read (cache or network) and verified by SHA-256. */
+  weightsMs: number;
+  /**
+   * onnxruntime-web's runtime (fetched and compiled: about two thirds of it here, for the 14 MB
+   * WASM build) and the session on the weights. Started alongside the file reads it took longer:
+   * on two cores the compile takes the CPU the reads need.
+   */
+  sessionMs: number;
+  /** The first model run, paid at load rather than on a user's text. */
+  warmUpMs: number;
+  totalMs: number;
+}
+
 /** Options for `createGuard`. */
 export interface GuardOptions {
   /** Deadline for one screen in ms (default 30,000): past it the verdict follows the failure mode and the worker is restarted. */

@@ -2,7 +2,7 @@ import type { PropertyValues } from 'lit';
 import type { Guard } from '../guard.js';
 import { POLICY_PRESETS } from '../policy/presets.js';
 import type { Verdict } from '../policy/verdict.js';
-import type { BackendRequest, LoadProgress } from '../types.js';
+import type { LoadProgress } from '../types.js';
 import type { GuardProgressDetail, GuardReadyDetail, GuardVerdictDetail } from './guard-events.js';
 import { GuardSourceElement } from './guard-source-element.js';
 import { sharedGuard, watchSharedGuard } from './shared-guard.js';

@@ -3,7 +3,7 @@ import { ModelFileLoader } from '../store/model-file-loader.js';
 import type { ResolvedModelSource } from '../store/model-source.js';
 import { ModelStore } from '../store/model-store.js';
 import type { DownloadRetry } from '../store/download-retry.js';
-import type { BackendInfo, BackendName, BackendRequest, CacheReport, LoadProgress, ModelDtype, RuntimeUrls, ScreenResult } from '../types.js';
+import type { BackendInfo, BackendName, BackendRequest, CacheReport, LoadProgress, LoadTimings, ModelDtype, RuntimeUrls, ScreenResult } from '../types.js';
 import { sigmoid, softmax } from './activation.js';
 import { chooseBackend, probeWebGpu, type BackendChoice, type WebGpuProbe } from './backend.js';
 import { BatchQueue } from './batch-queue.js';
@@ -24,6 +24,8 @@ export interface EngineInit {
   download?: DownloadRetry;
   /** The page's runtime files (absolute URLs), over the bundled ones. */
   runtime?: RuntimeUrls;
+  /** The policy has a language step: the worker loads its model once the classifier is ready. */
+  prepareLanguage?: boolean;
 }
 
 /** Callbacks from the engine to whoever hosts it. */
@@ -81,6 +83,8 @@ export class ClassifierEngine {
     readonly calibration: Calibration,
     /** Logits per ln(main windows) taken off a long text's score, per label in model order (see `textLogits`); null when none applies. */
     readonly windowPenalty: number[] | null,
+    /** Where the load spent its time (the warm-up and total are filled in once it ran). */
+    readonly loadTimings: LoadTimings,
   ) {
     this.queue = new BatchQueue((jobs) => this.runJobs(jobs), { maxRows: MAX_ROWS_PER_RUN, rowsOf: (job) => job.rows.length });
   }
@@ -99,6 +103,8 @@ export class ClassifierEngine {
   }
 
   static async create(init: EngineInit, hooks: EngineHooks = {}): Promise<ClassifierEngine> {
+    const started = performance.now();
+    const timings: LoadTimings = { storeMs: 0, textFilesMs: 0, weightsMs: 0, sessionMs: 0, warmUpMs: 0, totalMs: 0 };
     let store: ModelStore | null = null;
     let storeProblem: GuardError | null = null;
     if (init.cache) {
@@ -114,6 +120,8 @@ export class ClassifierEngine {
       ...(init.download ? { retry: init.download } : {}),
     });
     if (storeProblem) loader.report.storageProblem = { code: storeProblem.code, message: storeProblem.message };
+    timings.storeMs = performance.now() - started;
+    const textStarted = performance.now();
     const manifest = await loader.loadManifest();
 
     // The backend follows the browser, the runtime files at hand and the weights the folder has.
@@ -130,29 +138,33 @@ export class ClassifierEngine {
       tokenizerJson: parseJson<ModelParts['tokenizerJson']>(text.get('tokenizer.json')!, 'tokenizer.json'),
       tokenizerConfig: parseJson<TokenizerConfigJson>(text.get('tokenizer_config.json')!, 'tokenizer_config.json'),
     };
+    timings.textFilesMs = performance.now() - textStarted;
 
     let classifier: TextClassifier;
     let weightsFile: string;
     try {
-      ({ classifier, weightsFile } = await ClassifierEngine.build(loader, textParts, init, choice.name, probe));
+      ({ classifier, weightsFile } = await ClassifierEngine.build(loader, textParts, init, choice.name, probe, timings));
     } catch (error) {
       // auto chose WebGPU but it cannot run this model: WASM still can.
       if (init.backend !== 'auto' || choice.name !== 'webgpu') throw error;
       choice = { name: 'wasm', reason: `WebGPU failed (${(error as Error).message})` };
-      ({ classifier, weightsFile } = await ClassifierEngine.build(loader, textParts, init, 'wasm', probe));
+      ({ classifier, weightsFile } = await ClassifierEngine.build(loader, textParts, init, 'wasm', probe, timings));
     }
     const penalty = init.window.countPenalty === false || !classifier.multiLabel ? null : windowPenaltyOf(manifest?.extra, classifier.labels);
     const engine = new ClassifierEngine(classifier, describe(choice, threads, weightsFile, probe.adapter?.description),
-      init, textParts, store, hooks, loader.report, calibrationOf(manifest?.extra), penalty);
+      init, textParts, store, hooks, loader.report, calibrationOf(manifest?.extra), penalty, timings);
     // The first run (WebGPU above all) costs several warm ones: pay it now, not on a user's text.
+    const warmUpStarted = performance.now();
     await engine.classify('warm-up');
+    timings.warmUpMs = performance.now() - warmUpStarted;
+    timings.totalMs = performance.now() - started;
     if (choice.name === 'webgpu') void engine.watchGpuDevice();
     return engine;
   }
 
   /** Loads the first weight file that exists for `backend` and builds a classifier on it. */
   private static async build(loader: ModelFileLoader, textParts: ClassifierEngine['textParts'], init: EngineInit,
-    backend: BackendName, probe: WebGpuProbe): Promise<{ classifier: TextClassifier; weightsFile: string }> {
+    backend: BackendName, probe: WebGpuProbe, timings?: LoadTimings): Promise<{ classifier: TextClassifier; weightsFile: string }> {
     const { dtype } = init;
     const listed = loader.listedFiles();
     let candidates = modelFileCandidates(dtype, backend, probe.adapter?.shaderF16 ?? false);
@@ -161,6 +173,7 @@ export class ClassifierEngine {
     let lastError: unknown;
     for (const weightsFile of candidates) {
       let weights: Uint8Array;
+      const weightsStarted = performance.now();
       try {
         weights = (await loader.loadFiles([weightsFile])).get(weightsFile)!;
       } catch (error) {
@@ -168,7 +181,10 @@ export class ClassifierEngine {
         lastError = error;
         continue;
       }
+      const sessionStarted = performance.now();
+      if (timings) timings.weightsMs += sessionStarted - weightsStarted;
       const classifier = await TextClassifier.create({ ...textParts, weights, weightsFile }, backend, probe.gpuAdapter, init.window);
+      if (timings) timings.sessionMs += performance.now() - sessionStarted;
       return { classifier, weightsFile };
     }
     throw lastError;

@@ -6,7 +6,7 @@ import { loadFastTextLid } from '../screen/language/fasttext-lid.js';
 import { LanguageIdentifier, type LanguageModelLoader } from '../screen/language/language-identifier.js';
 import { ALL_LAYERS, ScreeningPipeline, type LayerSwitches, type Reviewer, type ScreenRequest } from '../screen/pipeline.js';
 import type { ResolvedModelSource } from '../store/model-source.js';
-import type { BackendInfo, CacheReport, LoadProgress, ScreenResult } from '../types.js';
+import type { BackendInfo, CacheReport, LoadProgress, LoadTimings, ScreenResult } from '../types.js';
 
 /** What the worker tells the main thread while it works. */
 export type WorkerEvent =
@@ -19,6 +19,7 @@ export interface WorkerReady {
   labels: readonly string[];
   cache: CacheReport;
   calibration: Calibration;
+  loadTimings: LoadTimings;
 }
 
 /**
@@ -54,7 +55,10 @@ export class GuardWorkerApi {
     this.engine = engine;
     this.init_ = init;
     this.pipeline = new ScreeningPipeline((text) => engine.classify(text), undefined, this.languageId);
-    return { backend: engine.backend, labels: engine.labels, cache: engine.cacheReport, calibration: engine.calibration };
+    // After the classifier, not beside it: it would compete for the CPU the load needs, and the
+    // first screen (the user is still typing) then no longer waits for it.
+    if (init.prepareLanguage) this.languageId.prepare();
+    return { backend: engine.backend, labels: engine.labels, cache: engine.cacheReport, calibration: engine.calibration, loadTimings: engine.loadTimings };
   }
 
   /** Cancels a load in progress (its downloads abort; `init` rejects with `aborted`). */

@@ -1,14 +1,13 @@
 import { html, type PropertyValues } from 'lit';
 import { GuardError } from '../../errors.js';
 import type { Guard } from '../../guard.js';
-import type { Policy } from '../../policy/policy.js';
 import { SHIPPED_MODEL_FILES } from '../../shipped-models.js';
 import { GuardSourceElement } from '../guard-source-element.js';
 import { modelSourceOf } from '../model-attribute.js';
 import { listCachedModels } from '../../store/model-cache.js';
 import { resolveModelSource } from '../../store/model-source.js';
 import type { StoredModelSummary } from '../../store/model-store.js';
-import type { BackendInfo, BackendRequest, CacheReport, GuardOptions, LoadProgress } from '../../types.js';
+import type { BackendInfo, CacheReport, LoadProgress } from '../../types.js';
 import { sharedGuard, watchSharedGuard } from '../shared-guard.js';
 import { DEFAULT_GUARD_STATUS_STRINGS, type GuardStatusStrings } from './guard-status.strings.js';
 import { guardStatusStyles } from './guard-status.styles.js';

@@ -81,7 +81,7 @@ export class GuardedChat extends GuardedElement {
     handler: { attribute: false },
     strings: { attribute: false },
     messages: { state: true },
-    draft: { state: true },
+    draft: { attribute: false },
     notice: { state: true },
     phase: { state: true },
   };
@@ -100,6 +100,7 @@ export class GuardedChat extends GuardedElement {
   /** UI texts to replace (i18n); the rest keep `DEFAULT_GUARDED_CHAT_STRINGS`. */
   declare strings: Partial<GuardedChatStrings>;
   declare messages: LoggedMessage[];
+  /** The text in the composer: set it to fill the box (a suggested prompt, a restored draft); the user sends it. */
   declare draft: string;
   declare notice: string;
   declare phase: Phase;

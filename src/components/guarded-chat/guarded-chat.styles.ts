@@ -27,8 +27,9 @@ export const guardedChatStyles = css`
   [part~='assistant'] { background: var(--guarded-chat-assistant-bg, color-mix(in srgb, currentColor 7%, transparent)); }
   [part~='withheld'], [part~='incomplete'] { font-style: italic; }
   [part~='warned'] { outline: 1px dashed var(--guarded-chat-warn-color, #b26a00); }
-  form { display: flex; gap: 0.5rem; align-items: flex-end; }
-  textarea { flex: 1; font: inherit; padding: 0.5rem; min-height: 2.5rem; resize: vertical; }
+  form { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: flex-end; }
+  /* The composer keeps at least 16rem; on a narrower chat the buttons wrap below it. */
+  textarea { flex: 1 1 16rem; min-width: 0; font: inherit; padding: 0.5rem; min-height: 2.5rem; resize: vertical; }
   button { font: inherit; padding: 0.5rem 1rem; }
   button:focus-visible, textarea:focus-visible, [part~="log"]:focus-visible { outline: 2px solid Highlight; outline-offset: 2px; }
   /* Reserved height: a notice appearing must not shift the layout. */

@@ -13,7 +13,7 @@ export interface BuiltLibraryPage {
  * Opens `test/browser/pages/consumer.html`, which imports `dist/lib/index.js` the way a page
  * using the package would: the same code path as production. For scripts (bench, eval).
  */
-export async function openBuiltLibraryPage(root: string, options: { isolated?: boolean } = {}): Promise<BuiltLibraryPage> {
+export async function openBuiltLibraryPage(root: string, options: { isolated?: boolean; cacheControl?: string } = {}): Promise<BuiltLibraryPage> {
   const server = await startStaticServer(root, options);
   let browser: FreshBrowser | undefined;
   try {

@@ -28,7 +28,7 @@ export interface StaticServer {
  * package: no dev-server transforms. `isolated` adds COOP/COEP (cross-origin isolation);
  * `headers` are added to every file response (e.g. a Content-Security-Policy).
  */
-export async function startStaticServer(root: string, options: { isolated?: boolean; cors?: boolean; headers?: Record<string, string> } = {}): Promise<StaticServer> {
+export async function startStaticServer(root: string, options: { isolated?: boolean; cors?: boolean; headers?: Record<string, string>; cacheControl?: string } = {}): Promise<StaticServer> {
   const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
@@ -44,7 +44,7 @@ export async function startStaticServer(root: string, options: { isolated?: bool
       const headers: Record<string, string | number> = {
         'content-type': MIME[extname(file)] ?? 'application/octet-stream',
         'content-length': info.size,
-        'cache-control': 'no-store',
+        'cache-control': options.cacheControl ?? 'no-store',
       };
       if (options.cors) headers['access-control-allow-origin'] = '*';
       if (options.isolated) {
