@@ -33,7 +33,8 @@ export function folderBytes(dir: string): number {
  */
 export function installPackedPackage(): ConsumerProject {
   const dir = mkdtempSync(join(tmpdir(), 'guarded-chat-consumer-'));
-  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
+  // The suite's global setup has just built the package: no `prepack` build again (its output would also mix into the JSON).
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
   const file = join(dir, packed[0].filename as string);
   writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: 'consumer-app', private: true, type: 'module' }, null, 2)}\n`);
   const install = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', file], { cwd: dir, encoding: 'utf8' });
