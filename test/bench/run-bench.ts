@@ -20,7 +20,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { Page } from 'playwright-core';
-import type { LoadTimings } from '../../src/types.js';
+import type { GuardOptions, LoadTimings } from '../../src/types.js';
 import { launchChromium } from '../browser/harness/chromium.js';
 import { startStaticServer } from '../browser/harness/static-server.js';
 import { PEERS } from '../eval/baselines/index.js';
@@ -71,7 +71,7 @@ interface Row {
 
 const rows: Row[] = [];
 /** Where each Chromium mode's loads spent their time (`guard.loadTimings`), cold and warm. */
-const loadPhases: { mode: string; cold: LoadTimings | null; warm: LoadTimings; coldMs: number; warmMs: number; firstScreenMs: number }[] = [];
+const loadPhases: { mode: string; cold: LoadTimings; warm: LoadTimings; coldMs: number; warmMs: number; firstScreenMs: number }[] = [];
 /** The package leaves onnxruntime-web's WebGPU build out: the bench page serves it, as a page would (`runtime.webgpu`). */
 const WEBGPU_RUNTIME = {
   webgpu: { wasm: '/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.wasm', mjs: '/node_modules/onnxruntime-web/dist/ort-wasm-simd-threaded.asyncify.mjs' },
@@ -127,37 +127,53 @@ async function pageMemory(page: Page, isolated: boolean): Promise<{ mainHeapMB: 
 
 const mb = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? 'n/a' : `${x.toFixed(0)} MB`);
 
+/** What `loadsInPage` measured: a cold load, and the median of five warm ones with the first screen after each. */
+interface LoadMeasure { coldMs: number; coldPhases: LoadTimings; warmMs: number; warmPhases: LoadTimings; firstScreenMs: number }
+
+/**
+ * Runs in the bench page: a cold load (IndexedDB cleared), then five warm loads, each a fresh
+ * worker as a page reload makes, each followed by the first screen a user makes 0.5 s later
+ * (the language model loads meanwhile). `visit` first uses the cold guard as a short visit does
+ * (a few screens, a few seconds), which lets Chromium keep the runtime's compiled code.
+ */
+async function loadsInPage({ options, visit }: { options: GuardOptions; visit: boolean }): Promise<LoadMeasure> {
+  const { createGuard, clearModelCache } = window.guardedChat;
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  await clearModelCache();
+  let t = performance.now();
+  const cold = await createGuard(options);
+  const coldMs = performance.now() - t;
+  if (visit) {
+    for (const text of ['hello', 'can you help me plan a trip?', 'what is the capital of France?', 'thanks!', 'shorter please']) await cold.screen(text);
+    await pause(3000);
+  }
+  await cold.dispose();
+  const warm: { ms: number; phases: LoadTimings; firstScreenMs: number }[] = [];
+  for (let i = 0; i < 5; i++) {
+    t = performance.now();
+    const guard = await createGuard(options);
+    const ms = performance.now() - t;
+    await pause(500);
+    t = performance.now();
+    await guard.screen('hello, can you help me plan a trip?');
+    warm.push({ ms, phases: guard.loadTimings, firstScreenMs: performance.now() - t });
+    await guard.dispose();
+  }
+  warm.sort((a, b) => a.ms - b.ms);
+  const median = warm[2]!;
+  return { coldMs, coldPhases: cold.loadTimings, warmMs: median.ms, warmPhases: median.phases, firstScreenMs: median.firstScreenMs };
+}
+
 /**
  * Loads as a returning visitor meets them: the page's files served as a production host serves
- * hashed assets (cacheable), a first visit that loads the guard and screens a few texts, then
- * reloads (fresh workers) that find the model in IndexedDB and the runtime's compiled code in
- * Chromium's code cache (kept for a WASM module that ran for a couple of seconds). The main
- * rows' server sends `no-store`, so there every load recompiles the runtime.
+ * hashed assets (cacheable), so after a short first visit the reloads find the model in
+ * IndexedDB and the runtime's compiled code in Chromium's code cache. The main rows' server
+ * sends `no-store`, so there every load compiles the runtime again.
  */
-async function returningVisitorLoads(): Promise<{ warmMs: number; phases: LoadTimings; firstScreenMs: number }> {
+async function returningVisitorLoads(): Promise<LoadMeasure> {
   const { page, close } = await openBenchPage(false, 'public, max-age=31536000, immutable');
   try {
-    return await page.evaluate(async (url) => {
-      const { createGuard, clearModelCache } = window.guardedChat;
-      await clearModelCache();
-      const first = await createGuard({ model: { url }, backend: 'wasm' });
-      for (const text of ['hello', 'can you help me plan a trip?', 'what is the capital of France?', 'thanks!', 'shorter please']) await first.screen(text);
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      await first.dispose();
-      const loads: { warmMs: number; phases: LoadTimings; firstScreenMs: number }[] = [];
-      for (let i = 0; i < 5; i++) {
-        let t = performance.now();
-        const guard = await createGuard({ model: { url }, backend: 'wasm' });
-        const warmMs = performance.now() - t;
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        t = performance.now();
-        await guard.screen('hello, can you help me plan a trip?');
-        loads.push({ warmMs, phases: guard.loadTimings, firstScreenMs: performance.now() - t });
-        await guard.dispose();
-      }
-      loads.sort((a, b) => a.warmMs - b.warmMs);
-      return loads[2]!;
-    }, modelUrl);
+    return await page.evaluate(loadsInPage, { options: { model: { url: modelUrl }, backend: 'wasm' as const }, visit: true });
   } finally {
     await close();
   }
@@ -182,36 +198,14 @@ async function chromiumMode(mode: { name: string; isolated: boolean; backend: 'w
   const measured = (p: ChromiumProcess) => p.type === 'renderer' || (mode.backend === 'webgpu' && p.type === 'gpu-process');
   try {
     const oursPhase = await peakDuring(userDataDir, measured, async () => {
-      const load = await page.evaluate(async ({ url, backend, runtime }) => {
-        const { createGuard, clearModelCache } = window.guardedChat;
-        await clearModelCache();
-        // A generous deadline: the software WebGPU adapter takes seconds per long text.
-        const options = { model: { url }, backend, timeoutMs: 600_000, ...(runtime ? { runtime } : {}) };
-        let t = performance.now();
-        const cold = await createGuard(options);
-        const coldMs = performance.now() - t;
-        const coldPhases = cold.loadTimings;
-        await cold.dispose();
-        // Warm loads (IndexedDB), five for a median: each a fresh worker, as a page reload makes.
-        const warm: { ms: number; phases: typeof coldPhases; firstScreenMs: number }[] = [];
-        for (let i = 0; i < 5; i++) {
-          t = performance.now();
-          const guard = await createGuard(options);
-          const ms = performance.now() - t;
-          // The first screen a user makes, typing after the load (the language model loads meanwhile).
-          await new Promise((resolve) => setTimeout(resolve, 500));
-          t = performance.now();
-          await guard.screen('hello, can you help me plan a trip?');
-          warm.push({ ms, phases: guard.loadTimings, firstScreenMs: performance.now() - t });
-          await guard.dispose();
-        }
-        warm.sort((a, b) => a.ms - b.ms);
-        const median = warm[2]!;
-        const guard = await createGuard(options);
+      // A generous deadline: the software WebGPU adapter takes seconds per long text.
+      const options: GuardOptions = { model: { url: modelUrl }, backend: mode.backend, timeoutMs: 600_000, ...(mode.backend === 'webgpu' ? { runtime: WEBGPU_RUNTIME } : {}) };
+      const loads = await page.evaluate(loadsInPage, { options, visit: false });
+      const load = { ...loads, ...await page.evaluate(async (options) => {
+        const guard = await window.guardedChat.createGuard(options);
         (window as unknown as { scriptGuard: unknown }).scriptGuard = guard;
-        return { coldMs, coldPhases, warmMs: median.ms, warmPhases: median.phases, firstScreenMs: median.firstScreenMs,
-          warmFromCache: guard.cache.fromNetwork.length === 0, backend: guard.backend };
-      }, { url: modelUrl, backend: mode.backend, runtime: mode.backend === 'webgpu' ? WEBGPU_RUNTIME : null });
+        return { warmFromCache: guard.cache.fromNetwork.length === 0, backend: guard.backend };
+      }, options) };
       loadPhases.push({ mode: mode.name, cold: load.coldPhases, warm: load.warmPhases, coldMs: load.coldMs, warmMs: load.warmMs, firstScreenMs: load.firstScreenMs });
       stage(`chromium, ${mode.name}: timing ours`);
       const ours = await runInPage(page, measureGuard, modePlan);
@@ -372,7 +366,6 @@ function printTables(): void {
   console.log(`${'mode'.padEnd(34)} ${phases.map((p) => p.replace(/Ms$/, '').padStart(10)).join(' ')} ${'createGuard'.padStart(12)} ${'1st screen'.padStart(11)}`);
   for (const l of loadPhases) {
     for (const [kind, t, wall, first] of [['cold', l.cold, l.coldMs, undefined], ['warm', l.warm, l.warmMs, l.firstScreenMs]] as const) {
-      if (!t) continue;
       console.log(`${`${l.mode}, ${kind}`.padEnd(34)} ${phases.map((p) => f(t[p]).padStart(10)).join(' ')} ${f(wall).padStart(12)} ${f(first).padStart(11)}`);
     }
   }
@@ -447,7 +440,7 @@ async function main(): Promise<void> {
     const many = await chromiumMode({ name: 'wasm, threads (isolated page)', isolated: true, backend: 'wasm', raw: true }, plan);
     stage('chromium, wasm, 1 thread: a returning visitor\'s loads (cacheable files)');
     const returning = await returningVisitorLoads();
-    loadPhases.push({ mode: 'wasm, 1 thread, returning visitor', cold: null, warm: returning.phases, coldMs: Number.NaN, warmMs: returning.warmMs, firstScreenMs: returning.firstScreenMs });
+    loadPhases.push({ mode: 'wasm, 1 thread, returning visitor', cold: returning.coldPhases, warm: returning.warmPhases, coldMs: returning.coldMs, warmMs: returning.warmMs, firstScreenMs: returning.firstScreenMs });
     // SwiftShader: a software adapter. A few runs to show the path works and agrees; its speed means nothing for real GPUs.
     // The ~2k-token text takes about two minutes a screen on it: one timed run.
     const gpuPlan: BenchPlan = { texts: plan.texts, runs: { short: 3, medium: 3, long: 1 }, throughput: 4 };
