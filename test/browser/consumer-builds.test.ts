@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, createServer, type ViteDevServer } from 'vite';
@@ -8,6 +9,7 @@ import { consumerOutcome, folderBytes, installPackedPackage, type ConsumerProjec
 import { startStaticServer } from './harness/static-server.js';
 
 const MB = 1024 * 1024;
+const ROOT = new URL('../../', import.meta.url).pathname;
 /** The README's Content-Security-Policy for pages using the guard (test/browser/csp.test.ts tests the demo under it). */
 const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'";
 
@@ -32,12 +34,14 @@ describe('the packed package in a consumer app', () => {
   /** Serves `folder` (with `headers`) and checks the page screens as it should, with no request failing. */
   async function screensIn(folder: string, page = 'index.html', headers: Record<string, string> = {}) {
     const server = await startStaticServer(folder, { headers });
+    const tab = await browser.context.newPage();
     try {
-      const { outcome, failed } = await consumerOutcome(await browser.context.newPage(), `${server.url}/${page}`);
+      const { outcome, failed } = await consumerOutcome(tab, `${server.url}/${page}`);
       expect(outcome.error).toBeUndefined();
       expect(outcome).toMatchObject({ backend: 'wasm', modelFile: 'onnx/model_quantized.onnx', model: 'shipped:guard-use-lite', attack: 'block', benign: 'allow', typedErrors: true });
       expect(failed).toEqual([]);
     } finally {
+      await tab.close();
       await server.close();
     }
   }
@@ -52,6 +56,12 @@ describe('the packed package in a consumer app', () => {
     expect(files.filter((f) => /^src\/|^dist\/demo\/|model_fp16|\/model\.onnx$|models\/train\//.test(f))).toEqual([]);
     expect(project.installOutput).not.toMatch(/warn|ERR/i);
     expect(folderBytes(join(project.dir, 'node_modules'))).toBeLessThan(60 * MB);
+  });
+
+  it('TypeScript: an app typechecks against the package\'s declarations (strict, skipLibCheck off)', () => {
+    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', project.dir], { encoding: 'utf8' });
+    expect(tsc.stdout + tsc.stderr).toBe('');
+    expect(tsc.status).toBe(0);
   });
 
   it('Vite production build: the worker, the runtime and the model come along', async () => {

@@ -63,6 +63,10 @@ export async function startStaticServer(root: string, options: { isolated?: bool
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // Open keep-alive or half-read connections would hold close() for up to a minute.
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
   };
 }
