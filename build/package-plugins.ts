@@ -10,7 +10,7 @@ import type { Plugin } from 'vite';
 const SHIPPED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx'];
 
 /** The models the package carries; the first is the default (`src/shipped-models.ts`). */
-export const PACKAGE_MODELS = ['guard-use-lite'];
+const PACKAGE_MODELS = ['guard-use-lite'];
 
 function fail(message: string): never {
   throw new Error(`guarded-chat build: ${message}`);
@@ -19,8 +19,8 @@ function fail(message: string): never {
 /**
  * Copies the shipped models' int8 files to `dist/models/<name>/` with a manifest trimmed to
  * them, and writes `dist/lib/shipped-model-files.js`: each file as a `new URL(<literal>,
- * import.meta.url)`, the form the page's bundler sees and copies. `src/index.ts` imports it
- * through `src/shipped-model-files.ts`, which the library build leaves external.
+ * import.meta.url)`, the form the page's bundler sees and copies. It takes the place of
+ * `src/shipped-model-files.ts`, which the library build leaves external.
  */
 export function shipModels(root: string): Plugin {
   return {

@@ -4,10 +4,7 @@ import { BUNDLED_RUNTIME } from './runtime-files.js';
 
 export { ort };
 
-/** Which build of onnxruntime-web's WASM runtime this worker loaded. */
-export type OrtBuild = 'plain' | 'asyncify';
-
-let configured: { threads: number; build: OrtBuild } | null = null;
+let configured: { threads: number } | null = null;
 
 /**
  * The runtime files for a backend: the page's (`runtime` option, already absolute) over the
@@ -24,7 +21,7 @@ export function runtimeFilesFor(backend: BackendName, given: RuntimeUrls = {}): 
  * guard starts on WASM, the asyncify build when it starts on WebGPU (a WebGPU guard that falls
  * back to WASM later keeps the asyncify build: slower, still right).
  */
-export function configureOrt(backend: BackendName, given: RuntimeUrls = {}): { threads: number; build: OrtBuild } {
+export function configureOrt(backend: BackendName, given: RuntimeUrls = {}): { threads: number } {
   if (configured) return configured;
   const files = runtimeFilesFor(backend, given);
   if (!files) throw new Error(`no onnxruntime-web runtime files for ${backend}`);
@@ -35,6 +32,6 @@ export function configureOrt(backend: BackendName, given: RuntimeUrls = {}): { t
   const threads = isolated ? Math.max(1, Math.min(4, cores)) : 1;
   ort.env.wasm.numThreads = threads;
   ort.env.wasm.proxy = false;
-  configured = { threads, build: backend === 'wasm' ? 'plain' : 'asyncify' };
+  configured = { threads };
   return configured;
 }

@@ -5,7 +5,16 @@ import plainWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url&no-inline
 import plainGlue from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url&no-inline';
 import type { RuntimeFiles } from '../types.js';
 
-export const BUNDLED_RUNTIME: { wasm: RuntimeFiles; webgpu: RuntimeFiles | null } = {
+/** The runtime files bundled with the worker, per backend; null where none is. */
+export interface BundledRuntime {
+  wasm: RuntimeFiles;
+  webgpu: RuntimeFiles | null;
+}
+
+export const PACKAGE_RUNTIME: BundledRuntime = {
   wasm: { wasm: plainWasm, mjs: plainGlue },
   webgpu: null,
 };
+
+// The name ort-runtime.ts imports: the library build resolves its `./runtime-files.js` to this file.
+export const BUNDLED_RUNTIME = PACKAGE_RUNTIME;

@@ -6,13 +6,8 @@
 // asyncify one is what the WebGPU backend needs.
 // The library build (vite.config.ts, mode `lib`) swaps this module for `runtime-files.lib.ts`,
 // which leaves the WebGPU build out of the package: see that file.
-import plainWasm from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url&no-inline';
-import plainGlue from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url&no-inline';
 import asyncifyWasm from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url&no-inline';
 import asyncifyGlue from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url&no-inline';
-import type { RuntimeFiles } from '../types.js';
+import { PACKAGE_RUNTIME, type BundledRuntime } from './runtime-files.lib.js';
 
-export const BUNDLED_RUNTIME: { wasm: RuntimeFiles; webgpu: RuntimeFiles | null } = {
-  wasm: { wasm: plainWasm, mjs: plainGlue },
-  webgpu: { wasm: asyncifyWasm, mjs: asyncifyGlue },
-};
+export const BUNDLED_RUNTIME: BundledRuntime = { ...PACKAGE_RUNTIME, webgpu: { wasm: asyncifyWasm, mjs: asyncifyGlue } };

@@ -119,27 +119,25 @@ export class GuardStatus extends GuardSourceElement {
       this.status = 'idle';
       this.backendInfo = null;
       this.cacheReport = null;
-      {
-        this.unwatch = watchSharedGuard(this.sharedGuardOptions, {
-          progress: (progress) => {
-            this.status = 'loading';
-            this.progress = progress;
-            this.downloading ||= progress.phase === 'network';
-            if (this.loadStartedHere) this.emit('guard-progress', progress);
-          },
-          ready: (guard) => {
-            this.showReady(guard);
-            if (this.loadStartedHere) this.emit('guard-ready', { backend: guard.backend, cache: guard.cache });
-            this.loadStartedHere = false;
-          },
-          error: (error) => {
-            this.status = 'error';
-            this.problem = this.text.failed(error instanceof GuardError ? error.code : undefined, error instanceof Error ? error.message : String(error));
-            if (this.loadStartedHere) this.emit('guard-error', { error, source: 'guard' });
-            this.loadStartedHere = false;
-          },
-        });
-      }
+      this.unwatch = watchSharedGuard(this.sharedGuardOptions, {
+        progress: (progress) => {
+          this.status = 'loading';
+          this.progress = progress;
+          this.downloading ||= progress.phase === 'network';
+          if (this.loadStartedHere) this.emit('guard-progress', progress);
+        },
+        ready: (guard) => {
+          this.showReady(guard);
+          if (this.loadStartedHere) this.emit('guard-ready', { backend: guard.backend, cache: guard.cache });
+          this.loadStartedHere = false;
+        },
+        error: (error) => {
+          this.status = 'error';
+          this.problem = this.text.failed(error instanceof GuardError ? error.code : undefined, error instanceof Error ? error.message : String(error));
+          if (this.loadStartedHere) this.emit('guard-error', { error, source: 'guard' });
+          this.loadStartedHere = false;
+        },
+      });
     }
     void this.readCache();
   }
