@@ -4,6 +4,7 @@
 # (guard-bert-mini) on the same leave-sources-out split, and exported as models/guard-use-lite/.
 # Seeded, CPU only.
 #   bash models/train/run-use-lite.sh [data-dir]
+#   FROM=quantize bash models/train/run-use-lite.sh   (only the steps after export: quantize, verify, report)
 # Makes its own rows (prep.mjs: run.sh's split and augmentation, plus the second augmentation round
 # of augment-v2.mjs unless USE_AUG_V2=0; validation and test rows are the same either way) and,
 # for the comparison, reads design (b)'s scores in models/train/work/aug/ (from run.sh).
@@ -28,10 +29,15 @@ if [ ! -f "$here/node_modules/@tensorflow-models/universal-sentence-encoder/pack
   npm ci --prefix "$here" --no-audit --no-fund
 fi
 
+step() { echo; echo "== $(date +%T) $*"; }
+began=$(date +%s)
+
+# FROM=quantize starts at step 6b: it re-derives the fp16/int8 files from the existing fp32 one and
+# re-runs every later step on the existing work folder (a quantization change needs no retraining).
+if [ "${FROM:-start}" = start ]; then
 rm -rf "$uw" "$model"
 mkdir -p "$uw" "$model/onnx"
 date +%s > "$uw/started_at"
-step() { echo; echo "== $(date +%T) $*"; }
 
 step "0/8 split (leave sources out) + augmentation as run.sh step 2, + augment-v2.mjs (USE_AUG_V2=${USE_AUG_V2:-1})"
 mkdir -p "$uw/prep"
@@ -86,8 +92,18 @@ else
 fi
 variant=${USE_VARIANT:-$chosen}
 
-step "6/8 export $name ($variant): ONNX fp32/fp16/int8 + PyTorch reference"
+step "6/8 export $name ($variant): ONNX fp32 + PyTorch reference"
 $py -W ignore "$here/use-lite/export_use.py" --dist "$dist" --work "$uw" --variant "$variant" --model-dir "$model" --seed "$seed"
+elif [ "$FROM" = quantize ]; then
+  # started_at and report_at stay as the full run wrote them: the card reports the whole recipe's time.
+    # The exported variant, chosen as step 5b chose it (USE_VARIANT overrides, as above).
+  variant=${USE_VARIANT:-$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["ship"])' "$uw/encoder_choice.json")}
+else
+  echo "FROM must be 'start' or 'quantize', not '$FROM'" >&2; exit 2
+fi
+
+step "6b/8 quantize: fp16 and int8 files from the fp32 one"
+$py "$here/quantize.py" "$model"
 
 step "7/8 verify files vs PyTorch, int8 scores of val/test (first window, and windowed as the engine does), latency (onnxruntime-node); design (b) on framed benign"
 # Tolerances on sigmoid scores for this model: int8 moves USE-lite logits more than design (b)'s
@@ -102,11 +118,11 @@ fi
 $py "$here/use-lite/report_use.py" --work "$uw" --bert-work "$work" --variant "$variant" --model-dir "$model" --name "$name" --files-only
 "$repo/node_modules/.bin/tsx" "$here/score-windows.ts" "$model" "$uw/prep/rows.jsonl" "$uw/verify/aug/scores_int8_windows.jsonl"
 
-date +%s > "$uw/report_at"
+[ "${FROM:-start}" = start ] && date +%s > "$uw/report_at"
 step "8/8 calibrate on validation, compare with design (b) on test, write manifest + model card; transformers.js load check"
 $py "$here/use-lite/report_use.py" --work "$uw" --bert-work "$work" --variant "$variant" --model-dir "$model" --name "$name"
 # The window-count penalty for long texts, fitted on the validation rows scored above (engine windows).
 $py "$here/window-penalty.py" "$model" "$uw/verify/aug/scores_int8_windows.jsonl"
 node "$here/smoke-transformersjs.mjs" "$repo/models" "$name"
 echo
-echo "done in $(( $(date +%s) - $(cat "$uw/started_at") )) s -> $model"
+echo "done in $(( $(date +%s) - began )) s -> $model"

@@ -2,10 +2,10 @@
  * Scores the validation and test rows of a prepared rows file as the engine cuts a text: the
  * engine's own window code (src/inference/windows.ts: windows of 128 tokens sharing 32 and, with
  * `--fine 32/16`, the finer pass a guard can turn on), the score per label the maximum over a
- * text's windows. The model runs on onnxruntime-node (the int8 file; the engine's
- * onnxruntime-web WASM gives the same scores to ~2e-5 on one row, and the per-run activation
- * quantization moves int8 scores by up to ~0.1 between batchings either way), so the whole
- * split takes a minute or two, not the 25 minutes of the engine itself in Node.
+ * text's windows. The model runs on onnxruntime-node (the int8 file, its activations quantized
+ * per token, in runs of equal-length rows as the engine makes them: a row scores the same in
+ * any batch), so the whole split takes a minute or two, not the 25 minutes of the engine itself
+ * in Node.
  *
  *   npx tsx models/train/score-windows.ts <model-dir> <rows.jsonl> <out.jsonl> [--fine 32/16|off] [--tokens 128] [--all-windows]
  *
@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
-import { padTokenBatch } from '../../src/inference/token-batch.js';
+import { planRuns, stackTokenRows } from '../../src/inference/token-batch.js';
 import { DEFAULT_WINDOW, modelMaxLength, planWindows, textLogits, windowRows, type WindowOptions } from '../../src/inference/windows.js';
 
 interface PreparedRow {
@@ -43,14 +43,13 @@ const config = read('config.json');
 const tokenizerConfig = read('tokenizer_config.json');
 const tokenizer = new Tokenizer(read('tokenizer.json'), tokenizerConfig);
 const plan = planWindows(tokenizer.encode('').ids, modelMaxLength(tokenizerConfig.model_max_length, config.max_position_embeddings), window);
-const padId = tokenizer.token_to_id(tokenizerConfig.pad_token ?? '[PAD]') ?? 0;
 const labels: string[] = Object.entries(config.id2label as Record<string, string>).sort(([a], [b]) => Number(a) - Number(b)).map(([, l]) => l);
 
 const rows: PreparedRow[] = readFileSync(rowsFile, 'utf8').split('\n').filter(Boolean)
   .map((l) => JSON.parse(l) as PreparedRow).filter((r) => r.split === 'val' || r.split === 'test');
 const session = await ort.InferenceSession.create(join(modelDir, 'onnx', 'model_quantized.onnx'), { intraOpNumThreads: 2, interOpNumThreads: 1 });
 
-// Every window of every text, run in batches of similar length; each text combines its own rows as the engine does.
+// Every window of every text, run in batches of one length; each text combines its own rows as the engine does.
 const windows: { row: number; k: number; ids: number[] }[] = [];
 const mainWindows: number[] = [];
 const logitsOf: Float32Array[][] = [];
@@ -60,11 +59,10 @@ rows.forEach((r, row) => {
   logitsOf.push(text.rows.map(() => new Float32Array(labels.length)));
   text.rows.forEach((ids, k) => windows.push({ row, k, ids }));
 });
-const order = windows.map((_, i) => i).sort((a, b) => windows[a]!.ids.length - windows[b]!.ids.length);
 const t0 = Date.now();
-for (let s = 0; s < order.length; s += 32) {
-  const batch = order.slice(s, s + 32).map((i) => windows[i]!);
-  const { inputIds, attentionMask, dims } = padTokenBatch(batch.map((w) => w.ids), padId);
+for (const run of planRuns(windows.map((w) => w.ids.length), { maxRows: 32, maxTokens: 32 * 130 })) {
+  const batch = run.map((i) => windows[i]!);
+  const { inputIds, attentionMask, dims } = stackTokenRows(batch.map((w) => w.ids));
   const out = await session.run({ input_ids: new ort.Tensor('int64', inputIds, dims), attention_mask: new ort.Tensor('int64', attentionMask, dims) });
   const z = out.logits!.data as Float32Array;
   batch.forEach((w, b) => logitsOf[w.row]![w.k]!.set(z.subarray(b * labels.length, (b + 1) * labels.length)));

@@ -1,5 +1,5 @@
 """Step 3 of the recipe: train a small BERT-shaped multi-label classifier on the prepared rows,
-score the validation and test splits, and (for the shipped variant) export ONNX fp32 / fp16 / int8
+score the validation and test splits, and (for the shipped variant) export ONNX fp32 (fp16 / int8: quantize.py, the next step)
 in the layout transformers.js loads.
 
 Design (b): post-LN BERT encoder (4 layers, hidden 128, 2 heads, FFN 512, GELU, 256 positions) on
@@ -230,8 +230,6 @@ def main():
 
 
 def export(model, cfg, rows, model_dir, out_dir, seed):
-    from quantize import to_fp16, to_int8
-
     model.eval()
     em = ExportModel(model).eval()
     onnx_dir = os.path.join(model_dir, "onnx")
@@ -244,8 +242,6 @@ def export(model, cfg, rows, model_dir, out_dir, seed):
                       dynamic_axes={"input_ids": {0: "batch", 1: "sequence"},
                                     "attention_mask": {0: "batch", 1: "sequence"},
                                     "logits": {0: "batch"}})
-    to_fp16(fp32, os.path.join(onnx_dir, "model_fp16.onnx"))
-    to_int8(fp32, os.path.join(onnx_dir, "model_quantized.onnx"))
 
     # Reference scores for the verification step: 1,000 val/test texts (seeded), PyTorch logits
     # of the trained model (not the folded copy), batch of one each.

@@ -122,11 +122,13 @@ writeFileSync(join(work, 'verify.json'), JSON.stringify(report, null, 2) + '\n')
 // Tolerances (on sigmoid scores): fail the recipe when an exported file drifts from PyTorch.
 // VERIFY_TOL (JSON) overrides them for another model (run-use-lite.sh states its own).
 const TOL = { fp32: 1e-4, fp16: 5e-3, int8: 5e-2, ...JSON.parse(process.env.VERIFY_TOL ?? '{}') };
-const bad = Object.entries(TOL).filter(([d, t]) => !(report.files[d].max_abs_score_diff <= t && report.files[d].max_abs_score_diff_batched_vs_single <= t));
+// A text's scores must not depend on its batch-mates (the int8 file quantizes activations per token).
+const BATCH_TOL = 1e-4;
+const bad = Object.entries(TOL).filter(([d, t]) => !(report.files[d].max_abs_score_diff <= t && report.files[d].max_abs_score_diff_batched_vs_single <= BATCH_TOL));
 if (bad.length) {
   console.error(`verification FAILED for ${bad.map(([d]) => d).join(', ')} (tolerances ${JSON.stringify(TOL)})`);
   process.exit(1);
 }
-console.log(`verification passed (max |score diff| tolerances: ${JSON.stringify(TOL)})`);
+console.log(`verification passed (max |score diff| tolerances: ${JSON.stringify(TOL)}; batched vs single ${BATCH_TOL})`);
 // onnxruntime-web's WASM would hold Node open for minutes (V8 keeps compiling it in the background).
 process.exit(0);

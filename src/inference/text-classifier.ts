@@ -2,7 +2,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { GuardError } from '../errors.js';
 import type { BackendName } from '../types.js';
 import { configureOrt, ort } from './ort-runtime.js';
-import { padTokenBatch, planRuns } from './token-batch.js';
+import { planRuns, stackTokenRows } from './token-batch.js';
 import { DEFAULT_WINDOW, modelMaxLength, planWindows, windowRows, type WindowedText, type WindowOptions, type WindowPlan } from './windows.js';
 
 /** The parts of a model's `config.json` the classifier reads. */
@@ -15,7 +15,6 @@ export interface ModelConfig {
 /** The parts of `tokenizer_config.json` read here; the rest goes to the tokenizer as is. */
 export interface TokenizerConfigJson {
   model_max_length?: number;
-  pad_token?: string;
   [key: string]: unknown;
 }
 
@@ -32,7 +31,7 @@ export interface ModelParts {
 /** Rows one `session.run` takes at most (windows of long texts, or many short texts). */
 export const MAX_ROWS_PER_RUN = 32;
 
-/** Padded tokens one `session.run` takes at most: 32 full 128-token windows (with their special tokens). */
+/** Tokens one `session.run` takes at most: 32 full 128-token windows (with their special tokens). */
 export const MAX_TOKENS_PER_RUN = 32 * 130;
 
 function parseLabels(config: ModelConfig): string[] {
@@ -52,7 +51,6 @@ export class TextClassifier {
   /** The windows actually used: the requested size, capped by the model's maximum length. */
   readonly window: WindowOptions;
   private readonly plan: WindowPlan;
-  private readonly padId: number;
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -66,7 +64,6 @@ export class TextClassifier {
     // The special tokens the tokenizer adds around an empty text are the frame of every window.
     this.plan = planWindows(tokenizer.encode('').ids, modelMaxLength(parts.tokenizerConfig.model_max_length, parts.config.max_position_embeddings), window);
     this.window = this.plan.window;
-    this.padId = tokenizer.token_to_id(parts.tokenizerConfig.pad_token ?? '[PAD]') ?? 0;
   }
 
   /** Builds the tokenizer and an onnxruntime-web session on `backend`. */
@@ -100,7 +97,7 @@ export class TextClassifier {
     return windowRows(this.tokenizer.encode(text, { add_special_tokens: false }).ids, this.plan);
   }
 
-  /** Logits for each row, in order; rows of similar length share a run (see `planRuns`). */
+  /** Logits for each row, in order; rows of the same length share a run (see `planRuns`). */
   async run(rows: number[][]): Promise<Float32Array[]> {
     const out = new Array<Float32Array>(rows.length);
     for (const indices of planRuns(rows.map((r) => r.length), { maxRows: MAX_ROWS_PER_RUN, maxTokens: MAX_TOKENS_PER_RUN })) {
@@ -111,7 +108,7 @@ export class TextClassifier {
   }
 
   private async runChunk(rows: number[][]): Promise<Float32Array[]> {
-    const batch = padTokenBatch(rows, this.padId);
+    const batch = stackTokenRows(rows);
     const feeds: Record<string, ort.Tensor> = {
       input_ids: new ort.Tensor('int64', batch.inputIds, batch.dims),
       attention_mask: new ort.Tensor('int64', batch.attentionMask, batch.dims),

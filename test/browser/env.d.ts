@@ -4,6 +4,8 @@ declare global {
     guardedChat: typeof import('../../src/index.js');
     /** Fault injection for recovery tests (not part of the package). */
     guardFaults: typeof import('../../src/testing/guard-faults.js');
+    /** A shipped model's classifier on the main thread, to run its rows in chosen groupings. */
+    classifierProbe: typeof import('./harness/classifier-probe.js');
   }
 }
 export {};

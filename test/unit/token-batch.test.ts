@@ -1,50 +1,59 @@
 import { describe, expect, it } from 'vitest';
-import { padTokenBatch, planRuns } from '../../src/inference/token-batch.js';
+import { planRuns, stackTokenRows } from '../../src/inference/token-batch.js';
 
-describe('padTokenBatch', () => {
-  it('right-pads rows to the longest and masks the padding', () => {
-    const batch = padTokenBatch([[101, 7, 102], [101, 102]], 0);
+describe('stackTokenRows', () => {
+  it('stacks rows of one length with every position unmasked', () => {
+    const batch = stackTokenRows([[101, 7, 102], [101, 8, 102]]);
     expect(batch.dims).toEqual([2, 3]);
-    expect(Array.from(batch.inputIds, Number)).toEqual([101, 7, 102, 101, 102, 0]);
-    expect(Array.from(batch.attentionMask, Number)).toEqual([1, 1, 1, 1, 1, 0]);
+    expect(Array.from(batch.inputIds, Number)).toEqual([101, 7, 102, 101, 8, 102]);
+    expect(Array.from(batch.attentionMask, Number)).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
-  it('refuses an empty batch', () => {
-    expect(() => padTokenBatch([], 0)).toThrow(RangeError);
+  it('refuses rows of different lengths: padding would move their scores', () => {
+    expect(() => stackTokenRows([[101, 7, 102], [101, 102]])).toThrow(/one length/);
+  });
+
+  it('gives an empty row one masked position, and refuses an empty batch', () => {
+    const batch = stackTokenRows([[], []]);
+    expect(batch.dims).toEqual([2, 1]);
+    expect(Array.from(batch.attentionMask, Number)).toEqual([0, 0]);
+    expect(() => stackTokenRows([])).toThrow(RangeError);
   });
 });
-
 
 describe('planRuns', () => {
   const limits = { maxRows: 32, maxTokens: 32 * 130 };
   const everyIndexOnce = (runs: number[][], n: number) => expect(runs.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+  const oneLengthPerRun = (runs: number[][], lengths: number[]) => {
+    for (const run of runs) expect(new Set(run.map((i) => lengths[i])).size).toBe(1);
+  };
 
-  it('a long text: its 128-token windows run together, its fine windows apart, none padded to the other', () => {
-    // 18 coarse windows (130 with special tokens) then 104 fine ones (34), as encode() gives them.
-    const lengths = [...Array(18).fill(130), ...Array(104).fill(34)];
+  it('a long text: its full windows run together, its shorter last window alone', () => {
+    const lengths = [...Array(18).fill(130), 77];
     const runs = planRuns(lengths, limits);
     everyIndexOnce(runs, lengths.length);
-    expect(runs[0]).toEqual(Array.from({ length: 18 }, (_, i) => i));
-    for (const run of runs.slice(1)) expect(run.every((i) => lengths[i] === 34)).toBe(true);
-    expect(runs.map((r) => r.length)).toEqual([18, 32, 32, 32, 8]);
-    const padded = runs.reduce((sum, run) => sum + run.length * Math.max(...run.map((i) => lengths[i]!)), 0);
-    expect(padded).toBe(18 * 130 + 104 * 34); // no padding at all here
+    expect(runs).toEqual([Array.from({ length: 18 }, (_, i) => i), [18]]);
+  });
+
+  it('only rows of one length share a run, in arrival order; runs follow the first arrival of each length', () => {
+    const lengths = [12, 40, 12, 11, 40, 12];
+    const runs = planRuns(lengths, limits);
+    everyIndexOnce(runs, lengths.length);
+    oneLengthPerRun(runs, lengths);
+    expect(runs).toEqual([[0, 2, 5], [1, 4], [3]]);
+    expect(planRuns([], limits)).toEqual([]);
   });
 
   it('keeps to the row and token limits, and a row too long for the budget runs alone', () => {
-    const lengths = [500, 20, 19, 18, 17, 16, 15];
-    const runs = planRuns(lengths, { maxRows: 3, maxTokens: 100 });
+    const lengths = [500, 20, 20, 20, 20, 20, 20, 20, 30, 30, 30, 30];
+    const runs = planRuns(lengths, { maxRows: 4, maxTokens: 100 });
     everyIndexOnce(runs, lengths.length);
+    oneLengthPerRun(runs, lengths);
     expect(runs[0]).toEqual([0]);
     for (const run of runs) {
-      expect(run.length).toBeLessThanOrEqual(3);
-      if (run.length > 1) expect(run.length * Math.max(...run.map((i) => lengths[i]!))).toBeLessThanOrEqual(100);
+      expect(run.length).toBeLessThanOrEqual(4);
+      if (run.length > 1) expect(run.length * lengths[run[0]!]!).toBeLessThanOrEqual(100);
     }
-  });
-
-  it('rows of similar length share runs in arrival order; an empty list plans nothing', () => {
-    expect(planRuns([12, 12, 11, 12], limits)).toEqual([[0, 1, 3, 2]]);
-    expect(planRuns([40, 21, 19], limits)).toEqual([[0, 1], [2]]);
-    expect(planRuns([], limits)).toEqual([]);
+    expect(runs.map((r) => r.length)).toEqual([1, 4, 3, 3, 1]);
   });
 });

@@ -1,6 +1,6 @@
 """Design (a), step 3: the shipped classifier = ported USE-lite encoder (as ported, or as
 fine-tuned when the variant's folder holds an encoder.pt) + trained head, exported
-as ONNX fp32 / fp16 / int8 (inputs input_ids + attention_mask, output logits [batch, 4]) in
+as ONNX fp32 (fp16 / int8 are the next step, ../quantize.py) (inputs input_ids + attention_mask, output logits [batch, 4]) in
 models/guard-use-lite/onnx/, plus what ../verify.mjs needs: 1,000 PyTorch reference logits
 (batch of one) and the val/test rows with their USE token ids, under <work>/verify/.
 
@@ -10,15 +10,12 @@ import argparse
 import json
 import os
 import random
-import sys
 
 import torch
 from torch import nn
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from quantize import to_fp16, to_int8  # noqa: E402
-from head import CFG, Head  # noqa: E402
-from use_port import UseLiteEncoder, export_onnx, load_tfjs_weights  # noqa: E402
+from head import CFG, Head
+from use_port import UseLiteEncoder, export_onnx, load_tfjs_weights
 
 
 class GuardUseLite(nn.Module):
@@ -50,8 +47,6 @@ def main():
     os.makedirs(onnx_dir, exist_ok=True)
     fp32 = os.path.join(onnx_dir, "model.onnx")
     export_onnx(model, fp32, "logits")
-    to_fp16(fp32, os.path.join(onnx_dir, "model_fp16.onnx"))
-    to_int8(fp32, os.path.join(onnx_dir, "model_quantized.onnx"))
 
     rows = [json.loads(l) for l in open(os.path.join(args.work, "emb-rows.jsonl"))]
     evalrows = [r for r in rows if r["split"] != "train"]

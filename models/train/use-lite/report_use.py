@@ -265,7 +265,7 @@ def write_card(args, M, ev, th, table, ftable, verify, tokcheck, portcheck, onnx
     if verify.get("latency_wasm"):
         lw = verify["latency_wasm"]
         A(f"- Latency on WASM ({lw['runtime']}, 64 tokens, verify.mjs): int8 p50 {lw['int8']['p50_ms']} ms, fp32 p50 {lw['fp32']['p50_ms']} ms. "
-          "The int8 file runs `MatMulInteger` on activations quantized per run (`quantize.py`).")
+          "The int8 file runs `MatMulInteger` on activations quantized per token (`quantize.py`, `rowwise`), so batch-mates do not move a text's scores.")
     lat = os.path.join(W_GLOBAL[0], "latency.json")
     if os.path.exists(lat):
         lj = json.load(open(lat))["models"]
