@@ -25,6 +25,8 @@ function preset(name: string, input: number, output: number, piiAction: 'redact'
         secrets: rule(0.5, 'redact'),
         'conversation:escalation': rule(name === 'permissive' ? 0.9 : CONVERSATION_FIT.escalation, 'block'),
         'conversation:turns': rule(0.5, name === 'strict' ? 'block' : 'warn'),
+        // Text hidden in invisible characters: named, and judged on what it says; `strict` blocks the hiding itself.
+        evasion: rule(0.5, name === 'strict' ? 'block' : 'warn'),
       },
     },
     output: {
@@ -33,6 +35,7 @@ function preset(name: string, input: number, output: number, piiAction: 'redact'
         toxic: rule(output, 'block'),
         pii: rule(0.5, 'redact'),
         secrets: rule(0.5, 'redact'),
+        evasion: rule(0.5, name === 'strict' ? 'block' : 'warn'),
       },
     },
     topics: { deny: {} },

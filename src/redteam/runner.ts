@@ -17,6 +17,14 @@ export interface TechniqueResult {
   benign: number;
   benignBlocked: number;
   benignFpr: number;
+  /** Single-message attack cases whose goal, screened as written, is blocked. */
+  caughtAsWritten: number;
+  /** Of those, the cases still blocked once dressed: what the technique fails to take away. */
+  keptCatches: number;
+  /** keptCatches / caughtAsWritten (NaN when no goal was caught as written). */
+  keptShare: number;
+  /** Single-message benign cases whose goal, screened as written, is blocked (compare with benignBlocked). */
+  benignBlockedAsWritten: number;
 }
 
 /** One seed category's results over every technique (attack cases only). */
@@ -54,16 +62,31 @@ export async function runRedTeam(target: ScreeningTarget, cases: readonly RedTea
   };
   const results: RedTeamReport['cases'] = [];
   for (let i = 0; i < cases.length; i += 64) results.push(...(await Promise.all(cases.slice(i, i + 64).map(judge))));
+  // Each single-message case's goal as written, screened once: a technique is judged by the
+  // catches it takes away (and the benign blocks it adds), not by the seed file's difficulty.
+  const goals = [...new Set(cases.filter((c) => 'text' in c).map((c) => c.goal))];
+  const blockedAsWritten = new Map<string, boolean>();
+  for (let i = 0; i < goals.length; i += 64) {
+    const verdicts = await Promise.all(goals.slice(i, i + 64).map((goal) => target.screen(goal)));
+    verdicts.forEach((v, j) => blockedAsWritten.set(goals[i + j]!, v.action === 'block'));
+  }
 
   const byTechnique = new Map<string, TechniqueResult>();
   cases.forEach((c, i) => {
-    const row = byTechnique.get(c.technique) ?? { technique: c.technique, family: c.family, attacks: 0, caught: 0, catchRate: 0, benign: 0, benignBlocked: 0, benignFpr: 0 };
+    const row = byTechnique.get(c.technique) ?? { technique: c.technique, family: c.family, attacks: 0, caught: 0, catchRate: 0, benign: 0, benignBlocked: 0, benignFpr: 0,
+      caughtAsWritten: 0, keptCatches: 0, keptShare: 0, benignBlockedAsWritten: 0 };
+    const asWritten = 'text' in c && blockedAsWritten.get(c.goal) === true;
     if (c.kind === 'attack') {
       row.attacks += 1;
       if (results[i]!.blocked) row.caught += 1;
+      if (asWritten) {
+        row.caughtAsWritten += 1;
+        if (results[i]!.blocked) row.keptCatches += 1;
+      }
     } else {
       row.benign += 1;
       if (results[i]!.blocked) row.benignBlocked += 1;
+      if (asWritten) row.benignBlockedAsWritten += 1;
     }
     byTechnique.set(c.technique, row);
   });
@@ -77,7 +100,8 @@ export async function runRedTeam(target: ScreeningTarget, cases: readonly RedTea
     byCategory.set(name, row);
   });
   const categories = [...byCategory.values()].map((r) => ({ ...r, catchRate: r.caught / r.attacks }));
-  const techniques = [...byTechnique.values()].map((r) => ({ ...r, catchRate: r.attacks ? r.caught / r.attacks : Number.NaN, benignFpr: r.benign ? r.benignBlocked / r.benign : Number.NaN }));
+  const techniques = [...byTechnique.values()].map((r) => ({ ...r, catchRate: r.attacks ? r.caught / r.attacks : Number.NaN, benignFpr: r.benign ? r.benignBlocked / r.benign : Number.NaN,
+    keptShare: r.caughtAsWritten ? r.keptCatches / r.caughtAsWritten : Number.NaN }));
   const sum = (f: (r: TechniqueResult) => number) => techniques.reduce((a, r) => a + f(r), 0);
   const attacks = sum((r) => r.attacks);
   const benign = sum((r) => r.benign);

@@ -1,18 +1,35 @@
 /**
- * Normalize: undo the tricks attacks hide behind, so the layers below see what a model would.
- * Invisible and bidi characters are stripped (tag characters decoded: "ASCII smuggling"),
- * compatibility forms folded (NFKC: fullwidth, math alphanumerics), Cyrillic/Greek look-alikes
- * and leetspeak folded to Latin, spaced-out letters joined, and encoded payloads (base64, hex,
- * URL-encoding, rot13, reversed text) decoded. Each trick found is flagged.
+ * Normalize: undo the tricks attacks hide behind, so the layers below see what a reader would.
+ * Invisible payloads decoded (tag characters: "ASCII smuggling"; variation-selector runs: "emoji
+ * smuggling"), control characters applied (a backspace erases), zero-width characters dropped,
+ * bidi overrides put back in reading order, upside-down and mirrored text read back,
+ * compatibility forms folded (NFKC: fullwidth, math alphanumerics), combining marks on Latin
+ * letters stripped, look-alike letters folded with Unicode's confusables data, spaced-out letters
+ * joined, leetspeak folded, and encoded payloads (base64, hex, URL-encoding, rot13, reversed
+ * text) decoded. Each trick found is flagged. The surface steps live in `./normalize/`.
  */
+import { resolveBidi } from './normalize/bidi.js';
+import { foldAccents, stripCombiningMarks } from './normalize/combining-marks.js';
+import { foldConfusables } from './normalize/confusables.js';
+import { applyControlCharacters } from './normalize/control-characters.js';
+import { readFlippedText } from './normalize/flipped-text.js';
+import { extractInvisiblePayloads } from './normalize/invisible-payloads.js';
+import { commonWordShare } from './normalize/common-words.js';
+import { joinSpacedLetters } from './normalize/spaced-letters.js';
 
 /** A trick found in the text. */
 export type NormalizationFlag =
   | 'zero-width'
+  | 'control-characters'
   | 'bidi-control'
   | 'tag-characters'
+  | 'variation-selectors'
   | 'html-comment'
+  | 'upside-down'
+  | 'mirrored'
   | 'compatibility-forms'
+  | 'combining-marks'
+  | 'diacritics'
   | 'homoglyphs'
   | 'leetspeak'
   | 'spaced-letters'
@@ -26,7 +43,7 @@ export type NormalizationFlag =
 
 /** A payload found encoded in the text, decoded. */
 export interface DecodedPayload {
-  kind: 'base64' | 'hex' | 'url-encoding' | 'rot13' | 'reversed' | 'tag-characters' | 'html-comment';
+  kind: 'base64' | 'hex' | 'url-encoding' | 'rot13' | 'reversed' | 'tag-characters' | 'variation-selectors' | 'html-comment';
   /** The decoded text (itself normalized). */
   text: string;
   /** How many decodings deep it was (base64 of base64 is 2). */
@@ -56,25 +73,10 @@ export interface NormalizeOptions {
 }
 
 const ZERO_WIDTH = /[\u200B-\u200D\u2060-\u2064\uFEFF\u180E\u00AD\u034F]/g;
-const BIDI = /[\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/g;
-const TAG_CHARS = /[\u{E0000}-\u{E007F}]+/gu;
-
-/** Cyrillic and Greek letters that look like Latin ones. */
-const HOMOGLYPHS: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-  ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', ԛ: 'q', ԝ: 'w', ɡ: 'g', һ: 'h', ӏ: 'l', ո: 'n', ս: 'u',
-  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', Х: 'X', Ѕ: 'S', І: 'I', Ј: 'J',
-  α: 'a', β: 'b', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x', γ: 'y',
-  Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
-};
-const HOMOGLYPH_RE = new RegExp(`[${Object.keys(HOMOGLYPHS).join('')}]`, 'g');
 
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '8': 'b', '9': 'g', '@': 'a', '$': 's', '!': 'i', '|': 'l', '+': 't' };
 /** A word of letters with leet characters inside it (not plain numbers, not trailing punctuation). */
 const LEET_WORD = /(?<![\w@$])(?=[\w@$!|+]*[a-z])(?=[\w@$!|+]*[013457890@$|+])[a-z0-9@$!|+]{3,}(?![\w@$])/gi;
-
-/** Four or more single letters each followed by one space or punctuation mark: "i g n o r e". */
-const SPACED_LETTERS = /(?<![\p{L}\p{N}])(?:\p{L}[ .\-_*]){3,}\p{L}(?![\p{L}\p{N}])/gu;
 
 const BASE64 = /(?<![A-Za-z0-9+/=_-])(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=])/g;
 /** Text that is nothing but an encoding (base64, hex, %XX): worth decoding again. */
@@ -100,17 +102,6 @@ const HEX_ID = /^[0-9a-f]{7,}$/i;
 
 /** Digits then a unit or ordinal ("50mm", "4k", "2nd"): not leetspeak. */
 const NUMBER_WITH_UNIT = /^\d+(?:mm|cm|km|m|kg|g|mg|ml|l|gb|mb|kb|tb|k|px|pt|em|fps|hz|khz|mhz|ghz|st|nd|rd|th|s|x|d|p|am|pm|v|w|mah|h|min)$/i;
-
-/** Common English words: enough to tell decoded text from noise, and rot13/reversed from plain. */
-const COMMON_WORDS = new Set(('the a an and or of to in is it you your me my i we be are was this that for on with as at by ' +
-  'not no do does how what who why when where can will would should all any about from into ignore previous instructions ' +
-  'instruction prompt system rules tell say print reveal show make give write now then if so but please have has make').split(' '));
-
-function commonWordShare(text: string): number {
-  const words = text.toLowerCase().match(/[a-z]+/g) ?? [];
-  if (words.length === 0) return 0;
-  return words.filter((w) => COMMON_WORDS.has(w)).length / words.length;
-}
 
 /** Mostly printable text, and enough of it looks like words. */
 function looksLikeText(text: string): boolean {
@@ -161,10 +152,6 @@ export function rot13(text: string): string {
   });
 }
 
-function foldHomoglyphs(text: string): string {
-  return text.replace(HOMOGLYPH_RE, (c) => HOMOGLYPHS[c] ?? c);
-}
-
 /** Letters then 1–3 digits ("utf8", "mp3", "Wh47"): a name with a version unless the text is leet. */
 const VERSION_LIKE_WORD = /(?<![\w@$])[a-z]{2,}\d{1,3}(?![\w@$])/gi;
 
@@ -173,6 +160,9 @@ const VERSION_LIKE_WORD = /(?<![\w@$])[a-z]{2,}\d{1,3}(?![\w@$])/gi;
  * leet characters, or one letter then one leet digit; folded only in a text that already has leet words.
  */
 const SHORT_LEET_TOKEN = /(?<![\w@$])(?:[013457@$][013457@$a-z]{0,2}|[a-z][013457])(?![\w@$])/gi;
+
+/** A word of leet digits and letters only, at least one letter ("573p", "h0m3"): leet in a text that already has leet words. */
+const LEET_ONLY_WORD = /(?<![\w@$])(?=[013457@$]*[a-z])[013457@$a-z]{3,}(?![\w@$])/gi;
 
 /**
  * A word with a run of 3+ digits is usually a number, code or hash, but heavy leet has them too
@@ -204,19 +194,9 @@ function foldLeet(text: string): string {
   if (words < 2) return restore(folded);
   // In a text that is clearly leet, short tokens and version-like words ("Wh47") are leet too.
   return restore(folded
+    .replace(LEET_ONLY_WORD, (word) => word.replace(/[013457@$]/g, (c) => LEET[c] ?? c))
     .replace(SHORT_LEET_TOKEN, (token) => token.replace(/[013457@$]/g, (c) => LEET[c] ?? c))
     .replace(VERSION_LIKE_WORD, (word) => (/[26]/.test(word) ? word : word.replace(/[013457]/g, (c) => LEET[c] ?? c))));
-}
-
-function joinSpacedLetters(text: string): string {
-  return text.replace(SPACED_LETTERS, (run) => run.replace(/[ .\-_*]/g, ''));
-}
-
-function decodeTagCharacters(run: string): string {
-  return Array.from(run, (c) => {
-    const code = c.codePointAt(0)! - 0xe0000;
-    return code >= 0x20 && code <= 0x7e ? String.fromCharCode(code) : '';
-  }).join('');
 }
 
 /** `re.test` for a global regex, without the `lastIndex` carried between calls. */
@@ -227,30 +207,58 @@ function matches(re: RegExp, text: string): boolean {
   return found;
 }
 
-/** Surface normalization of one text (no payload decoding). */
+/** Surface normalization of one text (no payload decoding), in reading order: see the module comment. */
 function foldSurface(text: string, flags: Set<NormalizationFlag>, decoded: DecodedPayload[], depth: number): string {
   let out = text;
-  out = out.replace(TAG_CHARS, (run) => {
-    flags.add('tag-characters');
-    const hidden = decodeTagCharacters(run);
-    if (hidden.trim()) decoded.push({ kind: 'tag-characters', text: hidden, depth });
-    return '';
-  });
-  if (matches(ZERO_WIDTH, out)) flags.add('zero-width');
-  if (matches(BIDI, out)) flags.add('bidi-control');
-  out = out.replace(ZERO_WIDTH, '').replace(BIDI, '');
-  const nfkc = out.normalize('NFKC');
-  if (nfkc !== out) flags.add('compatibility-forms');
-  out = nfkc;
-  const folded = foldHomoglyphs(out);
-  if (folded !== out) flags.add('homoglyphs');
-  out = folded;
-  const joined = joinSpacedLetters(out);
-  if (joined !== out) flags.add('spaced-letters');
-  out = joined;
-  const unleet = foldLeet(out);
-  if (unleet !== out) flags.add('leetspeak');
-  return unleet;
+  const apply = (flag: NormalizationFlag, result: string | null) => {
+    if (result === null || result === out) return;
+    flags.add(flag);
+    out = result;
+  };
+  const invisible = extractInvisiblePayloads(out);
+  for (const payload of invisible.payloads) {
+    flags.add(payload.kind);
+    if (payload.text.trim()) decoded.push({ kind: payload.kind, text: foldSurface(payload.text, flags, decoded, depth + 1), depth });
+  }
+  out = invisible.visible;
+  apply('control-characters', applyControlCharacters(out));
+  if (matches(ZERO_WIDTH, out)) apply('zero-width', out.replace(ZERO_WIDTH, ''));
+  const bidi = resolveBidi(out);
+  if (bidi) {
+    // The reader sees the display order, the model downstream reads the stored one: where the
+    // stored order reads better than what is shown, it is screened as well.
+    const shown = commonWordShare(bidi.display);
+    if (bidi.stored !== bidi.display && commonWordShare(bidi.stored) >= Math.max(0.25, shown + 0.2)) decoded.push({ kind: 'reversed', text: bidi.stored, depth });
+    flags.add('bidi-control');
+    out = bidi.display;
+  }
+  // Before NFKC, which would decompose some of the characters flipped text is made of.
+  const flipped = readFlippedText(out);
+  if (flipped) {
+    for (const kind of flipped.kinds) flags.add(kind);
+    out = flipped.text;
+  }
+  apply('compatibility-forms', out.normalize('NFKC'));
+  apply('combining-marks', stripCombiningMarks(out));
+  apply('diacritics', foldAccents(out));
+  apply('homoglyphs', foldConfusables(out));
+  apply('spaced-letters', joinSpacedLetters(out));
+  apply('leetspeak', foldLeet(out));
+  return out;
+}
+
+const FLAG_NAMES: Partial<Record<NormalizationFlag, string>> = {
+  'zero-width': 'zero-width characters', 'control-characters': 'control characters', 'bidi-control': 'bidi controls',
+  'tag-characters': 'text hidden in tag characters', 'variation-selectors': 'text hidden in variation selectors',
+  'html-comment': 'an HTML comment', 'upside-down': 'upside-down text', mirrored: 'mirrored text',
+  'combining-marks': 'combining marks', diacritics: 'accents on English', homoglyphs: 'look-alike letters', leetspeak: 'leetspeak', 'spaced-letters': 'spaced-out letters',
+  base64: 'base64', hex: 'hex', 'url-encoding': 'URL-encoding', rot13: 'rot13', reversed: 'reversed text',
+};
+
+/** The tricks a verdict read through, for its reason line ('' when none worth naming). */
+export function describeNormalization(flags: readonly NormalizationFlag[]): string {
+  const named = flags.map((f) => FLAG_NAMES[f]).filter((n): n is string => Boolean(n));
+  return named.length ? ` Read through: ${named.join(', ')}.` : '';
 }
 
 /** Normalizes `text` for screening; see the module comment. Bounded work for any input. */
@@ -280,7 +288,8 @@ export function normalize(text: string, options: NormalizeOptions = {}): Normali
     }
   };
 
-  const findPayloads = (source: string, depth: number) => {
+  /** `readable` is what the whole-text transforms try: the surface-folded text, not a garbled original. */
+  const findPayloads = (source: string, depth: number, readable = source) => {
     for (const match of source.matchAll(BASE64)) consider('base64', decodeBase64(match[0]), depth, match[0]);
     for (const match of source.matchAll(BASE64URL)) {
       if (/[-_]/.test(match[0])) consider('base64', decodeBase64(match[0]), depth, match[0]); // plain base64 was handled above
@@ -294,7 +303,7 @@ export function normalize(text: string, options: NormalizeOptions = {}): Normali
     }
     // Whole-text transforms, tried on the text and on each of its segments (a plain "read this
     // backwards:" before the payload must not hide it); kept only when they read clearly better.
-    const segments = [source, ...source.split(/[:\n]|(?<=[.!?])\s+/).filter((s) => s.trim().length >= 12)].slice(0, 64);
+    const segments = [readable, ...readable.split(/[:\n]|(?<=[.!?])\s+/).filter((s) => s.trim().length >= 12)].slice(0, 64);
     for (const segment of new Set(segments)) {
       const plainShare = commonWordShare(segment);
       const rotated = rot13(segment);
@@ -311,7 +320,10 @@ export function normalize(text: string, options: NormalizeOptions = {}): Normali
     const inside = comment.slice(4, -3).trim();
     if (inside.length >= 12) addPayload('html-comment', inside, 1, comment);
   }
-  findPayloads(surface === text ? text : `${text}\n${surface}`, 1);
+  // Encoded blobs are looked for in the original too (folding could alter one); whole-text
+  // transforms (rot13, reversal) only in the folded surface: tried on a text that was upside down
+  // or behind a bidi override, they would "decode" what the surface steps already read back.
+  findPayloads(surface === text ? text : `${text}\n${surface}`, 1, surface);
   // Undo the encodings in place (before folding, which could alter an encoded blob), then fold.
   let unencoded = text;
   let replaced = false;

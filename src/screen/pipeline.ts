@@ -6,7 +6,7 @@ import type { ScreenResult } from '../types.js';
 import { ConversationTracker, turnRisk } from './conversation.js';
 import { stripFraming } from './framing.js';
 import type { LanguageIdentifier } from './language/language-identifier.js';
-import { normalize } from './normalize.js';
+import { describeNormalization, normalize } from './normalize.js';
 import { findAttackPatterns, findEvasion } from './rules/attack-patterns.js';
 import { findPii } from './rules/pii.js';
 import type { RuleHit } from './rules/rule-hit.js';
@@ -35,6 +35,8 @@ export interface LayerSwitches {
 export const ALL_LAYERS: LayerSwitches = { normalize: true, rules: true, classifier: true, conversation: true, language: true };
 
 type View = NonNullable<CategoryVerdict['view']>;
+
+const HAS_CONTENT = /[\p{L}\p{N}]/u;
 
 /** The second-review model, as the pipeline sees it: an id for the verdict, and its classifier. */
 export interface Reviewer {
@@ -73,9 +75,13 @@ export class ScreeningPipeline {
     const core = layers.normalize ? stripFraming(normalized.readable) : null;
     if (core) views.push(['unframed', core]);
     const readableView: View = normalized.readable !== normalized.text ? 'readable' : 'normalized';
-    const classifierViews = normalized.flags.length > 0
+    const readViews = normalized.flags.length > 0
       ? views.filter(([view]) => view === readableView || view === 'decoded' || view === 'unframed')
       : views;
+    // A view with nothing to read (the visible text around a payload hidden in invisible
+    // characters, say) is not screened: a model scores an empty input as noise, not as nothing.
+    const worthReading = readViews.filter(([, viewText]) => HAS_CONTENT.test(viewText));
+    const classifierViews = worthReading.length > 0 ? worthReading : readViews.slice(0, 1);
     const normalizedAt = performance.now();
 
     const hits: RuleHit[] = [];
@@ -173,7 +179,7 @@ export class ScreeningPipeline {
     return {
       action,
       direction,
-      reason: describeDecision(action, categories) + describeLanguage(language, languagePolicy),
+      reason: describeDecision(action, categories) + describeLanguage(language, languagePolicy) + describeNormalization(normalized.flags),
       categories,
       hits,
       ...(action === 'redact' ? { redactedText: redact(text, hits, categories) } : {}),

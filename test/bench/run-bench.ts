@@ -11,7 +11,7 @@
  * - Node: the worker's pipeline code in-process (onnxruntime-web WASM), raw transformers.js in
  *   Node (onnxruntime-node, native), and the peers `llm_guardrail` and `vard`.
  * Per-screen latency p50/p95/p99 for short, medium and ~2k-token texts; throughput at
- * concurrency 1 and 16; memory. Prints tables and ratios; writes reports/bench.json. Speed is
+ * concurrency 1 and 16; memory; the normalize layer's cost per red-team technique. Prints tables and ratios; writes reports/bench.json. Speed is
  * measured here, never asserted in tests; this is not part of `npm test`.
  */
 import { execFileSync } from 'node:child_process';
@@ -27,6 +27,7 @@ import { PEERS } from '../eval/baselines/index.js';
 import { modelPathFor } from '../eval/model-path.js';
 import { openGuardRuntime, runInPage } from '../node/guard-runtime.js';
 import { BENCH_TEXTS } from './bench-texts.js';
+import { normalizeCosts, printNormalizeCosts } from './normalize-cost.js';
 import { buildRawWorker } from './raw-worker/build-raw-worker.js';
 import { peakDuring, residentMemory, resetPeaks, type ChromiumProcess } from './process-memory.js';
 import { interleavedRounds, measureGuard, measureRawPipeline, type BenchGuard, type BenchPlan, type GuardTimings, type RawOptions, type RawTimings } from './measure.js';
@@ -463,6 +464,8 @@ async function main(): Promise<void> {
   console.log(`runs per text: short ${plan.runs.short}, medium ${plan.runs.medium}, long ${plan.runs.long}; throughput: ${plan.throughput} medium screens. Latency: ours = guard.screen() (every layer) from the page or caller; "model alone" = guard.classify().`);
   printTables();
   for (const n of notes) console.log(n);
+  const normalizeCost = normalizeCosts();
+  printNormalizeCosts(normalizeCost);
   const ratios = printRatios();
   if (Object.keys(correctness).length) {
     console.log('\ncorrectness (the same model, different paths):');
@@ -470,7 +473,7 @@ async function main(): Promise<void> {
   }
   console.log(`\nload average at end ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores; bench took ${((performance.now() - started) / 1000).toFixed(0)} s`);
   mkdirSync(`${root}reports`, { recursive: true });
-  writeFileSync(`${root}reports/bench.json`, JSON.stringify({ model: modelUrl, machine, quick: args.quick, date: new Date().toISOString(), plan: { runs: plan.runs, throughput: plan.throughput }, rows, loadPhases, ratios, correctness, notes }, null, 2));
+  writeFileSync(`${root}reports/bench.json`, JSON.stringify({ model: modelUrl, machine, quick: args.quick, date: new Date().toISOString(), plan: { runs: plan.runs, throughput: plan.throughput }, rows, loadPhases, ratios, correctness, normalizeCost, notes }, null, 2));
   console.log('wrote reports/bench.json');
 }
 

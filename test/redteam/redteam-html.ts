@@ -47,7 +47,7 @@ export function techniqueChart(techniques: readonly TechniqueResult[]): string {
 /** The whole page. */
 export function renderRedTeamHtml(report: RedTeamReport, title: string, settings: Record<string, string | number>): string {
   const rows = worstFirst(report.techniques)
-    .map((t) => `<tr><th>${escapeHtml(t.technique)}</th><td>${escapeHtml(t.family)}</td><td>${pct(t.catchRate)}</td><td>${t.caught}/${t.attacks}</td><td>${pct(t.benignFpr)}</td><td>${t.benignBlocked}/${t.benign}</td></tr>`).join('\n');
+    .map((t) => `<tr><th>${escapeHtml(t.technique)}</th><td>${escapeHtml(t.family)}</td><td>${pct(t.catchRate)}</td><td>${t.caught}/${t.attacks}</td><td>${pct(t.keptShare)}</td><td>${t.keptCatches}/${t.caughtAsWritten}</td><td>${pct(t.benignFpr)}</td><td>${t.benignBlocked}/${t.benign} (${t.benignBlockedAsWritten} as written)</td></tr>`).join('\n');
   const settingRows = Object.entries(settings).map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${escapeHtml(String(v))}</td></tr>`).join('');
   const o = report.overall;
   return `<!doctype html>
@@ -60,7 +60,7 @@ svg text{font-size:11px;fill:#333}.key span{display:inline-block;width:12px;heig
 <p>Overall: caught ${pct(o.catchRate)} of ${o.attacks} attacks; blocked ${pct(o.benignFpr)} of ${o.benign} benign cases dressed the same way. Worst technique first.</p>
 <p class="key"><span style="background:#2e7d32"></span>attacks caught (higher is better)<span style="background:#c62828"></span>benign cases blocked (lower is better)</p>
 ${techniqueChart(report.techniques)}
-<table><tr><th>technique</th><th>family</th><th>catch rate</th><th>caught</th><th>benign FPR</th><th>benign blocked</th></tr>
+<table><tr><th>technique</th><th>family</th><th>catch rate</th><th>caught</th><th>kept of the catches as written</th><th>kept</th><th>benign FPR</th><th>benign blocked</th></tr>
 ${rows}</table>
 ${report.categories.length > 1 ? `<h2>By seed category</h2>
 <table><tr><th>category</th><th>catch rate</th><th>caught</th></tr>

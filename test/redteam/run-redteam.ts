@@ -76,8 +76,14 @@ async function main(): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const pct = (x: number) => (Number.isNaN(x) ? '   n/a' : `${(100 * x).toFixed(1).padStart(5)}%`);
   console.log(`\nred team: ${attackGoals.length} seed goals from ${args.seeds}, up to ${n} per technique (seed ${seed}); model ${model}; balanced policy; ${runtime.description}; ${cases.length} cases in ${seconds.toFixed(1)} s`);
-  console.log(`${'technique'.padEnd(22)} ${'family'.padEnd(20)} ${'caught'.padStart(8)} ${'benign FPR'.padStart(11)}`);
-  for (const t of report.techniques) console.log(`${t.technique.padEnd(22)} ${t.family.padEnd(20)} ${pct(t.catchRate).padStart(8)} ${pct(t.benignFpr).padStart(11)}   (${t.caught}/${t.attacks}, ${t.benignBlocked}/${t.benign})`);
+  // "kept": of the attacks blocked as written, the share still blocked once dressed; "benign as
+  // written": the same benign goals undressed, so the benign column's excess is the technique's.
+  console.log(`${'technique'.padEnd(22)} ${'family'.padEnd(20)} ${'caught'.padStart(8)} ${'kept'.padStart(8)} ${'benign FPR'.padStart(11)} ${'as written'.padStart(11)}`);
+  for (const t of report.techniques) {
+    const asWritten = t.benign ? t.benignBlockedAsWritten / t.benign : Number.NaN;
+    console.log(`${t.technique.padEnd(22)} ${t.family.padEnd(20)} ${pct(t.catchRate).padStart(8)} ${pct(t.keptShare).padStart(8)} ${pct(t.benignFpr).padStart(11)} ${pct(asWritten).padStart(11)}   ` +
+      `(${t.caught}/${t.attacks}, kept ${t.keptCatches}/${t.caughtAsWritten}, ${t.benignBlocked}/${t.benign} vs ${t.benignBlockedAsWritten})`);
+  }
   console.log(`${'overall'.padEnd(43)} ${pct(report.overall.catchRate).padStart(8)} ${pct(report.overall.benignFpr).padStart(11)}`);
   const worst = worstFirst(report.techniques.filter((t) => t.attacks > 0)).slice(0, 3);
   if (report.categories.length > 1) {

@@ -4,6 +4,7 @@ import { BARS, renderRedTeamHtml, techniqueChart, worstFirst } from '../../test/
 
 const row = (technique: string, caught: number, attacks: number, benignBlocked: number, benign: number): TechniqueResult => ({
   technique, family: 'f', attacks, caught, catchRate: attacks ? caught / attacks : Number.NaN, benign, benignBlocked, benignFpr: benign ? benignBlocked / benign : Number.NaN,
+  caughtAsWritten: attacks, keptCatches: caught, keptShare: attacks ? caught / attacks : Number.NaN, benignBlockedAsWritten: 0,
 });
 const techniques = [row('base64', 18, 20, 2, 20), row('screenplay', 5, 20, 12, 20), row('direct', 13, 20, 0, 20), row('leetspeak', 5, 20, 1, 20)];
 const report: RedTeamReport = {
@@ -46,7 +47,7 @@ describe('red-team HTML report', () => {
     expect(html).toContain('red team &#60;x&#62;');
     expect(html).toContain('<th>runtime</th><td>node</td>');
     expect(html).toContain('caught 52.5% of 80 attacks; blocked 20.0% of 80 benign');
-    expect(html).toContain('<tr><th>screenplay</th><td>f</td><td>25.0%</td><td>5/20</td><td>60.0%</td><td>12/20</td></tr>');
+    expect(html).toContain('<tr><th>screenplay</th><td>f</td><td>25.0%</td><td>5/20</td><td>25.0%</td><td>5/20</td><td>60.0%</td><td>12/20 (0 as written)</td></tr>');
   });
 
   it('lists seed categories worst first, their names escaped', () => {

@@ -43,11 +43,19 @@ export function findAttackPatterns(text: string): RuleHit[] {
     matchAll(text, p.pattern, { rule: `attack.${p.id}`, category: p.category, placeholder: `[${p.category.toUpperCase()}]` }));
 }
 
+/** Characters that render as nothing but carry text: a reader never sees what the model would read. */
+const INVISIBLE_PAYLOADS = new Set(['tag-characters', 'variation-selectors']);
+
 /**
- * Encodings nested past the normalizer's depth limit (base64 of base64 of …): no reader needs
- * that, and whatever is inside was never screened, so the nesting itself is the finding.
+ * Evasion itself, whatever the text says:
+ * - encodings nested past the normalizer's depth limit (base64 of base64 of …): no reader needs
+ *   that, and whatever is inside was never screened, so the nesting is a jailbreak finding;
+ * - text hidden in invisible characters: the `evasion` category, whose action the policy sets
+ *   (the presets warn, `strict` blocks). What the hidden text says is judged like any other text.
  */
 export function findEvasion(text: string, flags: readonly string[]): RuleHit[] {
-  if (!flags.includes('decoding-limit')) return [];
-  return [{ rule: 'attack.nested-encoding', category: 'jailbreak', span: [0, text.length], placeholder: '[JAILBREAK]', source: 'original' }];
+  const hits: RuleHit[] = [];
+  if (flags.includes('decoding-limit')) hits.push({ rule: 'attack.nested-encoding', category: 'jailbreak', span: [0, text.length], placeholder: '[JAILBREAK]', source: 'original' });
+  if (flags.some((f) => INVISIBLE_PAYLOADS.has(f))) hits.push({ rule: 'evasion.invisible-payload', category: 'evasion', span: [0, text.length], placeholder: '[HIDDEN TEXT]', source: 'original' });
+  return hits;
 }

@@ -1,0 +1,54 @@
+/**
+ * Text hidden in characters that render as nothing: Unicode tag characters (U+E0000 block, one
+ * per ASCII character: "ASCII smuggling") and runs of variation selectors (VS1–VS256, one per byte
+ * of UTF-8: "emoji smuggling", a payload riding on one emoji). Both are decoded so the classifier
+ * judges what they say, and removed from the visible text.
+ */
+
+const TAG_RUN = /[\u{E0000}-\u{E007F}]+/gu;
+/** Two or more variation selectors in a row: one after an emoji (U+FE0F) is ordinary. */
+const SELECTOR_RUN = /(?:[\uFE00-\uFE0F]|[\u{E0100}-\u{E01EF}]){2,}/gu;
+
+export type InvisibleKind = 'tag-characters' | 'variation-selectors';
+
+export interface InvisiblePayload {
+  kind: InvisibleKind;
+  /** The decoded text ('' when the run held nothing printable). */
+  text: string;
+}
+
+function decodeTags(run: string): string {
+  return Array.from(run, (c) => {
+    const code = c.codePointAt(0)! - 0xe0000;
+    return code >= 0x20 && code <= 0x7e ? String.fromCharCode(code) : '';
+  }).join('');
+}
+
+function selectorByte(c: string): number {
+  const code = c.codePointAt(0)!;
+  return code <= 0xfe0f ? code - 0xfe00 : code - 0xe0100 + 16;
+}
+
+function decodeSelectors(run: string): string {
+  const bytes = Uint8Array.from(Array.from(run, selectorByte));
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '');
+  } catch {
+    return '';
+  }
+}
+
+/** The text without its invisible runs, and what each run said. */
+export function extractInvisiblePayloads(text: string): { visible: string; payloads: InvisiblePayload[] } {
+  const payloads: InvisiblePayload[] = [];
+  const visible = text
+    .replace(TAG_RUN, (run) => {
+      payloads.push({ kind: 'tag-characters', text: decodeTags(run) });
+      return '';
+    })
+    .replace(SELECTOR_RUN, (run) => {
+      payloads.push({ kind: 'variation-selectors', text: decodeSelectors(run) });
+      return '';
+    });
+  return { visible, payloads };
+}
