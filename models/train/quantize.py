@@ -68,6 +68,14 @@ def to_fp16(src, dst):
     _rewrite(model, new_inits, casts, dst)
 
 
+def _replace_node(g, node, replacement):
+    """Puts `replacement` (a list of nodes) where `node` was, in order."""
+    idx = list(g.node).index(node)
+    g.node.remove(node)
+    for k, n in enumerate(replacement):
+        g.node.insert(idx + k, n)
+
+
 def _dynamic_matmul(g, node, name):
     """Replaces MatMul(a, W) by an int8 GEMM on dynamically quantized activations."""
     a, out, p = node.input[0], node.output[0], node.name or node.output[0]
@@ -78,10 +86,7 @@ def _dynamic_matmul(g, node, name):
         helper.make_node("Mul", [p + "_as", name + "_scale"], [p + "_s"], name=p + "_scales"),
         helper.make_node("Mul", [p + "_f", p + "_s"], [out], name=p + "_dq"),
     ]
-    idx = list(g.node).index(node)
-    g.node.remove(node)
-    for k, n in enumerate(replacement):
-        g.node.insert(idx + k, n)
+    _replace_node(g, node, replacement)
 
 
 def _rowwise_matmul(g, node, name):
@@ -108,10 +113,7 @@ def _rowwise_matmul(g, node, name):
         helper.make_node("Mul", [p + "_f", name + "_scale"], [p + "_fw"], name=p + "_dqw"),
         helper.make_node("Mul", [p + "_fw", p + "_as"], [out], name=p + "_dqa"),
     ]
-    idx = list(g.node).index(node)
-    g.node.remove(node)
-    for k, n in enumerate(replacement):
-        g.node.insert(idx + k, n)
+    _replace_node(g, node, replacement)
 
 
 def _rowwise_constants():

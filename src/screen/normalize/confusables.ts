@@ -11,6 +11,14 @@
  */
 import confusablesData from 'unhomoglyph/data.json';
 
+/**
+ * Letters attacks use for Latin ones that UTS #39 does not map to ASCII: its prototype for each is
+ * a small capital or another non-ASCII letter (в → ʙ, к → ĸ, м → ʍ, н → ʜ, т → ᴛ, β → ß, ε → ꞓ),
+ * or it has none (χ; ς, which NFKC makes of the lunate ϲ). A reader takes "pyтhon" for "python",
+ * so must the classifier. Letters with a diacritic (ё, ї) fold through their decomposition.
+ */
+const STAND_INS: Record<string, string> = { в: 'b', к: 'k', м: 'm', н: 'h', т: 't', ь: 'b', β: 'b', ε: 'e', κ: 'k', τ: 't', χ: 'x', ς: 'c' };
+
 let fold: Map<string, string> | undefined;
 
 /** Built on first use: a module with no work at load time is one a page's bundler can drop unused. */
@@ -22,17 +30,33 @@ function foldTable(): Map<string, string> {
     // The data's prototype for capital-I look-alikes is "l"; in text they stand for "I".
     fold.set(from, to === 'l' && /^\p{Lu}$/u.test(from) ? 'I' : to);
   }
+  for (const [from, to] of Object.entries(STAND_INS)) fold.set(from, to);
   return fold;
 }
 
 const WORD = /[\p{L}\p{N}\p{M}'’-]+/gu;
 const ASCII = /^[\x00-\x7F]*$/;
 const HAS_ASCII_LETTER = /[A-Za-z]/;
+const LATIN = /\p{Script=Latin}/u;
+
+/**
+ * One character folded: as written if ASCII, else by the table, else a Cyrillic or Greek letter
+ * by its base letter ("ё" → "е" → "e"). Accented Latin letters stay: "réserver" is French, and
+ * English dressed in accents is the accent step's to read.
+ */
+function foldChar(c: string, table: Map<string, string>): string {
+  if (ASCII.test(c)) return c;
+  const direct = table.get(c);
+  if (direct) return direct;
+  if (LATIN.test(c)) return c;
+  const base = c.normalize('NFD').replace(/\p{M}+/gu, '');
+  return base !== c && base.length === 1 ? (ASCII.test(base) ? base : (table.get(base) ?? c)) : c;
+}
 
 function foldWord(word: string): string | null {
   const table = foldTable();
   let out = '';
-  for (const c of word) out += ASCII.test(c) ? c : (table.get(c) ?? c);
+  for (const c of word) out += foldChar(c, table);
   return ASCII.test(out) ? out : null;
 }
 

@@ -38,11 +38,18 @@ function decodeSelectors(run: string): string {
   }
 }
 
-/** The text without its invisible runs, and what each run said. */
+/** A subdivision flag (🏴 + "gbsct" in tags + CANCEL TAG: Scotland's): tags that render as a flag. */
+function isFlagTagSequence(text: string, run: string, at: number): boolean {
+  const tags = Array.from(run);
+  return text.codePointAt(at - 2) === 0x1f3f4 && tags.length <= 8 && tags.at(-1) === '\u{E007F}';
+}
+
+/** The text without its invisible runs (subdivision flags stay), and what each run said. */
 export function extractInvisiblePayloads(text: string): { visible: string; payloads: InvisiblePayload[] } {
   const payloads: InvisiblePayload[] = [];
   const visible = text
-    .replace(TAG_RUN, (run) => {
+    .replace(TAG_RUN, (run: string, at: number) => {
+      if (isFlagTagSequence(text, run, at)) return run;
       payloads.push({ kind: 'tag-characters', text: decodeTags(run) });
       return '';
     })
