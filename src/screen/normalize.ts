@@ -4,17 +4,18 @@
  * smuggling"), control characters applied (a backspace erases), zero-width characters dropped,
  * bidi overrides put back in reading order, upside-down and mirrored text read back,
  * compatibility forms folded (NFKC: fullwidth, math alphanumerics), combining marks on Latin
- * letters stripped, look-alike letters folded with Unicode's confusables data, spaced-out letters
- * joined, leetspeak folded, and encoded payloads (base64, hex, URL-encoding, rot13, reversed
- * text) decoded. Each trick found is flagged. The surface steps live in `./normalize/`.
+ * letters stripped and English dressed in accents folded, look-alike letters folded with
+ * Unicode's confusables data, spaced-out letters joined, leetspeak folded, and encoded payloads
+ * (base64, hex, URL-encoding, rot13, reversed text) decoded. Each trick found is flagged. The
+ * surface steps live in `./normalize/`.
  */
 import { resolveBidi } from './normalize/bidi.js';
 import { foldAccents, stripCombiningMarks } from './normalize/combining-marks.js';
+import { commonWordShare } from './normalize/common-words.js';
 import { foldConfusables } from './normalize/confusables.js';
 import { applyControlCharacters } from './normalize/control-characters.js';
 import { readFlippedText } from './normalize/flipped-text.js';
 import { extractInvisiblePayloads } from './normalize/invisible-payloads.js';
-import { commonWordShare } from './normalize/common-words.js';
 import { joinSpacedLetters } from './normalize/spaced-letters.js';
 
 /** A trick found in the text. */

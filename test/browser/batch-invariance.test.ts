@@ -51,7 +51,7 @@ function mixedTexts(count: number, seed: number): string[] {
 
 // SwiftShader's WebGPU is slow: fewer texts there, the same checks. A page per backend: a page's
 // onnxruntime-web build is fixed by its first session (see configureOrt).
-for (const [backend, count, lines] of [['wasm', 240, 200], ['webgpu', 16, 80]] as const) {
+for (const [backend, count, lines, minWindows] of [['wasm', 240, 200, 20], ['webgpu', 16, 80, 6]] as const) {
   describe(`batch invariance of the default model (${DEFAULT_MODEL}) on ${backend}`, () => {
     let page: Page;
     useHarnessPage((opened) => {
@@ -117,7 +117,7 @@ for (const [backend, count, lines] of [['wasm', 240, 200], ['webgpu', 16, 80]] a
         return { windows: rows.length, worst };
       }, { name: DEFAULT_MODEL, backend, text });
       console.log(`${backend}: ${outcome.windows} windows of one text, run together and each alone: largest |score difference| ${outcome.worst.toExponential(2)}`);
-      expect(outcome.windows).toBeGreaterThanOrEqual(8);
+      expect(outcome.windows).toBeGreaterThanOrEqual(minWindows);
       expect(outcome.worst).toBeLessThanOrEqual(TOLERANCE);
     }, 300_000);
   });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeViolations } from './harness/axe.js';
 import { launchChromium, type FreshBrowser } from './harness/chromium.js';
 import { startOpenAiSseServer, type OpenAiSseServer } from './harness/openai-sse-server.js';
+import { TECHNIQUES } from '../../src/redteam/techniques.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const AXE = `${ROOT}node_modules/axe-core/axe.min.js`;
@@ -152,10 +153,11 @@ describe('the demo (built)', () => {
     await page.locator('#redteam-run').click();
     await page.waitForFunction(() => document.body.dataset.redteam === 'done', undefined, { timeout: 120_000 });
     const progress = await page.locator('#redteam-progress').evaluate((p: HTMLProgressElement) => [p.value, p.max]);
-    expect(progress).toEqual([48, 48]); // 24 techniques × (1 attack + 1 benign)
-    expect(await page.locator('#redteam-summary').textContent()).toMatch(/^Done: \d+ of 24 attacks caught/);
-    expect(await page.locator('.technique-chart g[data-technique]').count()).toBe(24);
-    expect(await page.locator('.redteam-table tbody tr').count()).toBe(24);
+    const techniques = TECHNIQUES.length;
+    expect(progress).toEqual([2 * techniques, 2 * techniques]); // each technique × (1 attack + 1 benign)
+    expect(await page.locator('#redteam-summary').textContent()).toMatch(new RegExp(`^Done: \\d+ of ${techniques} attacks caught`));
+    expect(await page.locator('.technique-chart g[data-technique]').count()).toBe(techniques);
+    expect(await page.locator('.redteam-table tbody tr').count()).toBe(techniques);
     // Bars are drawn to scale: a technique's caught bar is as long as its catch rate says.
     const bars = await page.locator('.technique-chart g[data-technique]').evaluateAll((groups) => groups.map((g) => Number(g.querySelector('rect.caught')!.getAttribute('width'))));
     const rates = await page.locator('.redteam-table tbody tr td:nth-of-type(3)').allTextContents();
