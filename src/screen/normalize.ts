@@ -218,8 +218,10 @@ function foldSurface(text: string, flags: Set<NormalizationFlag>, decoded: Decod
   };
   const invisible = extractInvisiblePayloads(out);
   for (const payload of invisible.payloads) {
+    // A run that says nothing (a doubled emoji selector, stray tags) is dropped, not a finding.
+    if (!payload.text.trim()) continue;
     flags.add(payload.kind);
-    if (payload.text.trim()) decoded.push({ kind: payload.kind, text: foldSurface(payload.text, flags, decoded, depth + 1), depth });
+    decoded.push({ kind: payload.kind, text: foldSurface(payload.text, flags, decoded, depth + 1), depth });
   }
   out = invisible.visible;
   apply('control-characters', applyControlCharacters(out));

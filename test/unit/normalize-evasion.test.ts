@@ -55,6 +55,7 @@ describe('normalize leaves ordinary text alone', () => {
     'The IPA symbol ɐ is a near-open central vowel.',
     'Upgrade from 1.2.3 to 2.0.1 before the U.S.A. launch.',
     'I ❤️ this song 👍🏽',
+    'So good ❤\uFE0F\uFE0F',
     'Off to Edinburgh 🏴\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F} next week',
     'Name:\tJane\nRole:\tEditor',
     'Is it I or l? Use `code` and 0.5 ml.',

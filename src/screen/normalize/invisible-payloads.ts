@@ -54,7 +54,9 @@ export function extractInvisiblePayloads(text: string): { visible: string; paylo
       return '';
     })
     .replace(SELECTOR_RUN, (run) => {
-      payloads.push({ kind: 'variation-selectors', text: decodeSelectors(run) });
+      const hidden = decodeSelectors(run);
+      if (!hidden.trim()) return run; // selectors that spell nothing (a doubled U+FE0F) stay as typed
+      payloads.push({ kind: 'variation-selectors', text: hidden });
       return '';
     });
   return { visible, payloads };
