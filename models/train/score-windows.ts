@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Tokenizer } from '@huggingface/tokenizers';
 import ort from 'onnxruntime-node';
-import { planRuns, stackTokenRows } from '../../src/inference/token-batch.js';
+import { DEFAULT_RUN_LIMITS, planRuns, stackTokenRows } from '../../src/inference/token-batch.js';
 import { DEFAULT_WINDOW, modelMaxLength, planWindows, textLogits, windowRows, type WindowOptions } from '../../src/inference/windows.js';
 
 interface PreparedRow {
@@ -60,7 +60,7 @@ rows.forEach((r, row) => {
   text.rows.forEach((ids, k) => windows.push({ row, k, ids }));
 });
 const t0 = Date.now();
-for (const run of planRuns(windows.map((w) => w.ids.length), { maxRows: 32, maxTokens: 32 * 130 })) {
+for (const run of planRuns(windows.map((w) => w.ids.length), DEFAULT_RUN_LIMITS)) {
   const batch = run.map((i) => windows[i]!);
   const { inputIds, attentionMask, dims } = stackTokenRows(batch.map((w) => w.ids));
   const out = await session.run({ input_ids: new ort.Tensor('int64', inputIds, dims), attention_mask: new ort.Tensor('int64', attentionMask, dims) });

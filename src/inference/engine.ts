@@ -9,7 +9,8 @@ import { chooseBackend, probeWebGpu, type BackendChoice, type WebGpuProbe } from
 import { BatchQueue } from './batch-queue.js';
 import { hasWebGpuWeights, modelFileCandidates } from './model-files.js';
 import { configureOrt, ort, runtimeFilesFor } from './ort-runtime.js';
-import { MAX_ROWS_PER_RUN, TextClassifier, type ModelConfig, type ModelParts, type TokenizerConfigJson } from './text-classifier.js';
+import { TextClassifier, type ModelConfig, type ModelParts, type TokenizerConfigJson } from './text-classifier.js';
+import { DEFAULT_RUN_LIMITS } from './token-batch.js';
 import { textLogits, type WindowOptions } from './windows.js';
 
 /** What the engine needs to start: plain data (it crosses the worker boundary). */
@@ -86,7 +87,7 @@ export class ClassifierEngine {
     /** Where the load spent its time (the warm-up and total are filled in once it ran). */
     readonly loadTimings: LoadTimings,
   ) {
-    this.queue = new BatchQueue((jobs) => this.runJobs(jobs), { maxRows: MAX_ROWS_PER_RUN, rowsOf: (job) => job.rows.length });
+    this.queue = new BatchQueue((jobs) => this.runJobs(jobs), { maxRows: DEFAULT_RUN_LIMITS.maxRows, rowsOf: (job) => job.rows.length });
   }
 
   get backend(): BackendInfo {

@@ -2,7 +2,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { GuardError } from '../errors.js';
 import type { BackendName } from '../types.js';
 import { configureOrt, ort } from './ort-runtime.js';
-import { planRuns, stackTokenRows } from './token-batch.js';
+import { DEFAULT_RUN_LIMITS, planRuns, stackTokenRows } from './token-batch.js';
 import { DEFAULT_WINDOW, modelMaxLength, planWindows, windowRows, type WindowedText, type WindowOptions, type WindowPlan } from './windows.js';
 
 /** The parts of a model's `config.json` the classifier reads. */
@@ -27,12 +27,6 @@ export interface ModelParts {
   /** Which weight file these are, e.g. `onnx/model_quantized.onnx`. */
   weightsFile: string;
 }
-
-/** Rows one `session.run` takes at most (windows of long texts, or many short texts). */
-export const MAX_ROWS_PER_RUN = 32;
-
-/** Tokens one `session.run` takes at most: 32 full 128-token windows (with their special tokens). */
-export const MAX_TOKENS_PER_RUN = 32 * 130;
 
 function parseLabels(config: ModelConfig): string[] {
   const entries = Object.entries(config.id2label ?? {});
@@ -100,7 +94,7 @@ export class TextClassifier {
   /** Logits for each row, in order; rows of the same length share a run (see `planRuns`). */
   async run(rows: number[][]): Promise<Float32Array[]> {
     const out = new Array<Float32Array>(rows.length);
-    for (const indices of planRuns(rows.map((r) => r.length), { maxRows: MAX_ROWS_PER_RUN, maxTokens: MAX_TOKENS_PER_RUN })) {
+    for (const indices of planRuns(rows.map((r) => r.length), DEFAULT_RUN_LIMITS)) {
       const logits = await this.runChunk(indices.map((i) => rows[i]!));
       indices.forEach((i, k) => { out[i] = logits[k]!; });
     }

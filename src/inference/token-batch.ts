@@ -32,6 +32,9 @@ export interface RunLimits {
   maxTokens: number;
 }
 
+/** One model run's limits: 32 rows, and 32 full 128-token windows' worth of tokens (with their special tokens). */
+export const DEFAULT_RUN_LIMITS: RunLimits = { maxRows: 32, maxTokens: 32 * 130 };
+
 /**
  * Groups rows into model runs: the indices of the rows each run takes. Only rows of the same
  * length share a run (see `stackTokenRows`): the windows of a long text, which all have the

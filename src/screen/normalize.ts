@@ -200,14 +200,6 @@ function foldLeet(text: string): string {
     .replace(VERSION_LIKE_WORD, (word) => (/[26]/.test(word) ? word : word.replace(/[013457]/g, (c) => LEET[c] ?? c))));
 }
 
-/** `re.test` for a global regex, without the `lastIndex` carried between calls. */
-function matches(re: RegExp, text: string): boolean {
-  re.lastIndex = 0;
-  const found = re.test(text);
-  re.lastIndex = 0;
-  return found;
-}
-
 /** Surface normalization of one text (no payload decoding), in reading order: see the module comment. */
 function foldSurface(text: string, flags: Set<NormalizationFlag>, decoded: DecodedPayload[], depth: number): string {
   let out = text;
@@ -218,14 +210,12 @@ function foldSurface(text: string, flags: Set<NormalizationFlag>, decoded: Decod
   };
   const invisible = extractInvisiblePayloads(out);
   for (const payload of invisible.payloads) {
-    // A run that says nothing (a doubled emoji selector, stray tags) is dropped, not a finding.
-    if (!payload.text.trim()) continue;
     flags.add(payload.kind);
     decoded.push({ kind: payload.kind, text: foldSurface(payload.text, flags, decoded, depth + 1), depth });
   }
   out = invisible.visible;
   apply('control-characters', applyControlCharacters(out));
-  if (matches(ZERO_WIDTH, out)) apply('zero-width', out.replace(ZERO_WIDTH, ''));
+  apply('zero-width', out.replace(ZERO_WIDTH, ''));
   const bidi = resolveBidi(out);
   if (bidi) {
     // The reader sees the display order, the model downstream reads the stored one: where the

@@ -13,11 +13,7 @@ const BIDI = /[\u200E\u200F\u202A-\u202E\u2066-\u2069\u061C]/g;
  * (`stored`, the characters as sent), both without bidi controls; null when it has none.
  */
 export function resolveBidi(text: string): { display: string; stored: string } | null {
-  BIDI.lastIndex = 0;
-  if (!BIDI.test(text)) return null;
-  BIDI.lastIndex = 0;
-  return {
-    display: text.replace(OVERRIDE_RUN, (_, run: string) => Array.from(run).reverse().join('')).replace(BIDI, ''),
-    stored: text.replace(BIDI, ''),
-  };
+  const stored = text.replace(BIDI, '');
+  if (stored === text) return null;
+  return { display: text.replace(OVERRIDE_RUN, (_, run: string) => Array.from(run).reverse().join('')).replace(BIDI, ''), stored };
 }

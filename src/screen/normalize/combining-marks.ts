@@ -11,10 +11,8 @@ const MARKS_ON_LATIN = /(\p{Script=Latin})\p{M}+/gu;
 
 /** The text without combining marks on Latin letters; null when there are none. */
 export function stripCombiningMarks(text: string): string | null {
-  MARKS_ON_LATIN.lastIndex = 0;
-  if (!MARKS_ON_LATIN.test(text)) return null;
-  MARKS_ON_LATIN.lastIndex = 0;
-  return text.replace(MARKS_ON_LATIN, '$1');
+  const stripped = text.replace(MARKS_ON_LATIN, '$1');
+  return stripped === text ? null : stripped;
 }
 
 /** Letters only Vietnamese uses: a text with them is Vietnamese, accented on every syllable by right. */

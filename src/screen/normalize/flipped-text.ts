@@ -29,6 +29,9 @@ const MIRRORED: Record<string, string> = {
 };
 const MIRRORED_SIGNS = /[ɒɘǫʜꞁᴎɿƨƚƹᙠꟻᎮႱ⅃ꟼƧƸ⸮ИЯ]/gu;
 
+/** Either kind's signs, without the global flag: a plain test. */
+const ANY_SIGN = new RegExp(`${UPSIDE_DOWN_SIGNS.source}|${MIRRORED_SIGNS.source}`, 'u');
+
 export type FlipKind = 'upside-down' | 'mirrored';
 
 function count(re: RegExp, text: string): number {
@@ -60,18 +63,21 @@ function flipKindOf(line: string): FlipKind | null {
  * line of digits and codes may show no sign) is read back whole, so its lines come back in order.
  */
 export function readFlippedText(text: string): { text: string; kinds: FlipKind[] } | null {
-  const withLetters = text.split('\n').filter((line) => /\p{L}/u.test(line)).map(flipKindOf);
-  const flipped = withLetters.filter((kind) => kind !== null);
+  // Almost every text has no flipped character at all: nothing to look at line by line.
+  if (!ANY_SIGN.test(text)) return null;
+  const lines = text.split('\n');
+  const kindOf = lines.map(flipKindOf);
+  const withLetters = lines.flatMap((line, i) => (/\p{L}/u.test(line) ? [kindOf[i] ?? null] : []));
+  const flipped = withLetters.filter((kind): kind is FlipKind => kind !== null);
   const whole = flipped[0];
   if (whole && withLetters.length > 1 && flipped.length * 3 >= withLetters.length * 2 && flipped.every((kind) => kind === whole)) {
     return { text: readBack(text, whole === 'upside-down' ? UPSIDE_DOWN : MIRRORED), kinds: [whole] };
   }
-  const kinds = new Set<FlipKind>();
-  const lines = text.split('\n').map((line) => {
-    const kind = flipKindOf(line);
-    if (!kind) return line;
-    kinds.add(kind);
-    return readBack(line, kind === 'upside-down' ? UPSIDE_DOWN : MIRRORED);
+  const kinds = new Set(flipped);
+  if (kinds.size === 0) return null;
+  const read = lines.map((line, i) => {
+    const kind = kindOf[i];
+    return kind ? readBack(line, kind === 'upside-down' ? UPSIDE_DOWN : MIRRORED) : line;
   });
-  return kinds.size ? { text: lines.join('\n'), kinds: [...kinds] } : null;
+  return { text: read.join('\n'), kinds: [...kinds] };
 }

@@ -13,7 +13,7 @@ export type InvisibleKind = 'tag-characters' | 'variation-selectors';
 
 export interface InvisiblePayload {
   kind: InvisibleKind;
-  /** The decoded text ('' when the run held nothing printable). */
+  /** The decoded text (never blank: a run that says nothing is no payload). */
   text: string;
 }
 
@@ -44,14 +44,15 @@ function isFlagTagSequence(text: string, run: string, at: number): boolean {
   return text.codePointAt(at - 2) === 0x1f3f4 && tags.length <= 8 && tags.at(-1) === '\u{E007F}';
 }
 
-/** The text without its invisible runs (subdivision flags stay), and what each run said. */
+/** The text without its invisible runs (subdivision flags stay), and what each run that said something said. */
 export function extractInvisiblePayloads(text: string): { visible: string; payloads: InvisiblePayload[] } {
   const payloads: InvisiblePayload[] = [];
   const visible = text
     .replace(TAG_RUN, (run: string, at: number) => {
       if (isFlagTagSequence(text, run, at)) return run;
-      payloads.push({ kind: 'tag-characters', text: decodeTags(run) });
-      return '';
+      const hidden = decodeTags(run);
+      if (hidden.trim()) payloads.push({ kind: 'tag-characters', text: hidden });
+      return ''; // stray tags that spell nothing are dropped all the same: they render as nothing
     })
     .replace(SELECTOR_RUN, (run) => {
       const hidden = decodeSelectors(run);
