@@ -25,7 +25,7 @@ export const FINE_WINDOW = { tokens: 32, overlap: 16 } as const;
  * of 128 tokens sharing 32, each label taking its highest score over the windows. No fine pass
  * by default: the classifiers are trained and calibrated on whole prompts, and 32-token pieces
  * of ordinary text cut out of context often read as instructions. Measured (2026-11-29,
- * `models/train/score-windows.ts`, leave-sources-out test split, shipped thresholds): the fine
+ * `models/train/5-measure/score-windows.ts`, leave-sources-out test split, shipped thresholds): the fine
  * pass raised the benign test rows of 600+ characters flagged by some label from 8.3% to 44.6%
  * (guard-bert-mini) and from 11.2% to 39.6% (guard-use-lite), and all benign test rows flagged as
  * injection from 1.9% to 3.4% and from 1.0% to 3.4%. The rule layer still catches the well-known
@@ -115,7 +115,7 @@ export function windowRows(ids: readonly number[], plan: WindowPlan): WindowedTe
  * as often as short ones. If benign window logits have an exponential upper tail of slope β
  * (P(z > t) ∝ e^(−t/β)), the maximum of n windows exceeds t about n times as often, and
  * subtracting β · ln n brings it back; overlapping windows are not independent, so a model's
- * manifest ships λ·β with λ ≤ 1 chosen on validation (`models/train/window-penalty.py`). Fine
+ * manifest ships λ·β with λ ≤ 1 chosen on validation (`models/train/6-calibrate/window_penalty.py`). Fine
  * windows, an opt-in sensitive mode, are left as they score.
  */
 export function textLogits(rows: readonly ArrayLike<number>[], mainWindows: number, penalty?: readonly number[] | null): number[] {

@@ -2,7 +2,7 @@
  * `npx tsx test/eval/held-out-sample.ts <out-dir> [--per-source 240]`
  *
  * Writes the held-out evaluation sample of the README's "Presets: measured": up to N evenly spaced
- * rows of each test source that no shipped model trains or is calibrated on (models/train/prep.mjs
+ * rows of each test source that no shipped model trains or is calibrated on (models/train/1-prepare/prepare.mjs
  * SPLIT_RULES.test_sources), one JSONL file per source, with each row's `source`. Then
  * `npm run eval -- <out-dir>/*.jsonl --runtime node` screens them and prints the figures per source.
  */

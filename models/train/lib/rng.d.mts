@@ -1,0 +1,2 @@
+// Types for rng.mjs, for the unit tests and the typo-robustness eval.
+export declare function makeRng(seed: number): () => number;

@@ -1,0 +1,39 @@
+"""Label- and source-balanced epochs, shared by every training step (3-train: train_bert.py,
+head.py, finetune.py)."""
+import numpy as np
+
+from metrics import LABELS
+
+
+def pools(train_idx, y, sources):
+    """Training rows by label and source: {source: [row]} per label, and the benign rows by source."""
+    by_label = [{} for _ in LABELS]
+    benign = {}
+    for i in train_idx:
+        if not y[i].any():
+            benign.setdefault(sources[i], []).append(i)
+        for k in range(len(LABELS)):
+            if y[i, k]:
+                by_label[k].setdefault(sources[i], []).append(i)
+    return by_label, benign
+
+
+def draw(pool, n, rng):
+    return rng.sample(pool, n) if len(pool) >= n else [rng.choice(pool) for _ in range(n)]
+
+
+def epoch_sample(by_label, benign, rng, per_epoch):
+    """One epoch's rows. Each label's positives are shared among its sources in proportion to the
+    square root of their size (no source dominates, and a 90-row source is not repeated 20 times
+    an epoch); benign rows are drawn equally from each benign source."""
+    out = []
+    for k, l in enumerate(LABELS):
+        srcs = sorted(by_label[k])
+        w = np.sqrt([len(by_label[k][s]) for s in srcs])
+        quota = np.floor(per_epoch[l] * w / w.sum()).astype(int)
+        for s, q in zip(srcs, quota):
+            out += draw(by_label[k][s], int(q), rng)
+    share = per_epoch["benign"] // len(benign)
+    for s in sorted(benign):
+        out += draw(benign[s], share, rng)
+    return out
