@@ -88,7 +88,7 @@ export function readSources(dirs) {
     if (!existsSync(dir)) continue;
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()) {
       const lic = FILE_LICENSES[file];
-      if (!lic) throw new Error(`${file}: no licence entry in models/train/sources.mjs; add one before training on it`);
+      if (!lic) throw new Error(`${file}: no licence entry in models/train/1-prepare/sources.mjs; add one before training on it`);
       files.push({ file, license: lic[0], commercial: lic[1], dir });
       if (NOT_ROWS.has(file)) continue;
       for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {

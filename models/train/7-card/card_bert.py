@@ -10,7 +10,8 @@ import json
 import os
 import time
 
-from metrics import HARD_BENIGN, LABELS, calibrate, evaluate, framed_benign, load_scores, pct, sha256, sigmoid
+from manifest import floors_met, manifest_head, model_files, per_label, shipped_thresholds, wasm_latency, write_manifest
+from metrics import HARD_BENIGN, LABELS, calibrate, evaluate, framed_benign, load_scores, pct, sigmoid
 from tables import license_rows, metrics_table
 from window_penalty import insert_section
 
@@ -56,58 +57,31 @@ def main():
     report_at = os.path.join(W, "report_at")
     end = float(open(report_at).read()) if os.path.exists(report_at) else time.time()
     wall = round(end - started) if started else None
-    floors = {
-        "injection_recall_at_1pct_fpr>=0.90": ev["injection"]["recall_at_1pct_fpr"] >= 0.90,
-        "jailbreak_recall_at_1pct_fpr>=0.90": ev["jailbreak"]["recall_at_1pct_fpr"] >= 0.90,
-        "harmful_recall_at_2pct_fpr>=0.90": ev["harmful"]["recall_at_2pct_fpr"] >= 0.90,
-        "toxic_roc_auc>=0.95": ev["toxic"]["roc_auc"] >= 0.95,
-        "int8_file<=10MB": os.path.getsize(os.path.join(M, "onnx", "model_quantized.onnx")) <= 10 * 1024 * 1024,
-        "int8_p50_64_tokens<=5ms (onnxruntime-web WASM, 1 thread)": wasm_latency(verify)["int8"]["p50_ms"] <= 5.0,
-    }
+    floors = floors_met(ev, M, verify)
 
     write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glove, verify, train_meta, noaug_meta, val_sources, wall, floors, framed)
     insert_section(os.path.join(M, "MODEL_CARD.md"), penalty["card_section"])
 
-    files = []
-    for rel in ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx", "onnx/model_fp16.onnx", "onnx/model_quantized.onnx", "MODEL_CARD.md"]:
-        p = os.path.join(M, rel)
-        files.append({"path": rel, "bytes": os.path.getsize(p), "sha256": sha256(p)})
-    strip = lambda e: {l: {k: v for k, v in e[l].items() if k != "recall_by_category"} for l in LABELS}
     manifest = {
-        "name": args.name, "version": "0.1.0", "generated_by": "models/train/pipeline.sh guard-bert-mini (do not edit by hand)",
-        "task": "text-classification", "problem_type": "multi_label_classification", "labels": LABELS,
-        "score": "sigmoid(logit) per label; a label fires when score >= threshold",
-        "max_length": cfg["max_len"], "inputs": ["input_ids", "attention_mask"], "output": "logits [batch, 4]",
-        "dtypes": {"fp32": "onnx/model.onnx", "fp16": "onnx/model_fp16.onnx", "q8": "onnx/model_quantized.onnx"},
-        "backends": {"wasm": "q8", "webgpu": "fp16 (weights fp16, compute fp32: no shader-f16 needed)"},
-        "files": files,
-        "thresholds": {l: {"default": float(sigmoid(th[l]["any_label"])), "any_label_2pct": float(sigmoid(th[l]["any_label"])),
-                           "fpr_1pct": float(sigmoid(th[l]["fpr_1pct"])),
-                           "fpr_0_1pct": float(sigmoid(th[l]["fpr_0_1pct"])), "logit_fpr_1pct": th[l]["fpr_1pct"],
-                           "logit_fpr_0_1pct": th[l]["fpr_0_1pct"]} for l in LABELS},
+        **manifest_head(args.name, cfg["max_len"]),
+        "files": model_files(M),
+        "thresholds": shipped_thresholds(th),
         "calibration": {"split": "validation (never test)", "model": "PyTorch fp32 of the shipped weights",
                         "benign_sources_equally_weighted": dict(val_sources),
                         "target": "default (the balanced preset): 2% of benign validation text flagged by any label, one common per-label FPR; fpr_1pct / fpr_0_1pct: 1% / 0.1% per label"},
         "eval": {"split": "leave-sources-out test (int8 file via onnxruntime-node)", "benign_counts": ev["_benign_counts"],
-                 "per_label": strip(ev), "benign_fpr_by_source_at_default": ev["_benign_fpr_by_source"],
+                 "per_label": per_label(ev), "benign_fpr_by_source_at_default": ev["_benign_fpr_by_source"],
                  "floors_met": floors, "framed_benign_int8": framed,
-                 "without_augmentation_pytorch_fp32": strip(ev_noaug) if ev_noaug else None},
+                 "without_augmentation_pytorch_fp32": per_label(ev_noaug) if ev_noaug else None},
         "verification": verify,
         "training": {"seed": train_meta["seed"], "train_rows": train_meta["train_rows"], "train_seconds": train_meta["train_seconds"],
                      "recipe_wall_seconds": wall, "config": cfg},
         "window_penalty": penalty["manifest"],
     }
-    with open(os.path.join(M, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
+    write_manifest(M, manifest)
     print(metrics_table(ev))
     print("floors:", json.dumps(floors, indent=1))
     print("wrote", os.path.join(M, "manifest.json"), "and MODEL_CARD.md")
-
-
-def wasm_latency(verify):
-    """The floor is on WASM; a verify.json from before measure.mjs timed WASM has only the native figure."""
-    return verify.get("latency_wasm") or {"int8": {"p50_ms": float("inf")}, "runtime": "not measured"}
 
 
 def write_card(args, M, cfg, config, th, ev, ev_fp32, ev_noaug, thn, split, glove, verify, tm, nm, val_sources, wall, floors, framed=None):

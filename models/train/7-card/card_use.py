@@ -14,7 +14,8 @@ import time
 import numpy as np
 
 from head import mean_val_recall
-from metrics import LABELS, calibrate, evaluate, load_scores, pct, sha256, sigmoid
+from manifest import floors_met, manifest_head, model_files, per_label, shipped_thresholds, write_manifest
+from metrics import LABELS, calibrate, evaluate, load_scores, pct, sigmoid
 from tables import license_rows, metrics_table, per_source_table
 from window_penalty import insert_section
 
@@ -139,15 +140,7 @@ def main():
     with open(os.path.join(W, "comparison.md"), "w") as f:
         f.write(table + "\n\n" + ftable + "\n")
 
-    floors = {
-        "injection_recall_at_1pct_fpr>=0.90": ev_a8["injection"]["recall_at_1pct_fpr"] >= 0.90,
-        "jailbreak_recall_at_1pct_fpr>=0.90": ev_a8["jailbreak"]["recall_at_1pct_fpr"] >= 0.90,
-        "harmful_recall_at_2pct_fpr>=0.90": ev_a8["harmful"]["recall_at_2pct_fpr"] >= 0.90,
-        "toxic_roc_auc>=0.95": ev_a8["toxic"]["roc_auc"] >= 0.95,
-        "int8_file<=10MB": os.path.getsize(os.path.join(M, "onnx", "model_quantized.onnx")) <= 10 * 1024 * 1024,
-        # The floor is on WASM (5-measure/measure.mjs times onnxruntime-web's WASM too).
-        "int8_p50_64_tokens<=5ms (onnxruntime-web WASM, 1 thread)": (verify.get("latency_wasm") or {"int8": {"p50_ms": float("inf")}})["int8"]["p50_ms"] <= 5.0,
-    }
+    floors = floors_met(ev_a8, M, verify)
     choice_file = os.path.join(W, "encoder_choice.json")
     choice = json.load(open(choice_file)) if os.path.exists(choice_file) else None
     ev_default = evaluate(r8, y8, z8, {l: {**th_a[l], "fpr_1pct": th_a[l]["any_label"]} for l in LABELS})
@@ -164,23 +157,10 @@ def main():
     write_card(args, M, ev_a8, th_a, table, ftable, verify, tokcheck, portcheck, onnxcheck, tm, floors, wall, val_rank, choice, aug2_rows, split, ev_default, th_out)
     penalty = json.load(open(os.path.join(W, "window_penalty.json")))
     insert_section(os.path.join(M, "MODEL_CARD.md"), penalty["card_section"])
-    files = []
-    for rel in ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx", "onnx/model_fp16.onnx", "onnx/model_quantized.onnx", "MODEL_CARD.md"]:
-        p = os.path.join(M, rel)
-        files.append({"path": rel, "bytes": os.path.getsize(p), "sha256": sha256(p)})
-    strip = lambda e: {l: {k: v for k, v in e[l].items() if k != "recall_by_category"} for l in LABELS}
     manifest = {
-        "name": args.name, "version": "0.1.0", "generated_by": "models/train/pipeline.sh guard-use-lite (do not edit by hand)",
-        "task": "text-classification", "problem_type": "multi_label_classification", "labels": LABELS,
-        "score": "sigmoid(logit) per label; a label fires when score >= threshold",
-        "max_length": 128, "inputs": ["input_ids", "attention_mask"], "output": "logits [batch, 4]",
-        "dtypes": {"fp32": "onnx/model.onnx", "fp16": "onnx/model_fp16.onnx", "q8": "onnx/model_quantized.onnx"},
-        "backends": {"wasm": "q8", "webgpu": "fp16 (weights fp16, compute fp32: no shader-f16 needed)"},
-        "files": files,
-        "thresholds": {l: {"default": float(sigmoid(th_a[l]["any_label"])), "any_label_2pct": float(sigmoid(th_a[l]["any_label"])),
-                           "fpr_1pct": float(sigmoid(th_a[l]["fpr_1pct"])),
-                           "fpr_0_1pct": float(sigmoid(th_a[l]["fpr_0_1pct"])), "logit_fpr_1pct": th_a[l]["fpr_1pct"],
-                           "logit_fpr_0_1pct": th_a[l]["fpr_0_1pct"]} for l in LABELS},
+        **manifest_head(args.name, 128),
+        "files": model_files(M),
+        "thresholds": shipped_thresholds(th_a),
         "thresholds_output": {l: {"default": float(sigmoid(v["logit"])), "logit": v["logit"], "target": f"{v['target_fpr']:.0%} of benign validation replies",
                                   "val_recall": v["val_recall"], "test_recall": v["test_recall"], "test_benign_reply_fpr": v["test_benign_reply_fpr"],
                                   "test_recall_at_input_default": v["test_recall_at_input_default"]} for l, v in th_out.items()},
@@ -189,7 +169,7 @@ def main():
                         "target": "default (the balanced preset): 2% of benign validation text flagged by any label, one common per-label "
                                   f"FPR ({th_a[LABELS[0]]['any_label_per_label_fpr']:.4f}); fpr_1pct / fpr_0_1pct: 1% / 0.1% per label"},
         "eval": {"split": "leave-sources-out test (int8 file via onnxruntime-node)", "benign_counts": ev_a8["_benign_counts"],
-                 "per_label": strip(ev_a8), "benign_fpr_by_source_at_default": ev_default["_benign_fpr_by_source"],
+                 "per_label": per_label(ev_a8), "benign_fpr_by_source_at_default": ev_default["_benign_fpr_by_source"],
                  "attacks_by_source_at_default": ev_default["_attack_by_source"], "floors_met": floors,
                  "framed_benign_flagged_any_label": framed.get(f"(a) [{args.variant}] int8")},
         "verification": {**verify, "tokenizer_vs_tfjs_reference": {"match": tokcheck["match"], "total": tokcheck["total"]},
@@ -202,9 +182,7 @@ def main():
                      **({"encoder_choice": choice} if choice else {})},
         "window_penalty": penalty["manifest"],
     }
-    with open(os.path.join(M, "manifest.json"), "w") as f:
-        json.dump(manifest, f, indent=2)
-        f.write("\n")
+    write_manifest(M, manifest)
     print(metrics_table(ev_a8))
     print("floors:", json.dumps(floors, indent=1))
 

@@ -3,7 +3,7 @@
 // onnxruntime-node and on onnxruntime-web's WASM in Node: each file's scores alone against the
 // same texts in shuffled, padded batches of 1–16 (max |score difference|), against the fp32 file
 // (max and mean), and the p50 of one 64-token text on one thread.
-//   node models/train/compare-int8.mjs <reference.json> <model.onnx (fp32)> <int8.onnx>...
+//   node models/train/tools/compare-int8.mjs <reference.json> <model.onnx (fp32)> <int8.onnx>...
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import ort from 'onnxruntime-node';

@@ -2,7 +2,7 @@
 framed benign augmentation. Each run is calibrated on its own validation scores (fp32, as the
 shipped thresholds are) and evaluated on the test split with its int8 scores (as the card is).
 
-Usage: /usr/bin/python3 compare_runs.py OLD_WORK NEW_WORK [--names old new]
+Usage: PYTHONPATH=models/train/lib /usr/bin/python3 models/train/tools/compare_runs.py OLD_WORK NEW_WORK [--names old new]
 Each work folder needs aug/scores.jsonl, aug/scores_int8.jsonl and aug/framed_int8.jsonl
 (5-measure/measure.mjs writes the last; for a model built before it existed, score work/framed_eval.jsonl
 with 5-measure/score-bert-framed.mjs and put the output there).

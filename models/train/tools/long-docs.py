@@ -1,7 +1,7 @@
 """Long benign documents, with and without one buried attack, for measuring how the engine screens long texts.
 
-    /usr/bin/python3 models/train/long-docs.py <rows.jsonl> <out.jsonl>
-    /usr/bin/python3 models/train/long-docs.py --report <model-dir> <score-windows output for out.jsonl>
+    PYTHONPATH=models/train/lib /usr/bin/python3 models/train/tools/long-docs.py <rows.jsonl> <out.jsonl>
+    PYTHONPATH=models/train/lib /usr/bin/python3 models/train/tools/long-docs.py --report <model-dir> <score-windows output for out.jsonl>
 
 For each of the val and test splits (seeded): 200 documents each of about 1,200, 2,400 and 6,000
 characters (~300, ~600, ~1,500 tokens), made of that split's benign rows (at most 1,200 characters

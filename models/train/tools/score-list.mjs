@@ -2,7 +2,7 @@
 // at its default thresholds, int8 file via onnxruntime-node, e.g. models/train/probes/short-followups.txt
 // (30 context-free chat follow-ups written by hand: the first six were tried after the demo test
 // failed on the first; the other 24 were written before either model scored them).
-// Usage: node models/train/score-list.mjs <model-dir> <list.txt>
+// Usage: node models/train/tools/score-list.mjs <model-dir> <list.txt>
 import { readFileSync } from 'node:fs';
 import ort from 'onnxruntime-node';
 import { Tokenizer } from '@huggingface/tokenizers';
