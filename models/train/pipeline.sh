@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The training pipeline of both shipped models, from ../shared/data, seeded, CPU only.
 #
-#   bash models/train/pipeline.sh                         both models, every stage (npm run train; ~70 min on 2 cores)
+#   bash models/train/pipeline.sh                         both models, every stage (npm run train; ~50 min on 2 cores)
 #   bash models/train/pipeline.sh guard-use-lite          one model, every stage
 #   bash models/train/pipeline.sh guard-bert-mini card    one model, named stages only, on its existing work folder
 #   bash models/train/pipeline.sh all export measure calibrate card verify
@@ -23,7 +23,7 @@
 # reuses it: a quantization change is `... export measure calibrate card verify` (guard-use-lite's
 # export reads the trained weights; guard-bert-mini's needs 3-train's model.pt).
 #
-# Environment: DATA (default ../shared/data), SKIP_ABLATION=1 (guard-bert-mini: no ablation, ~20 min
+# Environment: DATA (default ../shared/data), SKIP_ABLATION=1 (guard-bert-mini: no ablation, ~9 min
 # less), FRAMED_BENIGN=0 (guard-bert-mini: no benign framed rows), USE_CARRIERS=0 (guard-use-lite: no
 # injection carriers), USE_FINETUNE=0 (guard-use-lite: frozen encoder), USE_VARIANT (guard-use-lite:
 # export this head variant), LICENSES=commercial and TYPO_NOISE=0 (2-augment/augment.mjs).

@@ -76,7 +76,7 @@ const framedAdded = FRAMED_BENIGN
   ? addTrainRows(framed.train.map((text) => ({ text, source: 'aug:benign_framed', category: 'benign_framed', labels: [] })))
   : 0;
 
-const v2Added = CARRIERS
+const carrierRows = CARRIERS
   ? addTrainRows(injectionCarriers({ seed: SEED }).map((a) => ({ text: a.text, source: `aug2:${a.kind}`, category: a.kind, labels: a.labels })))
   : 0;
 
@@ -100,8 +100,8 @@ for (const r of licensed) {
 }
 writeFileSync(join(work, 'rows.jsonl'), out.join('\n') + '\n');
 writeFileSync(join(work, 'framed_eval.jsonl'), framed.test.map((f) => JSON.stringify({ ids: encode(f.text), y: [0, 0, 0, 0], split: 'framed_test', source: `framed:${f.source}`, category: 'framed_benign', aug: true, text: f.text })).join('\n') + '\n');
-writeFileSync(join(work, 'split.json'), JSON.stringify({ seed: SEED, max_len: MAX_LEN, rules: prepared.rules, counts, aug_dropped_as_duplicates: dropped, framed_benign: { train_rows: framedAdded, eval_only_rows: framed.test.length }, aug_v2_rows: v2Added,
+writeFileSync(join(work, 'split.json'), JSON.stringify({ seed: SEED, max_len: MAX_LEN, rules: prepared.rules, counts, aug_dropped_as_duplicates: dropped, framed_benign: { train_rows: framedAdded, eval_only_rows: framed.test.length }, aug_v2_rows: carrierRows,
   template_rows: prepared.template_rows, typo_rows: noiseAdded, licenses: LICENSES, license_dropped_rows: licenseDropped, non_latin_rows_left_out: prepared.non_latin_rows_left_out,
   files: prepared.files.map(({ file, license, commercial }) => ({ file, license, commercial, used: LICENSES === 'all' || commercial })) }, null, 2) + '\n');
-console.log(`augment: ${out.length} rows (${licensed.filter((r) => r.aug).length} augmented, train only; ${framedAdded} of them framed benign, ${v2Added} injection carriers, ${noiseAdded} typo copies); ${prepared.template_rows} filled-template rows; ${framed.test.length} eval-only framed benign rows; licences ${LICENSES} (${licenseDropped} rows left out)`);
+console.log(`augment: ${out.length} rows (${licensed.filter((r) => r.aug).length} augmented, train only; ${framedAdded} of them framed benign, ${carrierRows} injection carriers, ${noiseAdded} typo copies); ${prepared.template_rows} filled-template rows; ${framed.test.length} eval-only framed benign rows; licences ${LICENSES} (${licenseDropped} rows left out)`);
 for (const k of Object.keys(counts).sort()) console.log(`  ${k.padEnd(70)} ${counts[k]}`);

@@ -11,6 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
+import { timeRuns } from '../lib/timing.mjs';
 
 const [modelDir, work] = process.argv.slice(2);
 const ref = JSON.parse(readFileSync(join(work, 'aug', 'reference.json'), 'utf8'));
@@ -94,17 +95,6 @@ const ids64 = [...text64.slice(0, 63), 102];
 report.latency = { tokens: ids64.length, runtime: 'onnxruntime-node 1.30.0 CPU EP, intraOpNumThreads=1, interOpNumThreads=1, batch 1', runs: 300 };
 report.latency_wasm = { tokens: ids64.length, runtime: 'onnxruntime-web 1.30.0 WASM (SIMD) in Node, numThreads=1, batch 1', runs: 300 };
 ortWeb.env.wasm.numThreads = 1;
-async function timeRuns(session, f) {
-  for (let i = 0; i < 30; i++) await session.run(f);
-  const times = [];
-  for (let i = 0; i < 300; i++) {
-    const t = process.hrtime.bigint();
-    await session.run(f);
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return { p50_ms: +times[150].toFixed(3), p90_ms: +times[270].toFixed(3), min_ms: +times[0].toFixed(3) };
-}
 for (const dtype of ['int8', 'fp32']) {
   const session = await ort.InferenceSession.create(join(modelDir, FILES[dtype]), { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
   report.latency[dtype] = await timeRuns(session, feeds([ids64]));

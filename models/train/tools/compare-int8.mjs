@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import ort from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
+import { timeRuns } from '../lib/timing.mjs';
 
 const [refFile, fp32File, ...files] = process.argv.slice(2);
 const texts = JSON.parse(readFileSync(refFile, 'utf8')).rows.slice(0, 300).map((r) => r.ids);
@@ -55,14 +56,7 @@ async function batchedVsAlone(session, Tensor, single) {
 
 async function p50Of64Tokens(session, Tensor) {
   const input = feeds(Tensor, [[...texts.find((ids) => ids.length >= 64).slice(0, 63), 102]]);
-  for (let i = 0; i < 30; i++) await session.run(input);
-  const times = [];
-  for (let i = 0; i < 200; i++) {
-    const t0 = process.hrtime.bigint();
-    await session.run(input);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return times.sort((a, b) => a - b)[100];
+  return (await timeRuns(session, input, 200)).p50_ms;
 }
 
 const reference = await alone(await ort.InferenceSession.create(fp32File), ort.Tensor);
