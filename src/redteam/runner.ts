@@ -44,6 +44,13 @@ export interface RedTeamReport {
   cases: { id: string; blocked: boolean; reason: string }[];
 }
 
+/** `fn` over `items`, `size` at a time (enough to fill the guard's batches, not every case at once); results in order. */
+async function mapInGroups<T, R>(items: readonly T[], fn: (item: T) => Promise<R>, size = 64): Promise<R[]> {
+  const out: R[] = [];
+  for (let i = 0; i < items.length; i += size) out.push(...(await Promise.all(items.slice(i, i + size).map(fn))));
+  return out;
+}
+
 /** Runs every case against the guard (single messages concurrently, conversations in order). */
 export async function runRedTeam(target: ScreeningTarget, cases: readonly RedTeamCase[], onProgress?: (done: number, total: number) => void): Promise<RedTeamReport> {
   let done = 0;
@@ -60,16 +67,12 @@ export async function runRedTeam(target: ScreeningTarget, cases: readonly RedTea
     onProgress?.(++done, cases.length);
     return { id: c.id, blocked: verdict?.action === 'block', reason: verdict?.reason ?? '' };
   };
-  const results: RedTeamReport['cases'] = [];
-  for (let i = 0; i < cases.length; i += 64) results.push(...(await Promise.all(cases.slice(i, i + 64).map(judge))));
+  const results: RedTeamReport['cases'] = await mapInGroups(cases, judge);
   // Each single-message case's goal as written, screened once: a technique is judged by the
   // catches it takes away (and the benign blocks it adds), not by the seed file's difficulty.
   const goals = [...new Set(cases.filter((c) => 'text' in c).map((c) => c.goal))];
-  const blockedAsWritten = new Map<string, boolean>();
-  for (let i = 0; i < goals.length; i += 64) {
-    const verdicts = await Promise.all(goals.slice(i, i + 64).map((goal) => target.screen(goal)));
-    verdicts.forEach((v, j) => blockedAsWritten.set(goals[i + j]!, v.action === 'block'));
-  }
+  const asWritten = await mapInGroups(goals, (goal) => target.screen(goal));
+  const blockedAsWritten = new Map(goals.map((goal, i) => [goal, asWritten[i]!.action === 'block']));
 
   const byTechnique = new Map<string, TechniqueResult>();
   cases.forEach((c, i) => {

@@ -11,7 +11,7 @@
  */
 import { resolveBidi } from './normalize/bidi.js';
 import { foldAccents, stripCombiningMarks } from './normalize/combining-marks.js';
-import { commonWordShare } from './normalize/common-words.js';
+import { commonWordShare, readsClearlyBetter } from './normalize/common-words.js';
 import { foldConfusables } from './normalize/confusables.js';
 import { applyControlCharacters } from './normalize/control-characters.js';
 import { readFlippedText } from './normalize/flipped-text.js';
@@ -178,6 +178,11 @@ function heavyLeet(word: string): boolean {
 /** An e-mail address: its `@` is not an "a" ("jane.doe@example.com" must stay as written). */
 const EMAIL_ADDRESS = /(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g;
 
+/** The leet characters of `word` that `chars` matches, as the letters they stand for. */
+function unleet(word: string, chars: RegExp): string {
+  return word.replace(chars, (c) => LEET[c] ?? c);
+}
+
 function foldLeet(text: string): string {
   let words = 0;
   const emails: string[] = [];
@@ -190,14 +195,14 @@ function foldLeet(text: string): string {
     // 2 and 6 stand for no letter: a word holding them is a number or a code ("x86", "4k2").
     if (word.length > 24 || /[26]/.test(word) || (/\d{3,}/.test(word) && !heavyLeet(word)) || NUMBER_WITH_UNIT.test(word) || /^[a-z]{2,}\d{1,3}$/i.test(word) || HEX_ID.test(word)) return word;
     words += 1;
-    return word.replace(/[013457890@$!|+]/g, (c) => LEET[c] ?? c);
+    return unleet(word, /[013457890@$!|+]/g);
   });
   if (words < 2) return restore(folded);
   // In a text that is clearly leet, short tokens and version-like words ("Wh47") are leet too.
   return restore(folded
-    .replace(LEET_ONLY_WORD, (word) => word.replace(/[013457@$]/g, (c) => LEET[c] ?? c))
-    .replace(SHORT_LEET_TOKEN, (token) => token.replace(/[013457@$]/g, (c) => LEET[c] ?? c))
-    .replace(VERSION_LIKE_WORD, (word) => (/[26]/.test(word) ? word : word.replace(/[013457]/g, (c) => LEET[c] ?? c))));
+    .replace(LEET_ONLY_WORD, (word) => unleet(word, /[013457@$]/g))
+    .replace(SHORT_LEET_TOKEN, (token) => unleet(token, /[013457@$]/g))
+    .replace(VERSION_LIKE_WORD, (word) => (/[26]/.test(word) ? word : unleet(word, /[013457]/g))));
 }
 
 /** Surface normalization of one text (no payload decoding), in reading order: see the module comment. */
@@ -220,8 +225,7 @@ function foldSurface(text: string, flags: Set<NormalizationFlag>, decoded: Decod
   if (bidi) {
     // The reader sees the display order, the model downstream reads the stored one: where the
     // stored order reads better than what is shown, it is screened as well.
-    const shown = commonWordShare(bidi.display);
-    if (bidi.stored !== bidi.display && commonWordShare(bidi.stored) >= Math.max(0.25, shown + 0.2)) decoded.push({ kind: 'reversed', text: bidi.stored, depth });
+    if (bidi.stored !== bidi.display && readsClearlyBetter(bidi.stored, commonWordShare(bidi.display))) decoded.push({ kind: 'reversed', text: bidi.stored, depth });
     flags.add('bidi-control');
     out = bidi.display;
   }
@@ -300,9 +304,9 @@ export function normalize(text: string, options: NormalizeOptions = {}): Normali
     for (const segment of new Set(segments)) {
       const plainShare = commonWordShare(segment);
       const rotated = rot13(segment);
-      if (commonWordShare(rotated) >= Math.max(0.25, plainShare + 0.2)) addPayload('rot13', rotated.trim(), depth, segment.trim());
+      if (readsClearlyBetter(rotated, plainShare)) addPayload('rot13', rotated.trim(), depth, segment.trim());
       const reversed = Array.from(segment).reverse().join('');
-      if (commonWordShare(reversed) >= Math.max(0.25, plainShare + 0.2)) addPayload('reversed', reversed.trim(), depth, segment.trim());
+      if (readsClearlyBetter(reversed, plainShare)) addPayload('reversed', reversed.trim(), depth, segment.trim());
     }
   };
 

@@ -1,4 +1,4 @@
-import { commonWordShare } from './common-words.js';
+import { commonWordShare, readsClearlyBetter } from './common-words.js';
 
 /**
  * Combining marks stacked on Latin letters: underlines (U+0332), strike-throughs, accents with no
@@ -35,6 +35,6 @@ function accentedVowelShare(text: string): number {
 export function foldAccents(text: string): string | null {
   const folded = text.normalize('NFD').replace(MARKS_ON_LATIN, '$1').normalize('NFC');
   if (folded === text) return null;
-  if (commonWordShare(folded) >= Math.max(0.25, commonWordShare(text) + 0.2)) return folded;
+  if (readsClearlyBetter(folded, commonWordShare(text))) return folded;
   return accentedVowelShare(text) >= 0.5 && !VIETNAMESE.test(text) ? folded : null;
 }

@@ -13,3 +13,12 @@ export function commonWordShare(text: string): number {
   if (words.length === 0) return 0;
   return words.filter((w) => COMMON_WORDS.has(w)).length / words.length;
 }
+
+/**
+ * Whether a reading of a text (decoded, reversed, accents folded) reads clearly better than the
+ * text it came from, whose common-word share is `baseline`: a quarter of its words common, and a
+ * fifth more of them than before. A transform that merely shuffles noise does not pass.
+ */
+export function readsClearlyBetter(reading: string, baseline: number): boolean {
+  return commonWordShare(reading) >= Math.max(0.25, baseline + 0.2);
+}

@@ -9,7 +9,9 @@ const TAG_RUN = /[\u{E0000}-\u{E007F}]+/gu;
 /** Two or more variation selectors in a row: one after an emoji (U+FE0F) is ordinary. */
 const SELECTOR_RUN = /(?:[\uFE00-\uFE0F]|[\u{E0100}-\u{E01EF}]){2,}/gu;
 
-export type InvisibleKind = 'tag-characters' | 'variation-selectors';
+/** The kinds of invisible payload: a normalization flag each. */
+export const INVISIBLE_KINDS = ['tag-characters', 'variation-selectors'] as const;
+export type InvisibleKind = (typeof INVISIBLE_KINDS)[number];
 
 export interface InvisiblePayload {
   kind: InvisibleKind;

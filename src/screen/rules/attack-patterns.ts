@@ -1,3 +1,4 @@
+import { INVISIBLE_KINDS } from '../normalize/invisible-payloads.js';
 import { matchAll, type RuleHit } from './rule-hit.js';
 
 /** A documented phrase that prompt-injection or jailbreak attempts use. */
@@ -44,7 +45,7 @@ export function findAttackPatterns(text: string): RuleHit[] {
 }
 
 /** Characters that render as nothing but carry text: a reader never sees what the model would read. */
-const INVISIBLE_PAYLOADS = new Set(['tag-characters', 'variation-selectors']);
+const INVISIBLE_PAYLOADS: ReadonlySet<string> = new Set(INVISIBLE_KINDS);
 
 /**
  * Evasion itself, whatever the text says:
