@@ -34,6 +34,9 @@ function emitModelFolders(root: string): Plugin {
   };
 }
 
+/** The headers that make a page cross-origin isolated (SharedArrayBuffer, so WASM threads). */
+const ISOLATION_HEADERS = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
 /**
  * `npm run demo` serves the build as production hosts serve hashed assets: `assets/` (file names
  * carry a content hash) as immutable, the rest revalidated. Chromium then keeps the compiled
@@ -93,6 +96,9 @@ export default defineConfig(({ mode }) => {
     ...shared,
     plugins: [emitModelFolders(root), cacheHashedAssets()],
     build: { outDir: 'dist/demo', emptyOutDir: true, target: 'es2022' },
-    preview: { port: 4173, strictPort: false },
+    // Cross-origin isolated, as the README advises pages to be: the guard then runs WASM on several
+    // threads, and a returning visitor's guard is ready sooner (docs/performance.md).
+    // DEMO_ISOLATED=0 serves it without, to measure the difference (test/bench/demo-reload.ts).
+    preview: { port: 4173, strictPort: false, headers: process.env.DEMO_ISOLATED === '0' ? {} : ISOLATION_HEADERS },
   };
 });

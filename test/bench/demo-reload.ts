@@ -1,10 +1,11 @@
 /**
  * A returning visitor of the built demo, as `npm run demo` serves it (vite preview; hashed assets
- * immutable, see vite.config.ts): one first visit, then six reloads, each after the visitor stayed
- * GAP ms (default 6000) on the page. Prints, per load, the time from navigation start to the
- * guard ready (`document.body.dataset.backend`) and where the worker spent its load
- * (`guard.loadTimings`).
- *   npx vite build && npx tsx test/bench/demo-reload.ts        (GAP=1500 for quick reloads)
+ * immutable, the page cross-origin isolated, see vite.config.ts): one first visit, then six
+ * reloads, each after the visitor stayed GAP ms (default 6000) on the page. Prints, per load, the
+ * time from navigation start to the guard ready (`document.body.dataset.backend`) and where the
+ * worker spent its load (`guard.loadTimings`).
+ *   npx vite build && npx tsx test/bench/demo-reload.ts        (GAP=1500 for quick reloads;
+ *   DEMO_ISOLATED=0 for a page that is not cross-origin isolated: WASM on one thread)
  */
 import { spawn } from 'node:child_process';
 import type { Page } from 'playwright-core';
@@ -17,17 +18,21 @@ const GAP = Number(process.env.GAP ?? 6000);
 const NEW_TAB = process.env.NEW_TAB === '1';
 const url = `http://127.0.0.1:${PORT}/?backend=wasm`;
 
-interface Load { readyMs: number; phases: LoadTimings | undefined }
+interface Load { readyMs: number; isolated: boolean; phases: LoadTimings | undefined }
 
 async function loaded(page: Page): Promise<Load> {
   await page.waitForFunction(() => document.body.dataset.backend || document.body.dataset.error, undefined, { timeout: 60_000 });
   return page.evaluate(() => ({
     readyMs: Math.round(performance.now()),
+    isolated: crossOriginIsolated,
     phases: (document.querySelector('guarded-chat') as unknown as { activeGuard?: { loadTimings: LoadTimings } } | null)?.activeGuard?.loadTimings,
   }));
 }
 
-const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
+// A server left on the port would answer for ours, with other files and headers.
+if (await fetch(url).then(() => true, () => false)) throw new Error(`port ${PORT} is taken: stop what serves ${url}`);
+// vite's own script under this Node, not `npx vite`: killing npx would leave the server running.
+const server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: 'ignore' });
 try {
   for (let i = 0; i < 60; i++) {
     try { await fetch(url); break; } catch { await new Promise((r) => setTimeout(r, 500)); }
@@ -57,7 +62,7 @@ try {
     loads.slice(1).forEach((l, i) => row(`reload ${i + 1}`, l));
     const ready = loads.slice(1).map((l) => l.readyMs).sort((a, b) => a - b);
     const total = loads.slice(1).map((l) => l.phases?.totalMs ?? NaN).sort((a, b) => a - b);
-    console.log(`reloads after ${GAP} ms on the page: median ready ${(ready[2]! + ready[3]!) / 2} ms, median worker load ${((total[2]! + total[3]!) / 2).toFixed(0)} ms`);
+    console.log(`${loads[0]!.isolated ? 'cross-origin isolated' : 'not isolated (one thread)'}; reloads after ${GAP} ms on the page: median ready ${(ready[2]! + ready[3]!) / 2} ms, median worker load ${((total[2]! + total[3]!) / 2).toFixed(0)} ms`);
   } finally {
     await browser.close();
   }

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { preview } from 'vite';
 import { describe, expect, it } from 'vitest';
 
 // The browser project's global setup runs `npm run build` first; these check what it left.
@@ -85,5 +86,28 @@ describe('npm run build', () => {
     expect(pkg.type).toBe('module');
     expect(pkg.exports['.']).toEqual({ types: './dist/types/index.d.ts', import: './dist/lib/index.js' });
     expect(pkg.sideEffects).toContain('./dist/lib/index.js');
+  });
+});
+
+describe('npm run demo', () => {
+  it('serves the built demo cross-origin isolated, with hashed assets immutable and the page revalidated', async () => {
+    const server = await preview({ root: new URL('.', root).pathname, configFile: new URL('vite.config.ts', root).pathname,
+      logLevel: 'silent', preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+    try {
+      const base = server.resolvedUrls?.local[0];
+      expect(base).toBeTruthy();
+      const page = await fetch(base!);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+      expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+      expect(page.headers.get('cache-control') ?? '').not.toContain('immutable');
+      const runtime = list('dist/demo/assets/').find((f) => /^ort-wasm-simd-threaded-[\w-]+\.wasm$/.test(f));
+      const asset = await fetch(new URL(`assets/${runtime}`, base));
+      expect(asset.status).toBe(200);
+      expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      await asset.body?.cancel();
+    } finally {
+      await new Promise<void>((resolve) => server.httpServer.close(() => resolve()));
+    }
   });
 });
