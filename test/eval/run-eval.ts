@@ -1,6 +1,6 @@
 /**
  * `npm run eval -- <file.jsonl>... [--model NAME|/path/] [--runtime chromium|node] [--backend wasm|webgpu]
- *   [--policy strict|balanced|permissive] [--baseline] [--layers] [--json OUT] [--html OUT] [--limit N] [--no-build]`
+ *   [--policy strict|balanced|permissive] [--baseline] [--layers] [--list-blocked] [--json OUT] [--html OUT] [--limit N] [--no-build]`
  *
  * Screens every row of labelled JSONL files (`{"text", "label"}`; label `benign` or one of the
  * model's labels) through the guard — the built library in headless Chromium (default), or the
@@ -9,6 +9,8 @@
  * judged on its own rows against the benign rows. Two views of ours: the model alone
  * (`classify`) and every layer (`screen` under the policy). `--baseline` runs the peer libraries
  * (test/eval/baselines/) on the same rows in the same run and prints them beside ours.
+ * `--list-blocked` also prints every benign row the guard blocked, with the verdict's reason: the
+ * false positives to read, not only to count.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -34,6 +36,7 @@ const { values: args, positionals } = parseArgs({
     limit: { type: 'string' },
     'no-build': { type: 'boolean', default: false },
     layers: { type: 'boolean', default: false },
+    'list-blocked': { type: 'boolean', default: false },
     baseline: { type: 'boolean', default: false },
     policy: { type: 'string', default: 'balanced' },
   },
@@ -62,7 +65,7 @@ interface Row {
 interface Scored {
   labels: string[];
   classify: number[][];
-  screen: { score: Record<string, number>; threshold: Record<string, number>; action: string }[];
+  screen: { score: Record<string, number>; threshold: Record<string, number>; action: string; reason: string }[];
 }
 
 /** Runs in the page or in Node: keep it self-contained. */
@@ -83,7 +86,7 @@ const scoreRows: GuardScript<{ texts: string[] }, Scored> = async (guard, { text
         score[c.category] = c.score;
         if (c.threshold !== undefined) threshold[c.category] = c.threshold;
       }
-      out.screen.push({ score, threshold, action: v.action });
+      out.screen.push({ score, threshold, action: v.action, reason: v.reason });
     }
   }
   return out;
@@ -137,7 +140,7 @@ function systemResult(rows: readonly Row[], labels: readonly string[], scoreOf: 
 
 async function main(): Promise<void> {
   if (positionals.length === 0) {
-    console.error('usage: npm run eval -- <file.jsonl>... [--baseline] [--layers] [--runtime chromium|node] [--model NAME|/path/] [--json OUT] [--html OUT] [--limit N]');
+    console.error('usage: npm run eval -- <file.jsonl>... [--baseline] [--layers] [--list-blocked] [--runtime chromium|node] [--model NAME|/path/] [--json OUT] [--html OUT] [--limit N]');
     process.exit(2);
   }
   let rows = positionals.flatMap(readRows);
@@ -250,6 +253,12 @@ async function main(): Promise<void> {
     notes,
   };
   printReport(report);
+  if (args['list-blocked']) {
+    const blocked = rows.flatMap((r, i) => (r.label === 'benign' && scored.screen[i]!.action === 'block' ? [i] : []));
+    console.log(`\nbenign rows blocked (${blocked.length}):`);
+    const oneLine = (text: string, max: number) => { const flat = text.replace(/\s+/g, ' ').trim(); return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat; };
+    for (const i of blocked) console.log(`  ${rows[i]!.source}: ${oneLine(scored.screen[i]!.reason, 110)}\n    ${oneLine(rows[i]!.text, 160)}`);
+  }
   if (args.json) {
     mkdirSync(dirname(args.json), { recursive: true });
     writeFileSync(args.json, JSON.stringify(report, null, 2));
