@@ -35,7 +35,7 @@ from use_port import UseLiteEncoder, load_tfjs_weights, pad
 
 FROM_VARIANT = "aug+framed"
 CFG = dict(epochs=3, batch=32, lr_encoder=3e-5, lr_head=1e-4, weight_decay=0.01, warmup=0.1,
-           per_epoch=CFG_HEAD["per_epoch"], length_bucket_batches=50)
+           per_epoch=CFG_HEAD["per_epoch"], length_bucket_batches=50, hard_negative_source_cap=0.25)
 
 
 def batches_by_length(sample, ids, rng, batch, bucket):
@@ -63,6 +63,25 @@ def score(encoder, head, ids, idx, batch=128):
     return z
 
 
+def hard_negatives(encoder, head, ids, benign, n, source_cap):
+    """The n benign training rows the current model scores highest (any label), at most
+    source_cap * n from one source: the false positives of this epoch's start, so that no
+    source dominates the mined rows either."""
+    candidates = [i for s in sorted(benign) for i in benign[s]]
+    source = {i: s for s in benign for i in benign[s]}
+    top = score(encoder, head, ids, candidates).max(axis=1)
+    taken, per_source = [], {}
+    for j in np.argsort(-top, kind="stable"):
+        i = candidates[j]
+        if per_source.get(source[i], 0) >= source_cap * n:
+            continue
+        per_source[source[i]] = per_source.get(source[i], 0) + 1
+        taken.append(i)
+        if len(taken) == n:
+            break
+    return taken, per_source
+
+
 def val_recall(rows, y, ids, val_idx, encoder, head):
     z = np.zeros((len(rows), len(LABELS)))
     z[val_idx] = score(encoder, head, ids, val_idx)
@@ -77,6 +96,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--epochs", type=int, default=CFG["epochs"])
     ap.add_argument("--limit-train", type=int, default=0, help="smoke runs only: steps per epoch")
+    ap.add_argument("--hard-negatives", type=float, default=0.0,
+                    help="share of each epoch's benign rows mined from the benign training rows the model scores highest (0: none)")
     args = ap.parse_args()
     CFG["epochs"] = args.epochs
     torch.set_num_threads(2)
@@ -119,7 +140,17 @@ def main():
     for epoch in range(1, CFG["epochs"] + 1):
         encoder.train()
         head.train()
-        sample = epoch_sample(by_label, benign, rng, CFG["per_epoch"])
+        if args.hard_negatives > 0:
+            # Part of the benign quota goes to the current false positives of the training rows.
+            n_hard = int(CFG["per_epoch"]["benign"] * args.hard_negatives)
+            hard, mined_from = hard_negatives(encoder, head, ids, benign, n_hard, CFG["hard_negative_source_cap"])
+            sample = epoch_sample(by_label, benign, rng, {**CFG["per_epoch"], "benign": CFG["per_epoch"]["benign"] - n_hard}) + hard
+            print(f"[finetune] epoch {epoch}: {len(hard)} hard negatives from {len(mined_from)} sources "
+                  f"(most: {sorted(mined_from.items(), key=lambda kv: -kv[1])[:4]})", flush=True)
+            encoder.train()
+            head.train()
+        else:
+            sample = epoch_sample(by_label, benign, rng, CFG["per_epoch"])
         batches = batches_by_length(sample, ids, rng, CFG["batch"], CFG["length_bucket_batches"])[:steps_per_epoch]
         tot, n = 0.0, 0
         for step, b in enumerate(batches):
@@ -148,6 +179,7 @@ def main():
     torch.save(encoder.state_dict(), os.path.join(out, "encoder.pt"))
     torch.save(head.state_dict(), os.path.join(out, "head.pt"))
     json.dump({"variant": "finetuned", "from_variant": FROM_VARIANT, "seed": args.seed, "config": {**CFG_HEAD, "finetune": CFG},
+               "hard_negatives": args.hard_negatives,
                "train_rows": len(train_idx), "kept_epoch": best[1], "val_mean_recall_at_1pct": round(best[0], 4), "history": history,
                "train_seconds": round(time.time() - t0, 1),
                "trained_params": sum(p.numel() for g in opt.param_groups for p in g["params"])},
