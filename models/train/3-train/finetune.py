@@ -15,7 +15,7 @@ it helps. Test rows are scored once, with the kept weights, and never looked at 
 Writes <work>/finetuned/: scores.jsonl (val, test, framed_test rows; head.py's format),
 encoder.pt + head.pt (export_use.py), train.json (config, per-epoch validation recall, seconds).
 
-Usage: /usr/bin/python3 finetune.py --work WORK_USE --dist USE_DIST [--seed 1234] [--epochs 3]
+Usage: /usr/bin/python3 finetune.py --work WORK_USE --dist USE_DIST [--seed 1234] [--epochs 3] [--hard-negatives 0]
 """
 import argparse
 import copy
