@@ -67,15 +67,14 @@ def hard_negatives(encoder, head, ids, benign, n, source_cap):
     """The n benign training rows the current model scores highest (any label), at most
     source_cap * n from one source: the false positives of this epoch's start, so that no
     source dominates the mined rows either."""
-    candidates = [i for s in sorted(benign) for i in benign[s]]
-    source = {i: s for s in benign for i in benign[s]}
-    top = score(encoder, head, ids, candidates).max(axis=1)
+    candidates = [(s, i) for s in sorted(benign) for i in benign[s]]
+    top = score(encoder, head, ids, [i for _, i in candidates]).max(axis=1)
     taken, per_source = [], {}
     for j in np.argsort(-top, kind="stable"):
-        i = candidates[j]
-        if per_source.get(source[i], 0) >= source_cap * n:
+        s, i = candidates[j]
+        if per_source.get(s, 0) >= source_cap * n:
             continue
-        per_source[source[i]] = per_source.get(source[i], 0) + 1
+        per_source[s] = per_source.get(s, 0) + 1
         taken.append(i)
         if len(taken) == n:
             break
@@ -138,19 +137,16 @@ def main():
     print(f"[finetune] epoch 0 (frozen encoder, {FROM_VARIANT} head): val mean recall@1% {start:.4f} {start_per}", flush=True)
     best = (start, 0, copy.deepcopy(encoder.state_dict()), copy.deepcopy(head.state_dict()))
     for epoch in range(1, CFG["epochs"] + 1):
-        encoder.train()
-        head.train()
-        if args.hard_negatives > 0:
-            # Part of the benign quota goes to the current false positives of the training rows.
-            n_hard = int(CFG["per_epoch"]["benign"] * args.hard_negatives)
+        # Part of the benign quota may go to the current false positives of the training rows.
+        n_hard = int(CFG["per_epoch"]["benign"] * args.hard_negatives)
+        hard = []
+        if n_hard:
             hard, mined_from = hard_negatives(encoder, head, ids, benign, n_hard, CFG["hard_negative_source_cap"])
-            sample = epoch_sample(by_label, benign, rng, {**CFG["per_epoch"], "benign": CFG["per_epoch"]["benign"] - n_hard}) + hard
             print(f"[finetune] epoch {epoch}: {len(hard)} hard negatives from {len(mined_from)} sources "
                   f"(most: {sorted(mined_from.items(), key=lambda kv: -kv[1])[:4]})", flush=True)
-            encoder.train()
-            head.train()
-        else:
-            sample = epoch_sample(by_label, benign, rng, CFG["per_epoch"])
+        sample = epoch_sample(by_label, benign, rng, {**CFG["per_epoch"], "benign": CFG["per_epoch"]["benign"] - n_hard}) + hard
+        encoder.train()
+        head.train()
         batches = batches_by_length(sample, ids, rng, CFG["batch"], CFG["length_bucket_batches"])[:steps_per_epoch]
         tot, n = 0.0, 0
         for step, b in enumerate(batches):
