@@ -8,10 +8,12 @@ import { resolveRuntimeUrls } from './inference/runtime-urls.js';
 import { checkDownloadRetry } from './store/download-retry.js';
 import { resolveModelSource, type ResolvedModelSource } from './store/model-source.js';
 import { calibratedPreset, POLICY_PRESETS, type PresetCalibration } from './policy/presets.js';
-import { validatePolicy, type Policy } from './policy/policy.js';
+import { judgeFamilyOf, validatePolicy, type LlmReviewPolicy, type Policy } from './policy/policy.js';
 import type { Verdict } from './policy/verdict.js';
 import type { LayerSwitches } from './screen/pipeline.js';
-import type { BackendInfo, CacheReport, GuardOptions, LoadTimings, ModelSource, ScreenResult } from './types.js';
+import type { BackendInfo, CacheReport, GuardOptions, LoadProgress, LoadTimings, ModelSource, RuntimeUrls, ScreenResult } from './types.js';
+import type { DownloadRetry } from './store/download-retry.js';
+import { JudgeHost, type JudgeProvider, type JudgeStatus } from './worker/judge-host.js';
 import type { GuardWorkerApi, WorkerEvent, WorkerReady } from './worker/guard-worker-api.js';
 import { WorkerConnection } from './worker/worker-connection.js';
 
@@ -19,6 +21,18 @@ import { WorkerConnection } from './worker/worker-connection.js';
 export interface GuardEventMap {
   backendchange: CustomEvent<BackendInfo>;
   workerrestart: CustomEvent<{ reason: string; attempt: number }>;
+  /** The guard LLM's download progress (an llm second review's first use). */
+  judgeprogress: CustomEvent<LoadProgress>;
+  /** The guard LLM started loading, is ready, or failed (see `guard.judge`). */
+  judgechange: CustomEvent<JudgeStatus>;
+}
+
+/** What the guard needs to load an llm second review's model, from `createGuard`'s options. */
+export interface JudgeContext {
+  provider?: JudgeProvider;
+  cache: boolean;
+  download: DownloadRetry;
+  runtime: RuntimeUrls;
 }
 
 /** How long one screen may take before the worker is presumed hung (default; `timeoutMs` changes it). */
@@ -39,6 +53,7 @@ export class Guard extends EventTarget {
   private currentPolicy: Policy;
   private calibration: PresetCalibration = {};
   private reviewSource: ResolvedModelSource | undefined;
+  private judgeHost: JudgeHost | null = null;
   private pending = 0;
 
   /** The model's labels, in the order scores are reported. */
@@ -57,6 +72,7 @@ export class Guard extends EventTarget {
     readonly audit: AuditLog | null,
     private readonly timeoutMs: number,
     private readonly maxPending: number = DEFAULT_MAX_PENDING_SCREENS,
+    private readonly judgeContext: JudgeContext = { cache: true, download: checkDownloadRetry(), runtime: {} },
   ) {
     super();
     connections.set(this, connection);
@@ -76,6 +92,12 @@ export class Guard extends EventTarget {
   /** Resolves the policy's second-review model and starts loading it in the worker. */
   private prepareReview(): void {
     const review = this.currentPolicy.secondReview;
+    if (review?.kind === 'llm') {
+      this.reviewSource = undefined;
+      void this.useJudge(review);
+      return;
+    }
+    void this.judgeHost?.release();
     this.reviewSource = review
       ? resolveModelSource(review.model as ModelSource, globalThis.document?.baseURI ?? globalThis.location?.href, SHIPPED_MODEL_FILES)
       : undefined;
@@ -83,6 +105,56 @@ export class Guard extends EventTarget {
     const policy = this.currentPolicy;
     // A load failure shows up on the verdict of the first text that needs the review.
     if (source) void this.call((remote) => remote.prepareReview(source, policy)).catch(() => undefined);
+  }
+
+  /** Loads the llm review's model in the judge's worker (unless it is the one loaded already). */
+  private useJudge(review: LlmReviewPolicy): Promise<void> {
+    const provider = this.judgeContext.provider!;
+    this.judgeHost ??= new JudgeHost(
+      provider,
+      {
+        loading: (model) => this.call((remote) => remote.judgeLoading(model)),
+        failed: (model, message) => this.call((remote) => remote.judgeFailed(model, message)),
+        connect: (model, port) => this.call((remote) => remote.connectJudge(model, port)),
+        drop: () => this.call((remote) => remote.dropJudge()),
+      },
+      (progress) => this.dispatchEvent(new CustomEvent('judgeprogress', { detail: progress })),
+      (status) => this.dispatchEvent(new CustomEvent('judgechange', { detail: status })),
+    );
+    const { hub, revision, host, sha256 } = review.model;
+    const source = resolveModelSource({ hub, ...(revision ? { revision } : {}), ...(host ? { host } : {}), ...(sha256 ? { sha256 } : {}) },
+      globalThis.document?.baseURI ?? globalThis.location?.href, SHIPPED_MODEL_FILES);
+    return this.judgeHost.use({
+      source,
+      hubId: hub,
+      family: judgeFamilyOf(review)!,
+      dtype: review.dtype ?? 'auto',
+      device: review.device ?? 'auto',
+      cache: this.judgeContext.cache,
+      download: this.judgeContext.download,
+      ...(this.judgeContext.runtime.webgpu ? { runtime: this.judgeContext.runtime.webgpu } : {}),
+    });
+  }
+
+  /**
+   * The guard LLM of an llm second review: loading, ready (its backend, cache report and load
+   * time) or failed; null when the policy has none. Texts in the band while it loads keep the
+   * classifier's decision, noted `judge-loading`.
+   */
+  get judge(): JudgeStatus | null {
+    return this.judgeHost?.status ?? null;
+  }
+
+  /** Resolves once the llm review's model has loaded or failed (at once when there is none). */
+  async judgeSettled(): Promise<JudgeStatus | null> {
+    const review = this.currentPolicy.secondReview;
+    if (review?.kind === 'llm') await this.useJudge(review);
+    return this.judge;
+  }
+
+  /** @internal The guard's worker was replaced: tell the new one where the judge stands. */
+  relinkJudge(): void {
+    void this.judgeHost?.link().catch(() => undefined);
   }
 
   /** The policy screens are judged by. */
@@ -96,7 +168,9 @@ export class Guard extends EventTarget {
    * is rejected whole, with every problem listed by path, and the old one stays in force.
    */
   setPolicy(policy: Policy | keyof typeof POLICY_PRESETS): void {
-    this.currentPolicy = resolvePolicy(policy, this.calibration);
+    const resolved = resolvePolicy(policy, this.calibration);
+    checkJudgeAvailable(resolved, this.judgeContext.provider);
+    this.currentPolicy = resolved;
     this.prepareReview();
   }
 
@@ -206,6 +280,7 @@ export class Guard extends EventTarget {
     if (this.disposed) return;
     this.disposed = true;
     try {
+      await this.judgeHost?.release();
       await this.connection.close();
     } finally {
       this.audit?.close();
@@ -227,6 +302,13 @@ export function resolvePolicy(policy: Policy | keyof typeof POLICY_PRESETS, cali
     throw new GuardError('invalid-input', `the policy is invalid:\n${problems.map((p) => `- ${p.path || '(root)'}: ${p.message}`).join('\n')}`);
   }
   return structuredClone(policy);
+}
+
+/** An llm second review needs the judge entry's provider: say so before anything loads. */
+function checkJudgeAvailable(policy: Policy, provider: JudgeProvider | undefined): void {
+  if (policy.secondReview?.kind === 'llm' && !provider) {
+    throw new GuardError('invalid-input', 'an llm second review needs the judge: import { judge } from \'guarded-chat/judge\' and pass createGuard({ judge })');
+  }
 }
 
 function failureVerdict(error: GuardError, direction: 'input' | 'output', policy: Policy, backend: BackendInfo): Verdict {
@@ -267,6 +349,7 @@ export async function createGuard(options: GuardOptions = {}): Promise<Guard> {
   const requestedPolicy = options.policy ?? 'balanced';
   // Checked now, before a worker starts; a preset is fitted to the model's calibration once it has loaded.
   const checkedPolicy = resolvePolicy(requestedPolicy);
+  checkJudgeAvailable(checkedPolicy, options.judge);
   installGuardErrorTransfer();
   const pageUrl = globalThis.document?.baseURI ?? globalThis.location?.href;
   const source = resolveModelSource(model, pageUrl, SHIPPED_MODEL_FILES);
@@ -298,11 +381,13 @@ export async function createGuard(options: GuardOptions = {}): Promise<Guard> {
     init,
     onEvent,
     onRestart: (info) => guard?.dispatchEvent(new CustomEvent('workerrestart', { detail: info })),
+    onRestarted: () => guard?.relinkJudge(),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   try {
     const audit = options.audit ? await AuditLog.open(options.audit === true ? {} : options.audit) : null;
-    guard = new Guard(connection, ready, requestedPolicy, audit, timeoutMs, maxPending);
+    const judgeContext: JudgeContext = { ...(options.judge ? { provider: options.judge } : {}), cache, download, runtime: init.runtime };
+    guard = new Guard(connection, ready, requestedPolicy, audit, timeoutMs, maxPending, judgeContext);
   } catch (error) {
     await connection.close();
     throw error;

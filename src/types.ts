@@ -123,6 +123,11 @@ export interface GuardOptions {
   download?: import('./store/download-retry.js').DownloadRetryOptions;
   /** Keep a local audit log of verdicts (IndexedDB; text redacted by default). Off by default. */
   audit?: boolean | import('./audit/audit-log.js').AuditOptions;
+  /**
+   * The guard LLM for an llm second review (`policy.secondReview.kind: 'llm'`):
+   * `import { judge } from 'guarded-chat/judge'`. Without it such a policy is refused.
+   */
+  judge?: import('./worker/judge-host.js').JudgeProvider;
   /** A preset (`strict`, `balanced` – the default –, `permissive`) or a full Policy object. */
   policy?: import('./policy/policy.js').Policy | 'strict' | 'balanced' | 'permissive';
   /** The classifier to run; default the shipped `{ name: 'guard-use-lite' }`. */

@@ -96,11 +96,103 @@ export interface LanguagePolicy {
   minWords?: number;
 }
 
-/** The second-review layer: which model, and the grey band of scores it re-checks. */
-export interface SecondReviewPolicy {
+/** The second-review layer: a larger classifier, or a generative guard model (`kind: 'llm'`). */
+export type SecondReviewPolicy = ClassifierReviewPolicy | LlmReviewPolicy;
+
+/** A second, typically larger, classifier re-scores the grey band. */
+export interface ClassifierReviewPolicy {
+  kind?: 'classifier';
   /** `{ url }`, `{ hub, revision?, host? }` or `{ name }`, as for the first model. */
   model: { url?: string; hub?: string; name?: string; revision?: string; host?: string; dtype?: 'auto' | 'fp32' | 'fp16' | 'q8' };
   band: [number, number];
+}
+
+/** Guard-model families the judge reads (src/judge/adapters/). */
+export type JudgeFamilyName = 'llama-guard' | 'shieldgemma' | 'qwen-guard';
+export const JUDGE_FAMILY_NAMES: readonly JudgeFamilyName[] = ['llama-guard', 'shieldgemma', 'qwen-guard'];
+export const JUDGE_DTYPES = ['auto', 'q4f16', 'fp16', 'q4', 'q8', 'fp32'] as const;
+
+/**
+ * A generative guard model (Llama Guard, ShieldGemma, a Qwen-style guard) judges the grey band.
+ * It runs in its own worker through transformers.js (`import { judge } from 'guarded-chat/judge'`,
+ * passed to `createGuard({ judge })`), its files kept in the same verified IndexedDB store.
+ */
+export interface LlmReviewPolicy {
+  kind: 'llm';
+  /** A hub-shaped folder: `{ hub: 'org/name', revision?, host?, sha256? }` (`host` for a mirror or a local copy). */
+  model: { hub: string; revision?: string; host?: string; sha256?: Record<string, string> };
+  /** How to ask it and read it; default guessed from the hub id. */
+  family?: JudgeFamilyName;
+  /** Weights (transformers.js `dtype`); `auto`: q4f16 on WebGPU with fp16 shaders, else q4. */
+  dtype?: (typeof JUDGE_DTYPES)[number];
+  /** `auto`: WebGPU on a hardware adapter, else WASM. */
+  device?: 'auto' | 'webgpu' | 'wasm';
+  /** Texts whose top classifier score is in [low, high) are judged. */
+  band: [number, number];
+  /** `all`: every reply is judged too, whatever its scores (default `band`). */
+  replies?: 'band' | 'all';
+  /** Longest wait for a verdict, queue included (default 10,000 ms); past it the classifier's decision stands, with a note. */
+  timeoutMs?: number;
+  /** Qwen-style guards may answer `Controversial`: judged as `unsafe` or `safe` (default `safe`). */
+  controversial?: 'unsafe' | 'safe';
+}
+
+/** A family guessed from a hub id (`meta-llama/Llama-Guard-3-1B`, `google/shieldgemma-2b`, `Qwen/Qwen3Guard-Gen-0.6B`), or null. */
+export function guessJudgeFamily(hubId: string): JudgeFamilyName | null {
+  const name = hubId.toLowerCase().replace(/[^a-z0-9]/g, '');
+  if (name.includes('llamaguard')) return 'llama-guard';
+  if (name.includes('shieldgemma')) return 'shieldgemma';
+  if (name.includes('qwen') && name.includes('guard')) return 'qwen-guard';
+  return null;
+}
+
+/** The family an LLM review is read with: the one named, else the one its hub id suggests. */
+export function judgeFamilyOf(review: LlmReviewPolicy): JudgeFamilyName | null {
+  return review.family ?? guessJudgeFamily(review.model.hub);
+}
+
+function checkSecondReview(problems: PolicyProblem[], review: unknown): void {
+  if (!isObject(review)) {
+    problems.push({ path: 'secondReview', message: 'must be { model, band }' });
+    return;
+  }
+  if (review.kind !== undefined && review.kind !== 'classifier' && review.kind !== 'llm') {
+    problems.push({ path: 'secondReview.kind', message: 'must be "classifier" or "llm"' });
+    return;
+  }
+  const llm = review.kind === 'llm';
+  const model = review.model;
+  if (!llm) {
+    if (!isObject(model) || [model.url, model.hub, model.name].filter((v) => typeof v === 'string' && v).length !== 1) {
+      problems.push({ path: 'secondReview.model', message: 'must name exactly one of url, hub, name' });
+    }
+  } else if (!isObject(model) || typeof model.hub !== 'string' || !/^[\w.-]+\/[\w.-]+$/.test(model.hub) || model.url !== undefined || model.name !== undefined) {
+    problems.push({ path: 'secondReview.model', message: 'an llm review names a hub-shaped model: { hub: "org/name", revision?, host?, sha256? }' });
+  } else if (review.family === undefined && guessJudgeFamily(model.hub) === null) {
+    problems.push({ path: 'secondReview.family', message: `cannot tell the family from "${model.hub}"; name one of ${JUDGE_FAMILY_NAMES.join(', ')}` });
+  }
+  const band = review.band;
+  if (!Array.isArray(band) || band.length !== 2) problems.push({ path: 'secondReview.band', message: 'must be [low, high]' });
+  else {
+    checkUnit(problems, 'secondReview.band.0', band[0]);
+    checkUnit(problems, 'secondReview.band.1', band[1]);
+    if (typeof band[0] === 'number' && typeof band[1] === 'number' && band[0] >= band[1]) problems.push({ path: 'secondReview.band', message: 'low must be below high' });
+  }
+  if (!llm) return;
+  const oneOf = (key: string, allowed: readonly string[]) => {
+    if (review[key] !== undefined && !allowed.includes(review[key] as string)) problems.push({ path: `secondReview.${key}`, message: `must be one of ${allowed.join(', ')}` });
+  };
+  oneOf('family', JUDGE_FAMILY_NAMES);
+  oneOf('dtype', JUDGE_DTYPES);
+  oneOf('device', ['auto', 'webgpu', 'wasm']);
+  oneOf('replies', ['band', 'all']);
+  oneOf('controversial', ['unsafe', 'safe']);
+  const timeout = review.timeoutMs;
+  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout >= 100 && timeout <= 120_000))) {
+    problems.push({ path: 'secondReview.timeoutMs', message: 'must be a number of milliseconds from 100 to 120000' });
+  }
+  const known = new Set(['kind', 'model', 'family', 'dtype', 'device', 'band', 'replies', 'timeoutMs', 'controversial']);
+  for (const key of Object.keys(review)) if (!known.has(key)) problems.push({ path: `secondReview.${key}`, message: 'is not a known field' });
 }
 
 /** A problem with a policy, at a JSON path like `input.categories.toxic.threshold`. */
@@ -193,23 +285,7 @@ export function validatePolicy(value: unknown): PolicyProblem[] {
   }
   if (value.failureMode !== 'closed' && value.failureMode !== 'open') problems.push({ path: 'failureMode', message: 'must be "closed" or "open"' });
   if (typeof value.blockMessage !== 'string') problems.push({ path: 'blockMessage', message: 'must be a string' });
-  if (value.secondReview !== undefined) {
-    const review = value.secondReview;
-    if (!isObject(review)) problems.push({ path: 'secondReview', message: 'must be { model, band }' });
-    else {
-      const model = review.model;
-      if (!isObject(model) || [model.url, model.hub, model.name].filter((v) => typeof v === 'string' && v).length !== 1) {
-        problems.push({ path: 'secondReview.model', message: 'must name exactly one of url, hub, name' });
-      }
-      const band = review.band;
-      if (!Array.isArray(band) || band.length !== 2) problems.push({ path: 'secondReview.band', message: 'must be [low, high]' });
-      else {
-        checkUnit(problems, 'secondReview.band.0', band[0]);
-        checkUnit(problems, 'secondReview.band.1', band[1]);
-        if (typeof band[0] === 'number' && typeof band[1] === 'number' && band[0] >= band[1]) problems.push({ path: 'secondReview.band', message: 'low must be below high' });
-      }
-    }
-  }
+  if (value.secondReview !== undefined) checkSecondReview(problems, value.secondReview);
   if (value.language !== undefined) checkLanguage(problems, value.language);
   const known = new Set(['version', 'name', 'input', 'output', 'topics', 'conversation', 'failureMode', 'blockMessage', 'secondReview', 'language']);
   for (const key of Object.keys(value)) if (!known.has(key)) problems.push({ path: key, message: 'is not a known field' });

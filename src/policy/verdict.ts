@@ -74,9 +74,49 @@ export interface Verdict {
   /** Present when the policy has a `language` section: the text's language and whether the classifiers cover it. */
   language?: LanguageVerdict;
   backend: BackendName;
-  /** Present when the second-review model re-scored this text: which model, and its scores. */
-  secondReview?: { model: string; scores: Record<string, number>; failed?: string };
+  /**
+   * Present when the second review looked at this text: which model and its scores (a
+   * classifier review), or the guard LLM's reading (`judge`, an llm review). `note` says why an
+   * llm review did not decide: the classifier's decision then stands (`judge-unparsable` under a
+   * policy that fails closed blocks instead).
+   */
+  secondReview?: {
+    model: string;
+    scores: Record<string, number>;
+    failed?: string;
+    judge?: JudgeReading;
+    note?: JudgeNote;
+  };
   /** Present when the guard could not screen and the policy's failure mode decided. */
   failure?: { code: string; message: string };
-  timings: { normalizeMs: number; rulesMs: number; classifierMs: number; totalMs: number };
+  timings: { normalizeMs: number; rulesMs: number; classifierMs: number; totalMs: number; reviewMs?: number };
+}
+
+/** Why an llm review did not decide a verdict. */
+export type JudgeNote =
+  /** The model's answer matched none of its family's forms. */
+  | 'judge-unparsable'
+  /** No answer within the policy's `timeoutMs` (queue included); the review was cancelled. */
+  | 'judge-timeout'
+  /** Too many reviews were waiting already. */
+  | 'judge-busy'
+  /** The judge's model is still loading (its first use downloads it). */
+  | 'judge-loading'
+  /** The judge's model could not be loaded, or no judge was given to `createGuard`. */
+  | 'judge-unavailable'
+  /** The model failed while judging. */
+  | 'judge-failed';
+
+/** What a guard LLM answered about a text, as its adapter read it. */
+export interface JudgeReading {
+  family: string;
+  verdict: 'safe' | 'unsafe' | 'controversial' | 'unparsable';
+  /** The model's categories and ours, e.g. `{ label: 'S9', category: 'harmful' }`. */
+  categories: { label: string; category: string }[];
+  /** Our categories its answer decided (a `safe` answer clears them). */
+  covers: string[];
+  /** The raw answers, one per model run. */
+  outputs: string[];
+  firstTokenMs: number;
+  totalMs: number;
 }

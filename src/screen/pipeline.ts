@@ -3,8 +3,10 @@ import type { Policy } from '../policy/policy.js';
 import { applyLanguagePolicy, describeLanguage } from '../policy/uncovered-language.js';
 import type { CategoryVerdict, Verdict } from '../policy/verdict.js';
 import type { ScreenResult } from '../types.js';
+import type { JudgeRequest } from '../judge/adapters/adapter.js';
 import { ConversationTracker, turnRisk } from './conversation.js';
 import { stripFraming } from './framing.js';
+import { DEFAULT_JUDGE_TIMEOUT_MS, judgedScores, type JudgeOutcome } from './judge-review.js';
 import type { LanguageIdentifier } from './language/language-identifier.js';
 import { describeNormalization, normalize } from './normalize.js';
 import { findAttackPatterns, findEvasion } from './rules/attack-patterns.js';
@@ -40,8 +42,16 @@ const HAS_CONTENT = /[\p{L}\p{N}]/u;
 
 /** The second-review model, as the pipeline sees it: an id for the verdict, and its classifier. */
 export interface Reviewer {
+  kind?: 'classifier';
   id: string;
   classify(text: string): Promise<ScreenResult>;
+}
+
+/** A guard LLM as the pipeline sees it (src/worker/judge-client.ts): it never rejects. */
+export interface LlmReviewer {
+  kind: 'llm';
+  id: string;
+  judge(request: JudgeRequest, timeoutMs: number): Promise<JudgeOutcome>;
 }
 
 /**
@@ -58,7 +68,7 @@ export class ScreeningPipeline {
     private readonly languageId?: LanguageIdentifier,
   ) {}
 
-  async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS, reviewer?: Reviewer): Promise<Verdict> {
+  async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS, reviewer?: Reviewer | LlmReviewer): Promise<Verdict> {
     const started = performance.now();
     const direction = request.direction ?? 'input';
     const text = request.text;
@@ -121,7 +131,7 @@ export class ScreeningPipeline {
     let secondReview: Verdict['secondReview'];
     const band = policy.secondReview?.band;
     const top = Math.max(0, ...Object.values(scores));
-    if (layers.classifier && reviewer && band && top >= band[0] && top < band[1]) {
+    if (layers.classifier && reviewer && reviewer.kind !== 'llm' && band && top >= band[0] && top < band[1]) {
       try {
         const reviewed = await Promise.all(classifierViews.map(([, viewText]) => reviewer.classify(viewText)));
         const reviewScores: Record<string, number> = {};
@@ -143,13 +153,38 @@ export class ScreeningPipeline {
     }
     const classifiedAt = performance.now();
 
+    // A guard LLM's reading decides the categories it covers; the others keep the classifier's.
+    let judged: Map<string, number> | null = null;
+    let unreadable = false;
+    const llmPolicy = policy.secondReview?.kind === 'llm' ? policy.secondReview : undefined;
+    if (layers.classifier && llmPolicy && reviewer?.kind === 'llm'
+      && ((top >= llmPolicy.band[0] && top < llmPolicy.band[1]) || (direction === 'output' && llmPolicy.replies === 'all'))) {
+      // The judge reads what a person would: the readable form of an obfuscated text.
+      const judgedText = normalized.flags.length > 0 ? normalized.readable : text;
+      const outcome = await reviewer.judge({ text: judgedText, direction }, llmPolicy.timeoutMs ?? DEFAULT_JUDGE_TIMEOUT_MS);
+      if ('reading' in outcome) {
+        judged = judgedScores(outcome.reading, llmPolicy.controversial ?? 'safe');
+        unreadable = judged === null;
+        secondReview = { model: reviewer.id, scores: Object.fromEntries(judged ?? []), judge: outcome.reading, ...(unreadable ? { note: 'judge-unparsable' as const } : {}) };
+      } else {
+        secondReview = { model: reviewer.id, scores: {}, note: outcome.note, failed: outcome.message };
+      }
+    }
+    const reviewedAt = performance.now();
+
     const categoryScores = new Map<string, CategoryScore>();
     const raise = (s: CategoryScore) => {
       const current = categoryScores.get(s.category);
       if (!current || s.score > current.score) categoryScores.set(s.category, s);
     };
-    const classifierLayer = secondReview && !secondReview.failed ? 'review' : 'classifier';
-    for (const [label, score] of Object.entries(scores)) raise({ category: label, score, layer: classifierLayer, view: bestView[label]! });
+    // A classifier review's scores replaced the first model's; an llm review decides only the categories it covers.
+    const classifierLayer = secondReview && !secondReview.failed && !llmPolicy ? 'review' : 'classifier';
+    for (const [label, score] of Object.entries(scores)) {
+      const verdictOfJudge = judged?.get(label);
+      raise({ category: label, score: verdictOfJudge ?? score, layer: verdictOfJudge === undefined ? classifierLayer : 'review', view: bestView[label]! });
+    }
+    // Categories the judge named that the classifier has no label for (Llama Guard's S14: injection).
+    for (const [category, score] of judged ?? []) if (scores[category] === undefined && score > 0) raise({ category, score, layer: 'review' });
     for (const hit of hits) raise({ category: hit.category, score: 1, layer: 'rules', view: hit.source });
 
     // Awaited before the conversation is read: from reading its state to recording this turn
@@ -161,7 +196,8 @@ export class ScreeningPipeline {
     if (layers.conversation && request.conversation && direction === 'input') {
       // Scores on a language the classifiers do not read are not evidence of escalation either.
       const trusted = !language || language.covered || languagePolicy?.uncovered === 'screen';
-      turnRiskNow = trusted ? turnRisk(scores, policy.input) : {};
+      const reviewed = judged ? { ...scores, ...Object.fromEntries([...judged].filter(([label]) => scores[label] !== undefined)) } : scores;
+      turnRiskNow = trusted ? turnRisk(reviewed, policy.input) : {};
       const signal = this.tracker.assess(request.conversation, turnRiskNow, policy.conversation);
       thresholdFactor = signal.thresholdFactor;
       if (signal.top) raise({ category: 'conversation:escalation', score: signal.top.score, layer: 'conversation' });
@@ -170,16 +206,21 @@ export class ScreeningPipeline {
     }
 
     const decided = decide([...categoryScores.values()], policy[direction], thresholdFactor);
-    const { action, categories } = language && languagePolicy
+    const judgedOutcome = language && languagePolicy
       ? applyLanguagePolicy(decided, language, languagePolicy, new Set(hits.map((h) => h.category)))
       : decided;
+    const { categories } = judgedOutcome;
+    // An answer that cannot be read is a failure of the guard: the failure mode decides.
+    const failedClosed = unreadable && policy.failureMode === 'closed';
+    const action = failedClosed ? 'block' : judgedOutcome.action;
     // Recorded once the verdict is known: a blocked turn adds no risk (see ConversationTracker).
     if (conversation) this.tracker.commit(conversation.id, turnRiskNow, action === 'block', policy.conversation);
     const finished = performance.now();
     return {
       action,
       direction,
-      reason: describeDecision(action, categories) + describeLanguage(language, languagePolicy) + describeNormalization(normalized.flags),
+      reason: (failedClosed ? 'Blocked: the second review\'s answer could not be read (judge-unparsable), and the policy fails closed.' : describeDecision(action, categories))
+        + describeLanguage(language, languagePolicy) + describeNormalization(normalized.flags),
       categories,
       hits,
       ...(action === 'redact' ? { redactedText: redact(text, hits, categories) } : {}),
@@ -193,6 +234,7 @@ export class ScreeningPipeline {
         normalizeMs: normalizedAt - started,
         rulesMs: rulesAt - normalizedAt,
         classifierMs: classifiedAt - rulesAt,
+        ...(llmPolicy && secondReview ? { reviewMs: reviewedAt - classifiedAt } : {}),
         totalMs: finished - started,
       },
     };

@@ -62,6 +62,14 @@ export class ModelFileLoader {
     return new Map(files.map((file, i) => [file, (settled[i] as PromiseFulfilledResult<Uint8Array | null>).value!]));
   }
 
+  /**
+   * One file, or null when the folder has none (HTTP 404): for callers that learn which files a
+   * model needs as they go (transformers.js asking for a generative model's files).
+   */
+  loadOptionalFile(file: string): Promise<Uint8Array | null> {
+    return this.loadFile(file, { optional: true });
+  }
+
   private expectedHash(file: string): string | undefined {
     return this.source.sha256[file] ?? this.manifest?.files[file]?.sha256;
   }

@@ -4,9 +4,12 @@ import type { Policy } from '../policy/policy.js';
 import type { Verdict } from '../policy/verdict.js';
 import { loadFastTextLid } from '../screen/language/fasttext-lid.js';
 import { LanguageIdentifier, type LanguageModelLoader } from '../screen/language/language-identifier.js';
-import { ALL_LAYERS, ScreeningPipeline, type LayerSwitches, type Reviewer, type ScreenRequest } from '../screen/pipeline.js';
+import { ALL_LAYERS, ScreeningPipeline, type LayerSwitches, type LlmReviewer, type Reviewer, type ScreenRequest } from '../screen/pipeline.js';
 import type { ResolvedModelSource } from '../store/model-source.js';
 import type { BackendInfo, CacheReport, LoadProgress, LoadTimings, ScreenResult } from '../types.js';
+import { wrap } from 'comlink';
+import type { JudgeWorkerApi } from '../judge/judge-worker-api.js';
+import { JudgeClient } from './judge-client.js';
 
 /** What the worker tells the main thread while it works. */
 export type WorkerEvent =
@@ -33,6 +36,8 @@ export class GuardWorkerApi {
   private init_: EngineInit | null = null;
   /** Second-review engines by model id, loaded on first use. */
   private readonly reviewers = new Map<string, Promise<ClassifierEngine>>();
+  /** The guard LLM of an llm second review, as the page's guard last described it. */
+  private judge: { client: JudgeClient; port?: MessagePort } | null = null;
   /** The language-id model: loaded on the first screen whose policy has a `language` section. */
   private readonly languageId: LanguageIdentifier;
 
@@ -69,11 +74,39 @@ export class GuardWorkerApi {
   /** The full layered screen of one text under `policy`. */
   async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS, review?: ResolvedModelSource): Promise<Verdict> {
     if (!this.pipeline) throw new GuardError('worker-failed', 'the guard worker has no model loaded');
-    const reviewer: Reviewer | undefined = review && {
-      id: review.id,
-      classify: async (text) => (await this.reviewEngine(review, policy)).classify(text),
-    };
+    let reviewer: Reviewer | LlmReviewer | undefined;
+    if (policy.secondReview?.kind === 'llm') {
+      reviewer = this.judge?.client ?? new JudgeClient({ status: 'failed', model: policy.secondReview.model.hub, message: 'no judge is connected to this guard' });
+    } else if (review) {
+      reviewer = { id: review.id, classify: async (text) => (await this.reviewEngine(review, policy)).classify(text) };
+    }
     return this.pipeline.screen(request, policy, layers, reviewer);
+  }
+
+  /** The guard LLM is loading (its first use downloads it): texts in the band get `judge-loading` meanwhile. */
+  judgeLoading(model: string): void {
+    this.setJudge(new JudgeClient({ status: 'loading', model }));
+  }
+
+  /** The guard LLM could not be loaded: texts in the band get `judge-unavailable`. */
+  judgeFailed(model: string, message: string): void {
+    this.setJudge(new JudgeClient({ status: 'failed', model, message }));
+  }
+
+  /** The guard LLM is ready: reviews go to its worker over `port`. */
+  connectJudge(model: string, port: MessagePort): void {
+    const remote = wrap<JudgeWorkerApi>(port);
+    this.setJudge(new JudgeClient({ status: 'ready', model, remote }), port);
+  }
+
+  /** The policy no longer has an llm review. */
+  dropJudge(): void {
+    this.setJudge(null);
+  }
+
+  private setJudge(client: JudgeClient | null, port?: MessagePort): void {
+    this.judge?.port?.close();
+    this.judge = client ? { client, ...(port ? { port } : {}) } : null;
   }
 
   /** Starts loading the second-review model now, so the first grey-band text does not wait for it. */
@@ -85,7 +118,9 @@ export class GuardWorkerApi {
     let engine = this.reviewers.get(review.id);
     if (!engine) {
       const base = this.init_!;
-      engine = ClassifierEngine.create({ ...base, source: review, dtype: policy.secondReview?.model.dtype ?? 'auto' });
+      const reviewPolicy = policy.secondReview;
+      const dtype = reviewPolicy && reviewPolicy.kind !== 'llm' ? reviewPolicy.model.dtype ?? 'auto' : 'auto';
+      engine = ClassifierEngine.create({ ...base, source: review, dtype });
       engine.catch(() => this.reviewers.delete(review.id)); // a failed load may be retried
       this.reviewers.set(review.id, engine);
     }

@@ -9,6 +9,8 @@ export interface ConnectionOptions {
   onEvent: (event: WorkerEvent) => void;
   /** Told when the worker was lost and is being replaced. */
   onRestart?: (info: { reason: string; attempt: number }) => void;
+  /** Told once a replacement worker is up (and calls go to it). */
+  onRestarted?: () => void;
   signal?: AbortSignal;
 }
 
@@ -121,6 +123,8 @@ export class WorkerConnection {
         this.worker = worker;
         this.remote = remote;
         this.restarts += 1;
+        // Calls the hook makes wait for this restart to end, then go to the new worker.
+        this.options.onRestarted?.();
         return;
       } catch (error) {
         lastError = error;

@@ -6,6 +6,8 @@ declare global {
     guardFaults: typeof import('../../src/testing/guard-faults.js');
     /** A shipped model's classifier on the main thread, to run its rows in chosen groupings. */
     classifierProbe: typeof import('./harness/classifier-probe.js');
+    /** The judge entry (`guarded-chat/judge`). */
+    guardedChatJudge: typeof import('../../src/judge/index.js');
   }
 }
 export {};

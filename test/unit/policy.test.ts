@@ -102,6 +102,24 @@ describe('validatePolicy: second review', () => {
     const paths = validatePolicy(withReview({ model: { url: '/a/', hub: 'o/b' }, band: [0.7, 0.3] })).map((p) => p.path);
     expect(paths).toEqual(['secondReview.model', 'secondReview.band']);
   });
+
+  it('accepts an llm review of a hub model, its family named or guessed from the id', () => {
+    expect(validatePolicy(withReview({ kind: 'llm', model: { hub: 'meta-llama/Llama-Guard-3-1B' }, band: [0.2, 0.8] }))).toEqual([]);
+    expect(validatePolicy(withReview({
+      kind: 'llm', model: { hub: 'org/my-guard', revision: 'v2', host: 'https://mirror.internal', sha256: { 'onnx/model_q4.onnx': 'ab' } },
+      family: 'qwen-guard', dtype: 'q4', device: 'wasm', band: [0, 1], replies: 'all', timeoutMs: 5000, controversial: 'unsafe',
+    }))).toEqual([]);
+  });
+
+  it('says what is wrong with an llm review, field by field', () => {
+    const problems = (review: Record<string, unknown>) => validatePolicy(withReview({ kind: 'llm', band: [0.2, 0.8], ...review })).map((p) => p.path);
+    expect(problems({ model: { hub: 'org/my-guard' } })).toEqual(['secondReview.family']);
+    expect(problems({ model: { url: '/judge/' } })).toEqual(['secondReview.model']);
+    expect(problems({ model: { hub: 'not a hub id' } })).toEqual(['secondReview.model']);
+    expect(problems({ model: { hub: 'google/shieldgemma-2b' }, dtype: 'int3', device: 'npu', replies: 'some', controversial: 'maybe', timeoutMs: 10, extra: 1 }))
+      .toEqual(['secondReview.dtype', 'secondReview.device', 'secondReview.replies', 'secondReview.controversial', 'secondReview.timeoutMs', 'secondReview.extra']);
+    expect(validatePolicy(withReview({ kind: 'judge', model: { hub: 'a/b' }, band: [0, 1] })).map((p) => p.path)).toEqual(['secondReview.kind']);
+  });
 });
 
 describe('calibratedPreset', () => {

@@ -1,0 +1,75 @@
+import { GuardError } from '../errors.js';
+import type { JudgeRequest } from '../judge/adapters/adapter.js';
+import type { JudgeAnswer } from '../judge/judge-worker-api.js';
+import type { JudgeOutcome } from '../screen/judge-review.js';
+import type { LlmReviewer } from '../screen/pipeline.js';
+
+/** How many reviews may wait (the one running included) before more get `judge-busy`. */
+export const DEFAULT_MAX_WAITING_REVIEWS = 8;
+
+/** The judge worker's review calls, as seen through its port. */
+export interface JudgeRemote {
+  review(id: number, request: JudgeRequest): Promise<JudgeAnswer>;
+  cancel(id: number): Promise<void> | void;
+}
+
+/** Where the guard LLM stands, as the page's guard told this worker. */
+export type JudgeLink =
+  | { status: 'loading'; model: string }
+  | { status: 'failed'; model: string; message: string }
+  | { status: 'ready'; model: string; remote: JudgeRemote };
+
+/**
+ * The guard worker's side of the judge: reviews go one at a time to the judge's worker (it runs
+ * them in order), at most `maxWaiting` at once; each has a deadline, past which it is cancelled
+ * (between tokens) and the pipeline keeps the classifier's decision with a note. It never
+ * rejects: every failure becomes a note on the verdict.
+ */
+export class JudgeClient implements LlmReviewer {
+  readonly kind = 'llm' as const;
+  private nextId = 1;
+  private waiting = 0;
+
+  constructor(private readonly link: JudgeLink, private readonly maxWaiting = DEFAULT_MAX_WAITING_REVIEWS) {}
+
+  get id(): string {
+    return this.link.model;
+  }
+
+  async judge(request: JudgeRequest, timeoutMs: number): Promise<JudgeOutcome> {
+    const link = this.link;
+    if (link.status === 'loading') return { note: 'judge-loading', message: `${link.model} is still loading` };
+    if (link.status === 'failed') return { note: 'judge-unavailable', message: link.message };
+    if (this.waiting >= this.maxWaiting) return { note: 'judge-busy', message: `${this.waiting} reviews are already waiting` };
+    const id = this.nextId++;
+    this.waiting += 1;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    });
+    try {
+      const answer = await Promise.race([link.remote.review(id, request), deadline]);
+      if (answer === 'timeout') {
+        void Promise.resolve(link.remote.cancel(id)).catch(() => undefined);
+        return { note: 'judge-timeout', message: `no verdict within ${timeoutMs} ms` };
+      }
+      return {
+        reading: {
+          family: answer.family,
+          verdict: answer.decision.verdict,
+          categories: answer.decision.categories,
+          covers: answer.covers,
+          outputs: answer.outputs,
+          firstTokenMs: answer.firstTokenMs,
+          totalMs: answer.totalMs,
+        },
+      };
+    } catch (error) {
+      const message = error instanceof GuardError || error instanceof Error ? error.message : String(error);
+      return { note: 'judge-failed', message };
+    } finally {
+      clearTimeout(timer);
+      this.waiting -= 1;
+    }
+  }
+}

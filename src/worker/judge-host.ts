@@ -1,0 +1,132 @@
+import { proxy, transfer, wrap, type Remote } from 'comlink';
+import { GuardError } from '../errors.js';
+import type { JudgeLoadSpec, JudgeReady, JudgeWorkerApi } from '../judge/judge-worker-api.js';
+import type { LoadProgress } from '../types.js';
+
+/**
+ * What `import { judge } from 'guarded-chat/judge'` gives: how to start the guard LLM's worker.
+ * The base package never imports that entry (nor transformers.js): a page that wants the judge
+ * passes it to `createGuard({ judge })`.
+ */
+export interface JudgeProvider {
+  createWorker(): Worker;
+}
+
+/** The guard LLM as `guard.judge` reports it. */
+export type JudgeStatus =
+  | { status: 'loading'; model: string }
+  | ({ status: 'ready'; model: string } & JudgeReady)
+  | { status: 'failed'; model: string; error: { code: string; message: string } };
+
+/** How the host tells the guard's worker where the judge stands. */
+export interface JudgeLinkTarget {
+  loading(model: string): Promise<void>;
+  failed(model: string, message: string): Promise<void>;
+  connect(model: string, port: MessagePort): Promise<void>;
+  drop(): Promise<void>;
+}
+
+/**
+ * The main thread's side of the judge: it owns the judge's worker (one model at a time), loads
+ * the model there, and hands the guard's worker a port to it. Switching the llm review off, or
+ * to another model, unloads the model and ends its worker, so its memory goes back.
+ */
+export class JudgeHost {
+  private worker: Worker | null = null;
+  private remote: Remote<JudgeWorkerApi> | null = null;
+  private key: string | null = null;
+  private current: JudgeStatus | null = null;
+  private loading: Promise<void> | null = null;
+
+  constructor(
+    private readonly provider: JudgeProvider,
+    private readonly target: JudgeLinkTarget,
+    private readonly onProgress: (progress: LoadProgress) => void,
+    private readonly onStatus: (status: JudgeStatus) => void,
+  ) {}
+
+  get status(): JudgeStatus | null {
+    return this.current;
+  }
+
+  /** Loads `spec` unless it is the model already loaded (or loading). Resolves when it is ready or has failed. */
+  use(spec: JudgeLoadSpec): Promise<void> {
+    const key = JSON.stringify([spec.source.id, spec.source.revision, spec.family, spec.dtype, spec.device]);
+    if (key === this.key && this.loading) return this.loading;
+    void this.release();
+    this.key = key;
+    const model = spec.hubId;
+    this.setStatus({ status: 'loading', model });
+    let worker: Worker;
+    try {
+      worker = this.provider.createWorker();
+    } catch (cause) {
+      return (this.loading = this.fail(key, model, new GuardError('worker-failed', 'the judge worker could not be started', { cause })));
+    }
+    this.worker = worker;
+    const remote = wrap<JudgeWorkerApi>(worker);
+    this.remote = remote;
+    const crashed = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (event) => reject(new GuardError('worker-failed', `the judge worker failed: ${event.message || 'script error'}`)), { once: true });
+    });
+    this.loading = (async () => {
+      await this.target.loading(model);
+      try {
+        const ready = await Promise.race([remote.load(spec, proxy(this.onProgress)), crashed]);
+        if (this.key !== key) return;
+        this.setStatus({ status: 'ready', model, ...ready });
+        await this.link();
+      } catch (error) {
+        await this.fail(key, model, error);
+      }
+    })();
+    return this.loading;
+  }
+
+  /** Gives the guard's worker a new port to the judge (after it was started, or restarted). */
+  async link(): Promise<void> {
+    const current = this.current;
+    if (!current) return this.target.drop();
+    if (current.status === 'loading') return this.target.loading(current.model);
+    if (current.status === 'failed') return this.target.failed(current.model, current.error.message);
+    if (!this.remote) return;
+    const channel = new MessageChannel();
+    await this.remote.connect(transfer(channel.port1, [channel.port1]));
+    await this.target.connect(current.model, transfer(channel.port2, [channel.port2]));
+  }
+
+  private async fail(key: string, model: string, error: unknown): Promise<void> {
+    if (this.key !== key) return;
+    const code = error instanceof GuardError ? error.code : 'model-load-failed';
+    const message = error instanceof Error ? error.message : String(error);
+    this.setStatus({ status: 'failed', model, error: { code, message } });
+    this.endWorker();
+    await this.target.failed(model, message).catch(() => undefined);
+  }
+
+  private setStatus(status: JudgeStatus): void {
+    this.current = status;
+    this.onStatus(status);
+  }
+
+  private endWorker(): void {
+    const { worker, remote } = this;
+    this.worker = null;
+    this.remote = null;
+    if (!worker) return;
+    // Free the model's sessions first (WebGPU buffers go with them), then end the worker.
+    void Promise.race([remote?.unload(), new Promise((resolve) => setTimeout(resolve, 2000))])
+      .catch(() => undefined)
+      .finally(() => worker.terminate());
+  }
+
+  /** Unloads the model and ends its worker; the guard's worker stops asking for reviews. */
+  async release(): Promise<void> {
+    const had = this.key !== null;
+    this.key = null;
+    this.loading = null;
+    this.current = null;
+    this.endWorker();
+    if (had) await this.target.drop().catch(() => undefined);
+  }
+}
