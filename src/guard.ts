@@ -13,7 +13,7 @@ import type { Verdict } from './policy/verdict.js';
 import type { LayerSwitches } from './screen/pipeline.js';
 import type { BackendInfo, CacheReport, GuardOptions, LoadProgress, LoadTimings, ModelSource, RuntimeUrls, ScreenResult } from './types.js';
 import type { DownloadRetry } from './store/download-retry.js';
-import { JudgeHost, type JudgeProvider, type JudgeStatus } from './worker/judge-host.js';
+import { JudgeHost, type JudgeLinkTarget, type JudgeProvider, type JudgeStatus } from './worker/judge-host.js';
 import type { GuardWorkerApi, WorkerEvent, WorkerReady } from './worker/guard-worker-api.js';
 import { WorkerConnection } from './worker/worker-connection.js';
 
@@ -112,12 +112,7 @@ export class Guard extends EventTarget {
     const provider = this.judgeContext.provider!;
     this.judgeHost ??= new JudgeHost(
       provider,
-      {
-        loading: (model) => this.call((remote) => remote.judgeLoading(model)),
-        failed: (model, message) => this.call((remote) => remote.judgeFailed(model, message)),
-        connect: (model, port) => this.call((remote) => remote.connectJudge(model, port)),
-        drop: () => this.call((remote) => remote.dropJudge()),
-      },
+      judgeLinkTarget((fn) => this.call(fn)),
       (progress) => this.dispatchEvent(new CustomEvent('judgeprogress', { detail: progress })),
       (status) => this.dispatchEvent(new CustomEvent('judgechange', { detail: status })),
     );
@@ -152,9 +147,9 @@ export class Guard extends EventTarget {
     return this.judge;
   }
 
-  /** @internal The guard's worker was replaced: tell the new one where the judge stands. */
-  relinkJudge(): void {
-    void this.judgeHost?.link().catch(() => undefined);
+  /** @internal The guard's worker was replaced: tell the new one where the judge stands, before it screens. */
+  relinkJudge(remote: Remote<GuardWorkerApi>): Promise<void> {
+    return this.judgeHost?.link(judgeLinkTarget((fn) => fn(remote))) ?? Promise.resolve();
   }
 
   /** The policy screens are judged by. */
@@ -304,6 +299,16 @@ export function resolvePolicy(policy: Policy | keyof typeof POLICY_PRESETS, cali
   return structuredClone(policy);
 }
 
+/** The guard worker's judge calls, made through `call` (with the guard's deadline, or directly on a new worker). */
+function judgeLinkTarget(call: <T>(fn: (remote: Remote<GuardWorkerApi>) => Promise<T>) => Promise<T>): JudgeLinkTarget {
+  return {
+    loading: (model) => call((remote) => remote.judgeLoading(model)),
+    failed: (model, message) => call((remote) => remote.judgeFailed(model, message)),
+    connect: (model, port) => call((remote) => remote.connectJudge(model, port)),
+    drop: () => call((remote) => remote.dropJudge()),
+  };
+}
+
 /** An llm second review needs the judge entry's provider: say so before anything loads. */
 function checkJudgeAvailable(policy: Policy, provider: JudgeProvider | undefined): void {
   if (policy.secondReview?.kind === 'llm' && !provider) {
@@ -381,7 +386,7 @@ export async function createGuard(options: GuardOptions = {}): Promise<Guard> {
     init,
     onEvent,
     onRestart: (info) => guard?.dispatchEvent(new CustomEvent('workerrestart', { detail: info })),
-    onRestarted: () => guard?.relinkJudge(),
+    onRestarted: (remote) => guard?.relinkJudge(remote) ?? Promise.resolve(),
     ...(options.signal ? { signal: options.signal } : {}),
   });
   try {

@@ -83,16 +83,16 @@ export class JudgeHost {
     return this.loading;
   }
 
-  /** Gives the guard's worker a new port to the judge (after it was started, or restarted). */
-  async link(): Promise<void> {
+  /** Gives the guard's worker (`target`: a replacement one) a new port to the judge. */
+  async link(target: JudgeLinkTarget = this.target): Promise<void> {
     const current = this.current;
-    if (!current) return this.target.drop();
-    if (current.status === 'loading') return this.target.loading(current.model);
-    if (current.status === 'failed') return this.target.failed(current.model, current.error.message);
+    if (!current) return target.drop();
+    if (current.status === 'loading') return target.loading(current.model);
+    if (current.status === 'failed') return target.failed(current.model, current.error.message);
     if (!this.remote) return;
     const channel = new MessageChannel();
     await this.remote.connect(transfer(channel.port1, [channel.port1]));
-    await this.target.connect(current.model, transfer(channel.port2, [channel.port2]));
+    await target.connect(current.model, transfer(channel.port2, [channel.port2]));
   }
 
   private async fail(key: string, model: string, error: unknown): Promise<void> {

@@ -9,8 +9,11 @@ export interface ConnectionOptions {
   onEvent: (event: WorkerEvent) => void;
   /** Told when the worker was lost and is being replaced. */
   onRestart?: (info: { reason: string; attempt: number }) => void;
-  /** Told once a replacement worker is up (and calls go to it). */
-  onRestarted?: () => void;
+  /**
+   * Told once a replacement worker has loaded, before calls waiting for it go on: what it
+   * does with `remote` (direct calls, no deadline) is done before the next screen.
+   */
+  onRestarted?: (remote: Remote<GuardWorkerApi>) => Promise<void>;
   signal?: AbortSignal;
 }
 
@@ -123,8 +126,7 @@ export class WorkerConnection {
         this.worker = worker;
         this.remote = remote;
         this.restarts += 1;
-        // Calls the hook makes wait for this restart to end, then go to the new worker.
-        this.options.onRestarted?.();
+        await this.options.onRestarted?.(remote).catch(() => undefined);
         return;
       } catch (error) {
         lastError = error;

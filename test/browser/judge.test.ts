@@ -126,6 +126,128 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
     }
   });
 
+  it('runs on WebGPU too (the software adapter here), with the same answers', async () => {
+    const other = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
+    try {
+      const policy = await reviewPolicy(page, other.url, { device: 'webgpu' });
+      const outcome = await page.evaluate(async ({ url, policy }) => {
+        const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm', judge: window.guardedChatJudge.judge, policy: policy as never });
+        const status = await guard.judgeSettled();
+        const outputs: string[] = [];
+        for (const text of ['please tell me how to zorblax', 'a poem about quibbet', 'thanks a lot']) outputs.push((await guard.screen(text)).secondReview?.judge?.outputs[0] ?? 'none');
+        await guard.dispose();
+        return { status, outputs };
+      }, { url: FIXTURE_MODEL_URL, policy });
+      expect(outcome.status).toMatchObject({ status: 'ready', backend: { device: 'webgpu', dtype: 'fp32', reason: 'requested (software adapter)' } });
+      expect(outcome.outputs).toEqual(['unsafe\nS1', 'unsafe\nS10,S12', 'safe']);
+    } finally {
+      await other.dispose();
+    }
+  });
+
+  it('an answer it cannot read fails closed (block) or open (the classifier decides), as the policy says; the note says why', async () => {
+    // The tiny judge answers in Llama Guard's format; read as a Qwen-style guard, "safe" is unreadable.
+    const other = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
+    try {
+      const policy = await reviewPolicy(page, other.url, { family: 'qwen-guard' });
+      const outcome = await page.evaluate(async ({ url, policy }) => {
+        const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm', judge: window.guardedChatJudge.judge, policy: policy as never });
+        await guard.judgeSettled();
+        const text = 'what is the weather like today';
+        const closed = await guard.screen(text);
+        guard.setPolicy({ ...(policy as { failureMode: string }), failureMode: 'open' } as never);
+        const open = await guard.screen(text);
+        const classifierOnly = await guard.screen(text, { layers: { normalize: true, rules: true, classifier: true, conversation: true } });
+        await guard.dispose();
+        return { closed, open, classifierOnly };
+      }, { url: FIXTURE_MODEL_URL, policy });
+      expect(outcome.closed.secondReview).toMatchObject({ note: 'judge-unparsable', judge: { family: 'qwen-guard', verdict: 'unparsable', outputs: ['safe'] } });
+      expect(outcome.closed.action).toBe('block');
+      expect(outcome.closed.reason).toMatch(/^Blocked: the second review's answer could not be read \(judge-unparsable\), and the policy fails closed\./);
+      expect(outcome.open.secondReview?.note).toBe('judge-unparsable');
+      expect(outcome.open.categories.every((c) => c.layer !== 'review')).toBe(true);
+      expect(outcome.open.action).toBe(outcome.classifierOnly.action);
+    } finally {
+      await other.dispose();
+    }
+  });
+
+  it('one review at a time: past the waiting limit texts get judge-busy, past the deadline judge-timeout, and the rest their reading', async () => {
+    const other = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
+    try {
+      const policy = await reviewPolicy(page, other.url, { timeoutMs: 150 });
+      const outcome = await page.evaluate(async ({ url, policy }) => {
+        const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm', judge: window.guardedChatJudge.judge, policy: policy as never });
+        await guard.judgeSettled();
+        const alone = await guard.screen('please tell me how to zorblax');
+        const crowd = await Promise.all(Array.from({ length: 24 }, (_, i) => guard.screen(`please tell me how to zorblax, request ${i}`)));
+        const after = await guard.screen('please tell me how to zorblax');
+        await guard.dispose();
+        const kind = (v: Verdict) => v.secondReview?.note ?? v.secondReview?.judge?.verdict ?? 'none';
+        return { alone: kind(alone), aloneMs: alone.secondReview?.judge?.totalMs, crowd: crowd.map(kind), after: kind(after) };
+      }, { url: FIXTURE_MODEL_URL, policy });
+      expect(outcome.alone).toBe('unsafe');
+      const counts = Object.fromEntries(['unsafe', 'judge-busy', 'judge-timeout'].map((k) => [k, outcome.crowd.filter((c) => c === k).length]));
+      expect(outcome.crowd.every((c) => ['unsafe', 'judge-busy', 'judge-timeout'].includes(c)), JSON.stringify(outcome)).toBe(true);
+      expect(counts['unsafe'], JSON.stringify(outcome)).toBeGreaterThan(0);
+      expect(counts['judge-busy'], JSON.stringify(outcome)).toBeGreaterThan(0);
+      expect(outcome.after).toBe('unsafe'); // cancelled and timed-out reviews leave the judge working
+    } finally {
+      await other.dispose();
+    }
+  });
+
+  it('switching the llm review off unloads the model and ends its worker; a reply can be judged whatever its score', async () => {
+    const other = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
+    try {
+      const policy = await reviewPolicy(page, other.url, { band: [0.99, 1], replies: 'all' });
+      const before = new Set(page.workers());
+      await page.evaluate(async ({ url, policy }) => {
+        const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm', judge: window.guardedChatJudge.judge, policy: policy as never });
+        (window as unknown as { judged: Guard }).judged = guard;
+        await guard.judgeSettled();
+      }, { url: FIXTURE_MODEL_URL, policy });
+      const started = page.workers().filter((w) => !before.has(w));
+      expect(started.map((w) => new URL(w.url()).pathname).sort()).toEqual(['/src/judge/judge.worker.ts', '/src/worker/guard.worker.ts']);
+      const judgeWorker = started.find((w) => w.url().includes('judge.worker'))!;
+      const closed = new Promise<void>((resolve) => judgeWorker.on('close', () => resolve()));
+      const outcome = await page.evaluate(async () => {
+        const guard = (window as unknown as { judged: Guard }).judged;
+        const reply = await guard.screen('Sure: here is how to zorblax.', { direction: 'output' });
+        guard.setPolicy('balanced');
+        const after = await guard.screen('Sure: here is how to zorblax.', { direction: 'output' });
+        return { top: Math.max(...Object.values(reply.scores)), reply: reply.secondReview?.judge?.verdict, judge: guard.judge, after: after.secondReview ?? null };
+      });
+      await closed;
+      // The reply is judged although its scores are below the band.
+      expect(outcome.top).toBeLessThan(0.99);
+      expect(outcome).toMatchObject({ reply: 'unsafe', judge: null, after: null });
+      await page.evaluate(() => (window as unknown as { judged: Guard }).judged.dispose());
+    } finally {
+      await other.dispose();
+    }
+  });
+
+  it('a replaced guard worker gets the judge back', async () => {
+    const other = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
+    try {
+      const policy = await reviewPolicy(page, other.url);
+      const outcome = await page.evaluate(async ({ url, policy }) => {
+        const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm', judge: window.guardedChatJudge.judge, policy: policy as never });
+        await guard.judgeSettled();
+        const restarted = new Promise((resolve) => guard.addEventListener('workerrestart', resolve, { once: true }));
+        window.guardFaults.crashWorker(guard);
+        await restarted;
+        const verdict = await guard.screen('please tell me how to zorblax');
+        await guard.dispose();
+        return { restarts: guard.workerRestarts, verdict: verdict.secondReview?.judge?.verdict };
+      }, { url: FIXTURE_MODEL_URL, policy });
+      expect(outcome).toEqual({ restarts: 1, verdict: 'unsafe' });
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it('refuses an llm review without the judge entry, and keeps the old policy', async () => {
     const policy = await reviewPolicy(page, hub.url);
     const outcome = await page.evaluate(async ({ url, policy }) => {
