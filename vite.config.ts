@@ -77,19 +77,27 @@ export default defineConfig(({ mode }) => {
       resolve: {
         ...shared.resolve,
         // The package's runtime: the plain WASM build only (see src/inference/runtime-files.lib.ts).
-        alias: [{ find: /^\.\/runtime-files\.js$/, replacement: join(root, 'src/inference/runtime-files.lib.ts') }],
+        alias: [
+          { find: /^\.\/runtime-files\.js$/, replacement: join(root, 'src/inference/runtime-files.lib.ts') },
+          { find: /^\.\/judge-runtime\.js$/, replacement: join(root, 'src/judge/judge-runtime.lib.ts') },
+        ],
       },
       build: {
         outDir: 'dist/lib',
         emptyOutDir: true,
         target: 'es2022',
-        lib: { entry: join(root, 'src/index.ts'), formats: ['es' as const], fileName: 'index' },
+        // Two entries: the guard, and `guarded-chat/judge` (the guard LLM), which only pages that
+        // import it pull in.
+        lib: { entry: { index: join(root, 'src/index.ts'), judge: join(root, 'src/judge/index.ts') }, formats: ['es' as const], fileName: (_format: string, name: string) => `${name}.js` },
         rolldownOptions: {
           // A library leaves its dependencies to the page's bundler, but the worker bundles its own.
           // The shipped models' URLs are a module the build writes (build/package-plugins.ts).
-          external: [/^lit(\/|$)/, /^comlink$/, /^idb$/, /\/shipped-model-files\.js$/],
+          external: [/^lit(\/|$)/, /^comlink$/, /^idb$/, /\/shipped-model-files\.js$/, /^@huggingface\/transformers$/],
         },
       },
+      // The judge's worker leaves transformers.js (an optional peer dependency) to the page's
+      // bundler, which then also finds onnxruntime-web's WebGPU runtime files beside it.
+      worker: { ...shared.worker, rolldownOptions: { external: [/^@huggingface\/transformers$/] } },
     };
   }
   return {

@@ -64,9 +64,10 @@ function rewrite(file: string, pattern: RegExp, replace: (...groups: string[]) =
 }
 
 /**
- * Vite's library output hides the worker and its runtime files from the page's bundler: it
- * wraps the worker URL in `new URL(/* @vite-ignore *\/ …)` and writes the asset URLs as
- * template literals. These rewrites give both the form bundlers look for,
+ * Vite's library output hides the workers (the guard's, and the judge's in `judge.js`) and the
+ * guard worker's runtime files from the page's bundler: it wraps a worker URL in
+ * `new URL(/* @vite-ignore *\/ …)` and writes the asset URLs as template literals. These
+ * rewrites give both the form bundlers look for,
  * `new Worker(new URL('./x.js', import.meta.url))` and `new URL('./x.wasm', import.meta.url)`,
  * so a page's production build copies the worker, the runtime and fastText with it. One
  * reference in onnxruntime-web (its own file, used only when it runs from `file:`) would make
@@ -78,9 +79,11 @@ export function bundlerVisibleUrls(root: string): Plugin {
     apply: 'build',
     closeBundle() {
       const lib = join(root, 'dist', 'lib');
-      rewrite(join(lib, 'index.js'),
-        /new Worker\(new URL\(\s*\/\* @vite-ignore \*\/\s*new URL\("(assets\/guard\.worker-[\w-]+\.js)", import\.meta\.url\)\.href,\s*"" \+ import\.meta\.url\s*\)/,
-        (_, path) => `new Worker(new URL("./${path}", import.meta.url)`);
+      for (const [entry, worker] of [['index.js', 'guard'], ['judge.js', 'judge']]) {
+        rewrite(join(lib, entry!),
+          new RegExp(`new Worker\\(new URL\\(\\s*\\/\\* @vite-ignore \\*\\/\\s*new URL\\("(assets\\/${worker}\\.worker-[\\w-]+\\.js)", import\\.meta\\.url\\)\\.href,\\s*"" \\+ import\\.meta\\.url\\s*\\)`),
+          (_, path) => `new Worker(new URL("./${path}", import.meta.url)`);
+      }
       const workers = readdirSync(join(lib, 'assets')).filter((f) => /^guard\.worker-[\w-]+\.js$/.test(f));
       if (workers.length !== 1) fail(`expected one worker in dist/lib/assets, found ${workers.length}`);
       const worker = join(lib, 'assets', workers[0]!);

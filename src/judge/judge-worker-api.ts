@@ -11,13 +11,13 @@ import {
 } from '@huggingface/transformers';
 import { GuardError } from '../errors.js';
 import { chooseBackend, probeWebGpu } from '../inference/backend.js';
-import { BUNDLED_RUNTIME } from '../inference/runtime-files.js';
 import { DEFAULT_DOWNLOAD_RETRY, type DownloadRetry } from '../store/download-retry.js';
 import { ModelFileLoader } from '../store/model-file-loader.js';
 import type { ResolvedModelSource } from '../store/model-source.js';
 import { ModelStore } from '../store/model-store.js';
 import type { CacheReport, LoadProgress, RuntimeFiles } from '../types.js';
 import { judgeAdapter, type JudgeDecision, type JudgeFamily, type JudgeRequest } from './adapters/index.js';
+import { JUDGE_RUNTIME } from './judge-runtime.js';
 import { storeBackedFiles } from './store-cache.js';
 
 /** Weight formats a guard LLM is published in (transformers.js's `dtype`). */
@@ -130,10 +130,10 @@ export class JudgeWorkerApi {
     env.remoteHost = folder.slice(0, -suffix.length);
     const wasm = env.backends.onnx.wasm;
     if (wasm) {
-      // transformers.js points onnxruntime-web at a CDN by default: never here. The page's files,
-      // else the ones this build bundles, else the runtime's own (its bundle finds its .wasm
-      // beside itself, through the page's bundler).
-      const runtime = spec.runtime ?? BUNDLED_RUNTIME.webgpu;
+      // transformers.js points onnxruntime-web at a CDN by default: never here. The page's files
+      // (`runtime.webgpu`), else the ones this build names, else the runtime's own (its bundle
+      // finds its .wasm beside itself, through the page's bundler).
+      const runtime = spec.runtime ?? JUDGE_RUNTIME;
       if (runtime) wasm.wasmPaths = { wasm: runtime.wasm, mjs: runtime.mjs };
       else delete wasm.wasmPaths;
       wasm.proxy = false;

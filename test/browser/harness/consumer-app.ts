@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -42,6 +42,20 @@ export function installPackedPackage(): ConsumerProject {
   cpSync(FIXTURE, dir, { recursive: true });
   const files = (packed[0].files as { path: string }[]).map((f) => f.path);
   return { dir, tarball: { file, bytes: statSync(file).size, files }, installOutput: install.stderr };
+}
+
+/**
+ * Adds `@huggingface/transformers` to a consumer project, as a page that wants the judge
+ * (`guarded-chat/judge`, whose optional peer dependency it is) installs it. onnxruntime-node's
+ * install script would download binaries from a host this sandbox cannot reach; the app never
+ * runs it (transformers.js in a browser uses onnxruntime-web), so it is skipped here.
+ */
+export function installTransformers(project: ConsumerProject): void {
+  const version = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).peerDependencies['@huggingface/transformers'] as string;
+  const install = spawnSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--no-package-lock', `@huggingface/transformers@${version}`], {
+    cwd: project.dir, encoding: 'utf8', env: { ...process.env, npm_config_onnxruntime_node_install: 'skip' },
+  });
+  if (install.status !== 0) throw new Error(`npm install @huggingface/transformers failed:\n${install.stderr}`);
 }
 
 /** What the consumer page's script reported (see test/browser/consumer/app.js). */
