@@ -50,7 +50,10 @@ export interface JudgeBackend {
 export interface JudgeReady {
   backend: JudgeBackend;
   cache: CacheReport;
+  /** From the request to a warmed-up model, download included. */
   loadMs: number;
+  /** The warm-up run's share of it: the first run on WebGPU compiles its shaders, paid here rather than on a user's text. */
+  warmUpMs: number;
 }
 
 /** One review's outcome. */
@@ -111,8 +114,17 @@ export class JudgeWorkerApi {
       store?.close();
     }
     this.spec = spec;
+    const warmUpStarted = performance.now();
+    await this.warmUp();
     const backend = { device: choice.name, dtype, reason: choice.reason, summary: `${choice.name} ${dtype}: ${choice.reason}` };
-    return { backend, cache: loader.report, loadMs: performance.now() - started };
+    const finished = performance.now();
+    return { backend, cache: loader.report, loadMs: finished - started, warmUpMs: finished - warmUpStarted };
+  }
+
+  /** One short run of the model, its answer unused. */
+  private async warmUp(): Promise<void> {
+    const inputs = this.tokenizer!.apply_chat_template([{ role: 'user', content: 'Hello.' }], { add_generation_prompt: true, return_dict: true });
+    await this.model!.generate({ ...(inputs as object), max_new_tokens: 1, do_sample: false } as Parameters<PreTrainedModel['generate']>[0]);
   }
 
   /** transformers.js's settings for this worker: our files, no browser cache, no CDN. */

@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- --quick] [--no-build] [--no-node] [--no-chromium] [--no-webgpu] [--model NAME|/path/]`
+ * `npm run bench -- --judge <hub id | tiny> [...]`: the second review's guard LLM instead (see judge-bench.ts).
  *
  * Speed of the guard, and of what it is built on, side by side in one run:
  * - headless Chromium (the built library in its Web Worker): WASM on 1 thread, WASM on several
@@ -27,6 +28,7 @@ import { PEERS } from '../eval/baselines/index.js';
 import { modelPathFor } from '../eval/model-path.js';
 import { openGuardRuntime, runInPage } from '../node/guard-runtime.js';
 import { BENCH_TEXTS } from './bench-texts.js';
+import { judgeBench } from './judge-bench.js';
 import { normalizeCosts, printNormalizeCosts } from './normalize-cost.js';
 import { buildRawWorker } from './raw-worker/build-raw-worker.js';
 import { peakDuring, residentMemory, resetPeaks, type ChromiumProcess } from './process-memory.js';
@@ -42,6 +44,12 @@ const { values: args } = parseArgs({
     'no-node': { type: 'boolean', default: false },
     'no-chromium': { type: 'boolean', default: false },
     'no-webgpu': { type: 'boolean', default: false },
+    // The second review's guard LLM instead of the classifier bench (test/bench/judge-bench.ts).
+    judge: { type: 'string' },
+    'judge-host': { type: 'string' },
+    'judge-family': { type: 'string' },
+    'judge-dtype': { type: 'string' },
+    'judge-runs': { type: 'string' },
   },
 });
 
@@ -479,7 +487,17 @@ async function main(): Promise<void> {
 
 // Exit at once: in Node, V8 keeps compiling onnxruntime-web's 27 MB WASM in the background
 // (optimizing tiers) after the model is released, and would hold the process for minutes.
-main().then(() => process.exit(0), (error) => {
+const run = args.judge
+  ? () => judgeBench({
+    judge: args.judge!,
+    ...(args['judge-host'] ? { host: args['judge-host'] } : {}),
+    ...(args['judge-family'] ? { family: args['judge-family'] } : {}),
+    ...(args['judge-dtype'] ? { dtype: args['judge-dtype'] } : {}),
+    runs: Number(args['judge-runs'] ?? (args.quick ? 3 : 10)),
+    webgpu: !args['no-webgpu'],
+  })
+  : main;
+run().then(() => process.exit(0), (error) => {
   console.error(error);
   process.exit(1);
 });
