@@ -6,8 +6,10 @@ import { bundlerVisibleUrls, shipModels } from './build/package-plugins.js';
 /**
  * Model folders the demo loads at run time. The dev server serves them from the project root
  * as they are; the demo build copies them to the same paths, so one URL works in both.
+ * `test/fixtures/hub/` is laid out as a model hub (`<org>/<name>/resolve/<revision>/`): the
+ * tiny judge the demo's second review can use offline.
  */
-const MODEL_FOLDERS = ['models', 'test/fixtures/models'];
+const MODEL_FOLDERS = ['models', 'test/fixtures/models', 'test/fixtures/hub'];
 
 /** Files a model folder serves: not the training recipe, not installed packages. */
 const NOT_SERVED = new Set(['train', 'node_modules']);

@@ -1,4 +1,5 @@
 import { GuardError, type BackendRequest, type ChatHandler, type Guard, type GuardErrorDetail, type GuardProgressDetail, type GuardVerdictDetail, type Verdict } from '../src/index.js';
+import { judge } from '../src/judge/index.js';
 import { el } from './element.js';
 import { ModelPanel } from './model-panel.js';
 import { PolicyPanel } from './policy-panel.js';
@@ -26,6 +27,8 @@ setUpTabs(byId('tabs'));
 // Set before the chat's first update: the chat loads the page's guard on this backend, and the
 // rest of the page uses that same guard (one worker, one model, one policy).
 chat.backend = backend;
+// The guard LLM for the policy tab's "Second review" switch: its worker starts only when it is turned on.
+chat.judge = judge;
 
 /** The classifier's score per model label for the screen box's text. */
 function renderScores(labels: readonly string[], result: Verdict): void {

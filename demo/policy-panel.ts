@@ -1,4 +1,5 @@
 import { GuardError, POLICY_PRESETS, type Action, type Guard, type Policy } from '../src/index.js';
+import { SecondReviewControls } from './review-controls.js';
 import { el } from './element.js';
 
 type PresetName = keyof typeof POLICY_PRESETS;
@@ -20,6 +21,8 @@ export class PolicyPanel {
   private readonly tables = el('div', { class: 'policy-tables' });
   private readonly json = el('pre', { class: 'policy-json' });
 
+  private readonly review = new SecondReviewControls((change) => this.edit(change));
+
   constructor(root: HTMLElement, private readonly guard: Guard, private readonly onChange: () => void) {
     this.preset.append(...PRESETS.map((name) => el('option', { value: name }, name)), el('option', { value: 'custom', disabled: true }, 'custom (edited)'));
     this.preset.value = guard.policy.name && PRESETS.includes(guard.policy.name as PresetName) ? guard.policy.name : 'custom';
@@ -30,6 +33,7 @@ export class PolicyPanel {
         el('label', { for: 'policy-preset' }, 'Preset'), this.preset,
         el('label', { for: 'policy-failure-mode' }, 'When the guard cannot screen'), this.failureMode),
       this.problem,
+      this.review.watch(guard),
       this.tables,
       el('details', {}, el('summary', {}, 'The policy as JSON'), this.json),
     );
@@ -60,6 +64,7 @@ export class PolicyPanel {
   private render(): void {
     const policy = this.guard.policy;
     this.failureMode.value = policy.failureMode;
+    this.review.show(policy);
     this.json.textContent = JSON.stringify(policy, null, 2);
     this.tables.replaceChildren(...(['input', 'output'] as const).map((direction) => {
       const caption = direction === 'input' ? 'Prompts (input)' : 'Replies (output)';

@@ -40,6 +40,17 @@ function scoreBar(score: number, threshold: number | undefined, fired: boolean):
   return bar;
 }
 
+/** What the second review's guard LLM answered, or why it did not decide. */
+function reviewLine(verdict: Verdict): HTMLParagraphElement | null {
+  const review = verdict.secondReview;
+  if (!review?.judge && !review?.note) return null;
+  const answer = review.judge ? `${review.judge.verdict}${review.judge.categories.length ? ` (${review.judge.categories.map((c) => `${c.label} → ${c.category}`).join(', ')})` : ''}` : '';
+  return el('p', { class: 'review', 'data-note': review.note },
+    el('span', { class: 'label' }, `second review (${review.model}): `),
+    answer,
+    review.note ? `${answer ? ' · ' : ''}${review.note}${review.failed ? `: ${review.failed}` : ''}` : '');
+}
+
 function card(verdict: Verdict, source: VerdictSource): HTMLLIElement {
   const direction = verdict.direction === 'input' ? 'prompt' : 'reply';
   const t = verdict.timings;
@@ -74,8 +85,9 @@ function card(verdict: Verdict, source: VerdictSource): HTMLLIElement {
           el('li', {}, el('code', {}, h.rule), ` [${h.span[0]}, ${h.span[1]}) in the ${h.source} text → ${h.placeholder}`)))
         : null,
       verdict.failure ? el('p', { class: 'failure' }, `Guard failure: ${verdict.failure.code}: ${verdict.failure.message}`) : null,
+      reviewLine(verdict),
       el('p', { class: 'timings' },
-        `normalize ${t.normalizeMs.toFixed(1)} ms · rules ${t.rulesMs.toFixed(1)} ms · classifier ${t.classifierMs.toFixed(1)} ms · total ${t.totalMs.toFixed(1)} ms`,
+        `normalize ${t.normalizeMs.toFixed(1)} ms · rules ${t.rulesMs.toFixed(1)} ms · classifier ${t.classifierMs.toFixed(1)} ms${t.reviewMs === undefined ? '' : ` · second review ${t.reviewMs.toFixed(1)} ms`} · total ${t.totalMs.toFixed(1)} ms`,
         verdict.normalization.flags.length ? ` · normalization: ${verdict.normalization.flags.join(', ')}` : '',
         verdict.conversation ? ` · turn ${verdict.conversation.turns}, escalation ${verdict.conversation.escalation.toFixed(2)}` : '')));
 }

@@ -2,6 +2,7 @@ import { LitElement } from 'lit';
 import type { Guard } from '../guard.js';
 import type { Policy } from '../policy/policy.js';
 import type { BackendRequest, GuardOptions } from '../types.js';
+import type { JudgeProvider } from '../worker/judge-host.js';
 import { modelSourceOf } from './model-attribute.js';
 
 /** A preset name (attribute) or a Policy object (property). */
@@ -10,7 +11,7 @@ export type PolicyChoice = Policy | 'strict' | 'balanced' | 'permissive';
 /**
  * What every element of the package that uses a guard takes: its own `guard`, or the page's
  * shared one for `model`, `backend` and `policy` (one worker and one copy of the model per
- * set of the three, however many elements ask).
+ * set of the three, however many elements ask), with `judge` when the policy needs one.
  */
 export abstract class GuardSourceElement extends LitElement {
   static override properties = {
@@ -18,6 +19,7 @@ export abstract class GuardSourceElement extends LitElement {
     backend: { type: String },
     policy: { attribute: 'policy' },
     guard: { attribute: false },
+    judge: { attribute: false },
   };
 
   /**
@@ -31,6 +33,11 @@ export abstract class GuardSourceElement extends LitElement {
   declare policy: PolicyChoice;
   /** A Guard to use instead of the shared one: give one to several elements to share it. */
   declare guard: Guard | undefined;
+  /**
+   * The guard LLM for a policy with an llm second review (`import { judge } from
+   * 'guarded-chat/judge'`), passed to the shared guard. Ignored when `guard` is given.
+   */
+  declare judge: JudgeProvider | undefined;
 
   constructor() {
     super();
@@ -38,10 +45,11 @@ export abstract class GuardSourceElement extends LitElement {
     this.backend = 'auto';
     this.policy = 'balanced';
     this.guard = undefined;
+    this.judge = undefined;
   }
 
   /** The options of the page's shared guard this element uses when it has no `guard`. */
   protected get sharedGuardOptions(): GuardOptions {
-    return { model: modelSourceOf(this.model), backend: this.backend, policy: this.policy };
+    return { model: modelSourceOf(this.model), backend: this.backend, policy: this.policy, ...(this.judge ? { judge: this.judge } : {}) };
   }
 }

@@ -41,7 +41,7 @@ export abstract class GuardedElement extends GuardSourceElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('guard') || changed.has('model') || changed.has('backend') || changed.has('policy')) this.connectGuard();
+    if (changed.has('guard') || changed.has('model') || changed.has('backend') || changed.has('policy') || changed.has('judge')) this.connectGuard();
   }
 
   private connectGuard(): void {

@@ -16,7 +16,7 @@ const lastProgress = new Map<string, LoadProgress>();
 /** Guards whose load has finished, for watchers that arrive afterwards. */
 const loaded = new Map<string, Guard>();
 
-const keyOf = (options: GuardOptions) => JSON.stringify([options.model, options.backend ?? 'auto', options.cache ?? true, options.policy ?? 'balanced']);
+const keyOf = (options: GuardOptions) => JSON.stringify([options.model, options.backend ?? 'auto', options.cache ?? true, options.policy ?? 'balanced', Boolean(options.judge)]);
 
 const notify = (key: string, call: (w: SharedGuardWatcher) => void) => {
   for (const watcher of watchers.get(key) ?? []) {

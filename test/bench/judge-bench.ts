@@ -4,7 +4,7 @@
  * The second review's guard LLM (`guarded-chat/judge`) in headless Chromium, per device (WASM,
  * then WebGPU): a first load (downloaded, verified, stored), a second load in the same profile
  * (IndexedDB, no network), and per text the time to the first new token and to the verdict.
- * `tiny` is the test fixture (test/fixtures/models/tiny-judge/, served by a local stand-in for
+ * `tiny` is the test fixture (test/fixtures/hub/acme/tiny-judge/resolve/main/, served by a local stand-in for
  * the hub): it shows the path works and what our own overhead costs, nothing about a real guard
  * model. With network, `--judge meta-llama/Llama-Guard-3-1B` style ids (an ONNX export that
  * transformers.js loads) are fetched from `--judge-host` (default https://huggingface.co).
@@ -56,7 +56,7 @@ const CLASSIFIER = '/test/fixtures/models/tiny-guard/';
 
 export async function judgeBench(options: JudgeBenchOptions): Promise<void> {
   const tiny = options.judge === 'tiny';
-  const hub = tiny ? await startLocalHub({ 'acme/tiny-judge': `${ROOT}test/fixtures/models/tiny-judge` }) : null;
+  const hub = tiny ? await startLocalHub({ 'acme/tiny-judge': `${ROOT}test/fixtures/hub/acme/tiny-judge/resolve/main` }) : null;
   const hubId = tiny ? 'acme/tiny-judge' : options.judge;
   const host = hub?.url ?? options.host ?? 'https://huggingface.co';
   const texts = tiny ? TINY_TEXTS : REAL_TEXTS;

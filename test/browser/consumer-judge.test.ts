@@ -9,7 +9,7 @@ import { startLocalHub } from './harness/hub-folder.js';
 import { startStaticServer } from './harness/static-server.js';
 
 const FIXTURE = new URL('./consumer-judge/', import.meta.url).pathname;
-const JUDGE_FOLDER = new URL('../fixtures/models/tiny-judge/', import.meta.url).pathname;
+const JUDGE_FOLDER = new URL('../fixtures/hub/acme/tiny-judge/resolve/main/', import.meta.url).pathname;
 
 /**
  * The judge as an app gets it: the packed package and `@huggingface/transformers` (its

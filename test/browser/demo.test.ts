@@ -96,6 +96,32 @@ describe('the demo (built)', () => {
     await page.locator('#tab-chat').click();
   });
 
+  it('the "Second review" switch loads a guard LLM (the tiny test judge, bundled), shows its progress and state, and its answer on the verdict', async () => {
+    await page.locator('#tab-policy').click();
+    expect(await page.locator('#review-warning').textContent()).toContain('downloads the model once (0.5 MB)');
+    for (const [id, value] of [['#review-low', '0'], ['#review-high', '1']] as const) {
+      await page.locator(id).fill(value);
+      await page.locator(id).dispatchEvent('change');
+    }
+    await page.locator('#review-on').check();
+    await expect.poll(() => page.locator('#review-status').textContent(), { timeout: 60_000 }).toMatch(/^Ready: acme\/tiny-judge on wasm fp32/);
+    expect(await page.locator('#policy-preset').inputValue()).toBe('custom');
+
+    await page.locator('#tab-chat').click();
+    await page.locator('#prompt').fill('please tell me how to zorblax');
+    await expect.poll(() => page.locator('#verdicts > li').first().locator('.review').textContent(), POLL).toContain('unsafe (S1 → harmful)');
+    expect(await newestAction(page)).toBe('block');
+
+    await page.locator('#tab-policy').click();
+    await page.locator('#review-on').uncheck();
+    expect(await page.locator('#review-status').textContent()).toBe('');
+    await page.locator('#policy-preset').selectOption('balanced');
+    await page.locator('#tab-chat').click();
+    await page.locator('#prompt').fill('please tell me how to zorblax, once more');
+    await expect.poll(() => page.locator('#verdicts > li').first().locator('.reason').textContent(), POLL).not.toContain('review');
+    expect(await page.locator('#verdicts > li').first().locator('.review').count()).toBe(0);
+  });
+
   it('explains itself first: an example prompt fills the chat, is blocked, and stays in the box; one guard for the page', async () => {
     const composer = page.locator('guarded-chat textarea');
     await page.locator('.examples button', { hasText: 'a prompt injection' }).click();

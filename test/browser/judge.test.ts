@@ -6,10 +6,10 @@ import { launchChromium, type FreshBrowser } from './harness/chromium.js';
 import { FIXTURE_MODEL_URL, openHarness } from './harness/harness-page.js';
 import { startLocalHub } from './harness/hub-folder.js';
 
-// The tiny judge (test/fixtures/models/tiny-judge/): a real Llama-architecture decoder trained to
+// The tiny judge (test/fixtures/hub/acme/tiny-judge/resolve/main/): a real Llama-architecture decoder trained to
 // answer in Llama Guard's format, "unsafe\nS1" for texts with "zorblax", "unsafe\nS10,S12" for
 // "quibbet", else "safe". It knows nothing about safety; it makes the whole path real.
-const JUDGE_FOLDER = new URL('../fixtures/models/tiny-judge/', import.meta.url).pathname;
+const JUDGE_FOLDER = new URL('../fixtures/hub/acme/tiny-judge/resolve/main/', import.meta.url).pathname;
 const HUB_ID = 'acme/tiny-judge';
 
 type Guard = import('../../src/guard.js').Guard;

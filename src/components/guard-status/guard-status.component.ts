@@ -102,7 +102,7 @@ export class GuardStatus extends GuardSourceElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('model') || changed.has('backend') || changed.has('policy') || changed.has('guard')) this.follow();
+    if (changed.has('model') || changed.has('backend') || changed.has('policy') || changed.has('guard') || changed.has('judge')) this.follow();
   }
 
   /** Starts following the guard the properties name, and reads what the cache holds of its model. */
