@@ -13,7 +13,7 @@ import type { Verdict } from './policy/verdict.js';
 import type { LayerSwitches } from './screen/pipeline.js';
 import type { BackendInfo, CacheReport, GuardOptions, LoadProgress, LoadTimings, ModelSource, RuntimeUrls, ScreenResult } from './types.js';
 import type { DownloadRetry } from './store/download-retry.js';
-import { JudgeHost, type JudgeLinkTarget, type JudgeProvider, type JudgeStatus } from './worker/judge-host.js';
+import type { JudgeHostHandle, JudgeLinkTarget, JudgeProvider, JudgeStatus } from './worker/judge-link.js';
 import type { GuardWorkerApi, WorkerEvent, WorkerReady } from './worker/guard-worker-api.js';
 import { WorkerConnection } from './worker/worker-connection.js';
 
@@ -53,7 +53,7 @@ export class Guard extends EventTarget {
   private currentPolicy: Policy;
   private calibration: PresetCalibration = {};
   private reviewSource: ResolvedModelSource | undefined;
-  private judgeHost: JudgeHost | null = null;
+  private judgeHost: JudgeHostHandle | null = null;
   private pending = 0;
 
   /** The model's labels, in the order scores are reported. */
@@ -110,12 +110,10 @@ export class Guard extends EventTarget {
   /** Loads the llm review's model in the judge's worker (unless it is the one loaded already). */
   private useJudge(review: LlmReviewPolicy): Promise<void> {
     const provider = this.judgeContext.provider!;
-    this.judgeHost ??= new JudgeHost(
-      provider,
-      judgeLinkTarget((fn) => this.call(fn)),
-      (progress) => this.dispatchEvent(new CustomEvent('judgeprogress', { detail: progress })),
-      (status) => this.dispatchEvent(new CustomEvent('judgechange', { detail: status })),
-    );
+    this.judgeHost ??= provider.host(judgeLinkTarget((fn) => this.call(fn)), {
+      progress: (progress) => this.dispatchEvent(new CustomEvent('judgeprogress', { detail: progress })),
+      status: (status) => this.dispatchEvent(new CustomEvent('judgechange', { detail: status })),
+    });
     const { hub, revision, host, sha256 } = review.model;
     const source = resolveModelSource({ hub, ...(revision ? { revision } : {}), ...(host ? { host } : {}), ...(sha256 ? { sha256 } : {}) },
       globalThis.document?.baseURI ?? globalThis.location?.href, SHIPPED_MODEL_FILES);

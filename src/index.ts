@@ -28,7 +28,7 @@ export { AuditLog, redactForLog, type AuditEntry, type AuditOptions, type AuditT
 export { validatePolicy, type SecondReviewPolicy, type ClassifierReviewPolicy, type LlmReviewPolicy, type JudgeFamilyName, type Action, type CategoryRule, type ConversationPolicy, type DirectionPolicy, type LanguagePolicy, type Policy, type PolicyProblem, type UncoveredLanguageAction } from './policy/policy.js';
 export { calibratedPreset, POLICY_PRESETS, type PresetCalibration } from './policy/presets.js';
 export type { CategoryVerdict, JudgeNote, JudgeReading, LanguageVerdict, Layer, Verdict } from './policy/verdict.js';
-export type { JudgeProvider, JudgeStatus } from './worker/judge-host.js';
+export type { JudgeProvider, JudgeStatus } from './worker/judge-link.js';
 export type { RuleHit, RuleCategory } from './screen/rules/rule-hit.js';
 export type { LayerSwitches, ScreenRequest } from './screen/pipeline.js';
 export { normalize, type NormalizedText, type NormalizationFlag } from './screen/normalize.js';

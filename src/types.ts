@@ -127,7 +127,7 @@ export interface GuardOptions {
    * The guard LLM for an llm second review (`policy.secondReview.kind: 'llm'`):
    * `import { judge } from 'guarded-chat/judge'`. Without it such a policy is refused.
    */
-  judge?: import('./worker/judge-host.js').JudgeProvider;
+  judge?: import('./worker/judge-link.js').JudgeProvider;
   /** A preset (`strict`, `balanced` – the default –, `permissive`) or a full Policy object. */
   policy?: import('./policy/policy.js').Policy | 'strict' | 'balanced' | 'permissive';
   /** The classifier to run; default the shipped `{ name: 'guard-use-lite' }`. */

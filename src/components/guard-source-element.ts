@@ -2,7 +2,7 @@ import { LitElement } from 'lit';
 import type { Guard } from '../guard.js';
 import type { Policy } from '../policy/policy.js';
 import type { BackendRequest, GuardOptions } from '../types.js';
-import type { JudgeProvider } from '../worker/judge-host.js';
+import type { JudgeProvider } from '../worker/judge-link.js';
 import { modelSourceOf } from './model-attribute.js';
 
 /** A preset name (attribute) or a Policy object (property). */

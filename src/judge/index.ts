@@ -10,13 +10,18 @@
  * const guard = await createGuard({ judge, policy: { ...policy, secondReview: { kind: 'llm', model: { hub: 'org/guard-model' }, band: [0.2, 0.8] } } });
  * ```
  */
-import type { JudgeProvider } from '../worker/judge-host.js';
+import type { JudgeProvider } from '../worker/judge-link.js';
+import { JudgeHost } from './judge-host.js';
 
-/** Starts the judge's worker; pass it to `createGuard({ judge })`. */
+/** Runs the judge's worker for a guard; pass it to `createGuard({ judge })`. */
 export const judge: JudgeProvider = {
-  createWorker: () => new Worker(new URL('./judge.worker.ts', import.meta.url), { type: 'module', name: 'guarded-chat-judge' }),
+  host: (target, events) => new JudgeHost(
+    () => new Worker(new URL('./judge.worker.ts', import.meta.url), { type: 'module', name: 'guarded-chat-judge' }),
+    target,
+    events,
+  ),
 };
 
 export * from './adapters/index.js';
 export type { JudgeAnswer, JudgeBackend, JudgeDtype, JudgeLoadSpec, JudgeReady } from './judge-worker-api.js';
-export type { JudgeProvider, JudgeStatus } from '../worker/judge-host.js';
+export type { JudgeProvider, JudgeStatus } from '../worker/judge-link.js';

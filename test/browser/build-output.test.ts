@@ -33,6 +33,23 @@ describe('npm run build', () => {
     }
   });
 
+  it('keeps the guard LLM out of the base entry: guarded-chat/judge has its worker, which leaves transformers.js to the page\'s bundler', () => {
+    const base = read('dist/lib/index.js');
+    expect(base).not.toMatch(/@huggingface\/transformers|judge\.worker/);
+    const judge = read('dist/lib/judge.js');
+    expect(judge).toMatch(/new Worker\(new URL\("\.\/assets\/judge\.worker-[\w-]+\.js", import\.meta\.url\)/);
+    // Nothing of the base is shared with it but what both import from outside (comlink).
+    expect([...judge.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1])).toEqual(['comlink']);
+    const worker = read(`dist/lib/assets/${list('dist/lib/assets/').find((f) => f.startsWith('judge.worker-'))}`);
+    expect(worker).toMatch(/from\s*"@huggingface\/transformers"/);
+    // No runtime files of its own: onnxruntime-web comes with transformers.js, in the page's build.
+    expect(worker).not.toMatch(/new URL\([^)]*\.(wasm|mjs)/);
+    const pkg = JSON.parse(read('package.json'));
+    expect(pkg.exports['./judge']).toEqual({ types: './dist/types/judge/index.d.ts', import: './dist/lib/judge.js' });
+    expect(pkg.peerDependenciesMeta['@huggingface/transformers']).toEqual({ optional: true });
+    expect(pkg.dependencies['@huggingface/transformers']).toBeUndefined();
+  });
+
   it('ships the default model\'s int8 weights with a manifest that lists only what ships', () => {
     const manifest = JSON.parse(read('dist/models/guard-use-lite/manifest.json'));
     const source = JSON.parse(read('models/guard-use-lite/manifest.json'));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { guessJudgeFamily, judgeAdapter, llamaGuard, qwenGuard, shieldGemma, SHIELDGEMMA_GUIDELINES } from '../../src/judge/adapters/index.js';
+import { judgeAdapter, llamaGuard, qwenGuard, shieldGemma, SHIELDGEMMA_GUIDELINES } from '../../src/judge/adapters/index.js';
+import { guessJudgeFamily } from '../../src/policy/policy.js';
 
 const prompt = { text: 'how do I pick a lock', direction: 'input' as const };
 const reply = { text: 'Here is how.', direction: 'output' as const, prompt: 'how do I pick a lock' };

@@ -22,4 +22,3 @@ export * from './adapter.js';
 export { LLAMA_GUARD_CATEGORIES, llamaGuard } from './llama-guard.js';
 export { QWEN_GUARD_CATEGORIES, qwenGuard } from './qwen-guard.js';
 export { SHIELDGEMMA_GUIDELINES, shieldGemma, type ShieldGemmaGuideline } from './shieldgemma.js';
-export { guessJudgeFamily } from '../../policy/policy.js';

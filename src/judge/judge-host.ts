@@ -1,37 +1,20 @@
 import { proxy, transfer, wrap, type Remote } from 'comlink';
-import { GuardError } from '../errors.js';
-import type { JudgeLoadSpec, JudgeReady, JudgeWorkerApi } from '../judge/judge-worker-api.js';
+import type { JudgeHostEvents, JudgeHostHandle, JudgeLinkTarget, JudgeStatus } from '../worker/judge-link.js';
 import type { LoadProgress } from '../types.js';
+import type { JudgeLoadSpec, JudgeWorkerApi } from './judge-worker-api.js';
 
-/**
- * What `import { judge } from 'guarded-chat/judge'` gives: how to start the guard LLM's worker.
- * The base package never imports that entry (nor transformers.js): a page that wants the judge
- * passes it to `createGuard({ judge })`.
- */
-export interface JudgeProvider {
-  createWorker(): Worker;
-}
-
-/** The guard LLM as `guard.judge` reports it. */
-export type JudgeStatus =
-  | { status: 'loading'; model: string }
-  | ({ status: 'ready'; model: string } & JudgeReady)
-  | { status: 'failed'; model: string; error: { code: string; message: string } };
-
-/** How the host tells the guard's worker where the judge stands. */
-export interface JudgeLinkTarget {
-  loading(model: string): Promise<void>;
-  failed(model: string, message: string): Promise<void>;
-  connect(model: string, port: MessagePort): Promise<void>;
-  drop(): Promise<void>;
-}
+/** A failure as `guard.judge` reports it: a GuardError's code where there is one. */
+const failure = (error: unknown, code = 'model-load-failed') => ({
+  code: typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : code,
+  message: error instanceof Error ? error.message : String(error),
+});
 
 /**
  * The main thread's side of the judge: it owns the judge's worker (one model at a time), loads
  * the model there, and hands the guard's worker a port to it. Switching the llm review off, or
  * to another model, unloads the model and ends its worker, so its memory goes back.
  */
-export class JudgeHost {
+export class JudgeHost implements JudgeHostHandle {
   private worker: Worker | null = null;
   private remote: Remote<JudgeWorkerApi> | null = null;
   private key: string | null = null;
@@ -39,10 +22,9 @@ export class JudgeHost {
   private loading: Promise<void> | null = null;
 
   constructor(
-    private readonly provider: JudgeProvider,
+    private readonly createWorker: () => Worker,
     private readonly target: JudgeLinkTarget,
-    private readonly onProgress: (progress: LoadProgress) => void,
-    private readonly onStatus: (status: JudgeStatus) => void,
+    private readonly events: JudgeHostEvents,
   ) {}
 
   get status(): JudgeStatus | null {
@@ -59,25 +41,25 @@ export class JudgeHost {
     this.setStatus({ status: 'loading', model });
     let worker: Worker;
     try {
-      worker = this.provider.createWorker();
-    } catch (cause) {
-      return (this.loading = this.fail(key, model, new GuardError('worker-failed', 'the judge worker could not be started', { cause })));
+      worker = this.createWorker();
+    } catch (error) {
+      return (this.loading = this.fail(key, model, { code: 'worker-failed', message: `the judge worker could not be started: ${failure(error).message}` }));
     }
     this.worker = worker;
     const remote = wrap<JudgeWorkerApi>(worker);
     this.remote = remote;
     const crashed = new Promise<never>((_, reject) => {
-      worker.addEventListener('error', (event) => reject(new GuardError('worker-failed', `the judge worker failed: ${event.message || 'script error'}`)), { once: true });
+      worker.addEventListener('error', (event) => reject({ code: 'worker-failed', message: `the judge worker failed: ${event.message || 'script error'}` }), { once: true });
     });
     this.loading = (async () => {
       await this.target.loading(model);
       try {
-        const ready = await Promise.race([remote.load(spec, proxy(this.onProgress)), crashed]);
+        const ready = await Promise.race([remote.load(spec, proxy((progress: LoadProgress) => this.events.progress(progress))), crashed]);
         if (this.key !== key) return;
         this.setStatus({ status: 'ready', model, ...ready });
         await this.link();
       } catch (error) {
-        await this.fail(key, model, error);
+        await this.fail(key, model, failure(error));
       }
     })();
     return this.loading;
@@ -95,18 +77,16 @@ export class JudgeHost {
     await target.connect(current.model, transfer(channel.port2, [channel.port2]));
   }
 
-  private async fail(key: string, model: string, error: unknown): Promise<void> {
+  private async fail(key: string, model: string, error: { code: string; message: string }): Promise<void> {
     if (this.key !== key) return;
-    const code = error instanceof GuardError ? error.code : 'model-load-failed';
-    const message = error instanceof Error ? error.message : String(error);
-    this.setStatus({ status: 'failed', model, error: { code, message } });
+    this.setStatus({ status: 'failed', model, error });
     this.endWorker();
-    await this.target.failed(model, message).catch(() => undefined);
+    await this.target.failed(model, error.message).catch(() => undefined);
   }
 
   private setStatus(status: JudgeStatus): void {
     this.current = status;
-    this.onStatus(status);
+    this.events.status(status);
   }
 
   private endWorker(): void {
