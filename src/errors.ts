@@ -18,7 +18,7 @@ export type GuardErrorCode =
   | 'storage-unavailable'
   /** The browser's storage quota is too small for the model; it runs from the network copy. */
   | 'storage-quota'
-  /** A load was cancelled through its AbortSignal. */
+  /** A load, or a screen, was cancelled through its AbortSignal. */
   | 'aborted'
   /** A screen passed its deadline (`GuardOptions.timeoutMs`); the worker is restarted. */
   | 'timeout'

@@ -55,6 +55,7 @@ export class Guard extends EventTarget {
   private reviewSource: ResolvedModelSource | undefined;
   private judgeHost: JudgeHostHandle | null = null;
   private pending = 0;
+  private screens = 0;
 
   /** The model's labels, in the order scores are reported. */
   readonly labels: readonly string[];
@@ -219,20 +220,24 @@ export class Guard extends EventTarget {
    * judges it by the policy. When the guard itself fails (the model, a lost or hung worker, the
    * deadline), the policy's failure mode decides: `closed` gives a `block` verdict, `open` a
    * `warn`, both carrying `failure`. Rejects only for misuse: `invalid-input`, `disposed`, and
-   * `overloaded` when `maxPendingScreens` screens are already waiting.
+   * `overloaded` when `maxPendingScreens` screens are already waiting; and with `aborted` when
+   * `options.signal` aborts first.
    */
-  async screen(text: string, options: { direction?: 'input' | 'output'; conversation?: string; layers?: LayerSwitches } = {}): Promise<Verdict> {
+  async screen(text: string, options: ScreenOptions = {}): Promise<Verdict> {
     this.checkUsable(text, 'screen');
+    if (options.signal?.aborted) throw new GuardError('aborted', 'the screen was cancelled');
     return this.admit(() => this.screenAdmitted(text, options));
   }
 
-  private async screenAdmitted(text: string, options: { direction?: 'input' | 'output'; conversation?: string; layers?: LayerSwitches }): Promise<Verdict> {
+  private async screenAdmitted(text: string, options: ScreenOptions): Promise<Verdict> {
     const request = { text, direction: options.direction ?? 'input', ...(options.conversation ? { conversation: options.conversation } : {}) };
     const policy = this.currentPolicy;
     const review = this.reviewSource;
+    const id = ++this.screens;
+    const screening = this.call((remote) => remote.screen(request, policy, options.layers, review, id));
     let verdict: Verdict;
     try {
-      verdict = await this.call((remote) => remote.screen(request, policy, options.layers, review));
+      verdict = await withCancel(screening, options.signal, () => void this.call((remote) => remote.cancelScreen(id)).catch(() => undefined));
     } catch (error) {
       if (!(error instanceof GuardError) || !['inference-failed', 'worker-failed', 'timeout'].includes(error.code)) throw error;
       verdict = failureVerdict(error, request.direction, policy, this.currentBackend);
@@ -295,6 +300,34 @@ export function resolvePolicy(policy: Policy | keyof typeof POLICY_PRESETS, cali
     throw new GuardError('invalid-input', `the policy is invalid:\n${problems.map((p) => `- ${p.path || '(root)'}: ${p.message}`).join('\n')}`);
   }
   return structuredClone(policy);
+}
+
+/** Options for `guard.screen`. */
+export interface ScreenOptions {
+  /** `input` (default): a user's prompt before it is sent; `output`: a model's reply. */
+  direction?: 'input' | 'output';
+  /** Ties turns together for the conversation layer. */
+  conversation?: string;
+  /** Layers to run (all by default); for evaluation. */
+  layers?: LayerSwitches;
+  /**
+   * Cancels the screen (e.g. the user edited the text): `screen()` rejects with `aborted` at
+   * once, and a second-review judgement still waiting or running for it is stopped.
+   */
+  signal?: AbortSignal;
+}
+
+/** `work`, or a rejection with `aborted` as soon as `signal` aborts (after calling `onAbort`). */
+function withCancel<T>(work: Promise<T>, signal: AbortSignal | undefined, onAbort: () => void): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => {
+      onAbort();
+      reject(new GuardError('aborted', 'the screen was cancelled'));
+    };
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 /** The guard worker's judge calls, made through `call` (with the guard's deadline, or directly on a new worker). */

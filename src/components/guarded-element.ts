@@ -15,7 +15,9 @@ export type ScreenOutcome =
   /** The page called `preventDefault()` on `guard-verdict`: it takes the text as it is. */
   | { kind: 'overridden'; verdict: Verdict }
   /** The guard could not screen (no guard, or `screen()` rejected); `failOpen` is the policy's failure mode. */
-  | { kind: 'failed'; error: unknown; failOpen: boolean };
+  | { kind: 'failed'; error: unknown; failOpen: boolean }
+  /** The caller cancelled the screen (its `signal` aborted): there is no verdict, and nothing failed. */
+  | { kind: 'cancelled' };
 
 /**
  * What `<guarded-chat>`, `<guarded-input>` and `<guarded-output>` share: which Guard to use
@@ -125,13 +127,14 @@ export abstract class GuardedElement extends GuardSourceElement {
    * through `guard-error` and returned with the policy's failure mode (`overloaded` always fails
    * closed).
    */
-  protected async screenText(direction: 'input' | 'output', text: string): Promise<ScreenOutcome> {
+  protected async screenText(direction: 'input' | 'output', text: string, signal?: AbortSignal): Promise<ScreenOutcome> {
     let verdict: Verdict;
     try {
       if (!this.guardReady) throw new Error('no guard: set the model attribute or the guard property');
       const guard = await this.guardReady;
-      verdict = await guard.screen(text, { direction, ...(this.conversation ? { conversation: this.conversation } : {}) });
+      verdict = await guard.screen(text, { direction, ...(this.conversation ? { conversation: this.conversation } : {}), ...(signal ? { signal } : {}) });
     } catch (error) {
+      if (signal?.aborted) return { kind: 'cancelled' };
       this.emit('guard-error', this.guardErrorDetail(error));
       // A full queue is backpressure, not a broken guard: failing open on it would let whoever
       // floods the guard get text through unscreened. The text is kept; a retry can succeed.

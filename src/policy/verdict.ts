@@ -105,7 +105,9 @@ export type JudgeNote =
   /** The judge's model could not be loaded, or no judge was given to `createGuard`. */
   | 'judge-unavailable'
   /** The model failed while judging. */
-  | 'judge-failed';
+  | 'judge-failed'
+  /** The screen was cancelled (`screen(text, { signal })`: the user edited the text) and its review with it. */
+  | 'judge-cancelled';
 
 /** What a guard LLM answered about a text, as its adapter read it. */
 export interface JudgeReading {

@@ -72,15 +72,21 @@ export class GuardWorkerApi {
   }
 
   /** The full layered screen of one text under `policy`. */
-  async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS, review?: ResolvedModelSource): Promise<Verdict> {
+  async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS, review?: ResolvedModelSource, screen?: number): Promise<Verdict> {
     if (!this.pipeline) throw new GuardError('worker-failed', 'the guard worker has no model loaded');
     let reviewer: Reviewer | LlmReviewer | undefined;
     if (policy.secondReview?.kind === 'llm') {
-      reviewer = this.judge?.client ?? new JudgeClient({ status: 'failed', model: policy.secondReview.model.hub, message: 'no judge is connected to this guard' });
+      const client = this.judge?.client ?? new JudgeClient({ status: 'failed', model: policy.secondReview.model.hub, message: 'no judge is connected to this guard' });
+      reviewer = { kind: 'llm', id: client.id, judge: (judged, timeoutMs) => client.judge(judged, timeoutMs, screen) };
     } else if (review) {
       reviewer = { id: review.id, classify: async (text) => (await this.reviewEngine(review, policy)).classify(text) };
     }
     return this.pipeline.screen(request, policy, layers, reviewer);
+  }
+
+  /** The page cancelled screen `screen` (its text was edited): its review, waiting or running, stops. */
+  cancelScreen(screen: number): void {
+    this.judge?.client.cancelScreen(screen);
   }
 
   /** The guard LLM is loading (its first use downloads it): texts in the band get `judge-loading` meanwhile. */

@@ -22,13 +22,15 @@ export type JudgeLink =
 /**
  * The guard worker's side of the judge: reviews go one at a time to the judge's worker (it runs
  * them in order), at most `maxWaiting` at once; each has a deadline, past which it is cancelled
- * (between tokens) and the pipeline keeps the classifier's decision with a note. It never
- * rejects: every failure becomes a note on the verdict.
+ * (between tokens) and the pipeline keeps the classifier's decision with a note; so is one whose
+ * screen the page cancelled. It never rejects: every failure becomes a note on the verdict.
  */
 export class JudgeClient implements LlmReviewer {
   readonly kind = 'llm' as const;
   private nextId = 1;
   private waiting = 0;
+  /** Reviews waiting or running, by the screen they belong to: how `cancelScreen` finds them. */
+  private readonly byScreen = new Map<number, () => void>();
 
   constructor(private readonly link: JudgeLink, private readonly maxWaiting = DEFAULT_MAX_WAITING_REVIEWS) {}
 
@@ -36,7 +38,12 @@ export class JudgeClient implements LlmReviewer {
     return this.link.model;
   }
 
-  async judge(request: JudgeRequest, timeoutMs: number): Promise<JudgeOutcome> {
+  /** Cancels the review of screen `screen`, if it has one waiting or running. */
+  cancelScreen(screen: number): void {
+    this.byScreen.get(screen)?.();
+  }
+
+  async judge(request: JudgeRequest, timeoutMs: number, screen?: number): Promise<JudgeOutcome> {
     const link = this.link;
     if (link.status === 'loading') return { note: 'judge-loading', message: `${link.model} is still loading` };
     if (link.status === 'failed') return { note: 'judge-unavailable', message: link.message };
@@ -44,14 +51,18 @@ export class JudgeClient implements LlmReviewer {
     const id = this.nextId++;
     this.waiting += 1;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<'timeout'>((resolve) => {
+    const stopped = new Promise<'timeout' | 'cancelled'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      if (screen !== undefined) this.byScreen.set(screen, () => resolve('cancelled'));
     });
     try {
-      const answer = await Promise.race([link.remote.review(id, request), deadline]);
-      if (answer === 'timeout') {
+      const answer = await Promise.race([link.remote.review(id, request), stopped]);
+      if (answer === 'timeout' || answer === 'cancelled') {
+        // The judge's worker stops it between tokens, or skips it if it has not started.
         void Promise.resolve(link.remote.cancel(id)).catch(() => undefined);
-        return { note: 'judge-timeout', message: `no verdict within ${timeoutMs} ms` };
+        return answer === 'timeout'
+          ? { note: 'judge-timeout', message: `no verdict within ${timeoutMs} ms` }
+          : { note: 'judge-cancelled', message: 'the screen was cancelled' };
       }
       return {
         reading: {
@@ -69,6 +80,7 @@ export class JudgeClient implements LlmReviewer {
       return { note: 'judge-failed', message };
     } finally {
       clearTimeout(timer);
+      if (screen !== undefined) this.byScreen.delete(screen);
       this.waiting -= 1;
     }
   }

@@ -187,6 +187,22 @@ describe('<guarded-input>', () => {
     await expect.poll(() => sent(page)).toEqual([ALLOWED]);
   });
 
+  it('editing the text while it is screened cancels that screen: no verdict for the old text, nothing sent, the edit kept', async () => {
+    await mount(page);
+    await page.evaluate((text) => {
+      const field = document.querySelector('guarded-input textarea') as HTMLTextAreaElement;
+      field.value = text;
+      (document.querySelector('guarded-input button') as HTMLButtonElement).click();
+      // The screen is in flight (it answers asynchronously): the user types on.
+      field.value = `${text} Also, thanks!`;
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+    }, ALLOWED);
+    await expect.poll(() => notice(page)).toBe('Your text changed while it was being checked: nothing was sent. Submit again.');
+    expect(await events(page)).toEqual([{ type: 'guard-ready' }]); // no guard-verdict, no guard-error
+    expect(await sent(page)).toEqual([]);
+    expect(await page.locator('guarded-input textarea').inputValue()).toBe(`${ALLOWED} Also, thanks!`);
+  });
+
   it('keeps the text when the guard fails, and follows the policy\'s failure mode (balanced: closed)', async () => {
     await mount(page);
     await page.evaluate(async (url) => {

@@ -228,6 +228,29 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
     }
   });
 
+  it('a cancelled screen (the user edited its text) rejects at once with aborted; the others keep their reviews', async () => {
+    const other = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
+    try {
+      const policy = await reviewPolicy(page, other.url);
+      const outcome = await page.evaluate(async ({ url, policy }) => {
+        const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm', judge: window.guardedChatJudge.judge, policy: policy as never });
+        await guard.judgeSettled();
+        const ahead = Array.from({ length: 6 }, (_, i) => guard.screen(`please tell me how to zorblax ${i}`));
+        const controller = new AbortController();
+        const edited = guard.screen('please tell me how to zorblax, edited away', { signal: controller.signal }).then(() => 'answered', (e: { code: string }) => e.code);
+        controller.abort();
+        const before = await guard.screen('x', { signal: AbortSignal.abort() }).then(() => 'answered', (e: { code: string }) => e.code);
+        const results = await Promise.all(ahead);
+        const after = await guard.screen('please tell me how to zorblax');
+        await guard.dispose();
+        return { edited: await edited, before, ahead: results.map((v) => v.secondReview?.judge?.verdict), after: after.secondReview?.judge?.verdict };
+      }, { url: FIXTURE_MODEL_URL, policy });
+      expect(outcome).toEqual({ edited: 'aborted', before: 'aborted', ahead: Array(6).fill('unsafe'), after: 'unsafe' });
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it('a replaced guard worker gets the judge back', async () => {
     const other = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
     try {

@@ -80,6 +80,19 @@ describe('JudgeClient: one review at a time, bounded, with a deadline', () => {
     expect(cancelled).toEqual([1]);
   });
 
+  it('cancels the review of a screen the page cancelled, waiting or running', async () => {
+    const { remote, cancelled, answer } = controllableRemote();
+    const client = new JudgeClient({ status: 'ready', model: 'a/b', remote });
+    const first = client.judge(request, 1000, 7);
+    const second = client.judge(request, 1000, 8);
+    client.cancelScreen(8);
+    client.cancelScreen(99); // no review: nothing happens
+    expect(await second).toEqual({ note: 'judge-cancelled', message: 'the screen was cancelled' });
+    expect(cancelled).toEqual([2]);
+    answer(1);
+    expect(await first).toHaveProperty('reading');
+  });
+
   it('notes a review that failed', async () => {
     const remote: JudgeRemote = { review: () => Promise.reject(new Error('device lost')), cancel: () => undefined };
     expect(await new JudgeClient({ status: 'ready', model: 'a/b', remote }).judge(request, 1000)).toEqual({ note: 'judge-failed', message: 'device lost' });

@@ -97,6 +97,8 @@ export class GuardedInput extends GuardedElement {
   declare verdict: Action | '';
 
   private busy = false;
+  /** The screen in flight and its text: editing the field cancels it (and its second review). */
+  private screening: { text: string; controller: AbortController } | null = null;
   /** While a let-through submit is replayed: our own listeners stand aside. */
   private passing = false;
   /** The text the user was warned about, and how they submitted it: submitting it again confirms. */
@@ -177,6 +179,8 @@ export class GuardedInput extends GuardedElement {
   };
 
   private readonly onInput = (): void => {
+    // Editing the text while it is screened cancels that screen: its verdict would be about a text no longer there.
+    if (this.screening && this.field?.value !== this.screening.text) this.screening.controller.abort();
     // Editing a warned text withdraws the warning: the new text is screened afresh.
     if (this.warned && this.field?.value !== this.warned.text) {
       this.warned = null;
@@ -202,12 +206,15 @@ export class GuardedInput extends GuardedElement {
     this.warned = null;
     this.notice = this.text.screening;
     let outcome: ScreenOutcome;
+    const controller = new AbortController();
+    this.screening = { text, controller };
     try {
-      outcome = await this.screenText('input', text);
+      outcome = await this.screenText('input', text, controller.signal);
     } finally {
       this.busy = false;
+      this.screening = null;
     }
-    if (field.value !== text) {
+    if (field.value !== text || outcome.kind === 'cancelled') {
       this.verdict = '';
       this.notice = this.text.changed;
       return;
@@ -224,6 +231,7 @@ export class GuardedInput extends GuardedElement {
       if (outcome.failOpen) this.replay(trigger);
       return;
     }
+    if (outcome.kind === 'cancelled') return; // the caller already said the text changed
     const { verdict } = outcome;
     this.verdict = outcome.kind === 'overridden' ? '' : verdict.action;
     if (outcome.kind === 'overridden' || verdict.action === 'allow') {

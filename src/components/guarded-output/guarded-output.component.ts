@@ -212,7 +212,8 @@ export class GuardedOutput extends GuardedElement {
       }
       return true;
     }
-    if (outcome.kind === 'overridden') return true;
+    // A reply's screens are never cancelled; `cancelled` would mean nothing to decide.
+    if (outcome.kind === 'overridden' || outcome.kind === 'cancelled') return true;
     const { verdict } = outcome;
     if (verdict.action === 'block') {
       this.withheldText = t.withheld(this.activeGuard?.policy.blockMessage ?? DEFAULT_BLOCK_MESSAGE, verdict.reason);
