@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { build, createServer, type ViteDevServer } from 'vite';
-import webpack from 'webpack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, type FreshBrowser } from './harness/chromium.js';
-import { consumerOutcome, folderBytes, installPackedPackage, type ConsumerProject } from './harness/consumer-app.js';
+import { consumerOutcome, folderBytes, installPackedPackage, webpackBuild, type ConsumerProject } from './harness/consumer-app.js';
 import { startStaticServer } from './harness/static-server.js';
 
 const MB = 1024 * 1024;
@@ -75,18 +74,8 @@ describe('the packed package in a consumer app', () => {
 
   it('webpack 5 production build', async () => {
     const out = join(project.dir, 'dist-webpack');
-    const stats = await new Promise<webpack.Stats>((resolve, reject) => {
-      const compiler = webpack({
-        mode: 'production',
-        context: project.dir,
-        entry: './app.js',
-        output: { path: out, filename: 'main.js', clean: true },
-        performance: { hints: false },
-      });
-      compiler.run((error, result) => compiler.close(() => (error || !result ? reject(error) : resolve(result))));
-    });
+    const stats = await webpackBuild(project, './app.js', out, 'webpack.html');
     expect(stats.hasErrors(), stats.toString('errors-only')).toBe(false);
-    cpSync(join(project.dir, 'webpack.html'), join(out, 'index.html'));
     await screensIn(out);
   });
 

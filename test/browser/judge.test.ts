@@ -15,6 +15,21 @@ const HUB_ID = 'acme/tiny-judge';
 type Guard = import('../../src/guard.js').Guard;
 type Verdict = import('../../src/policy/verdict.js').Verdict;
 
+declare global {
+  /** On the harness page (set by this file's beforeAll): a guard with the judge, its model loaded or failed. */
+  function openJudged(url: string, policy: unknown): Promise<Guard>;
+}
+
+/** A hub of its own for one test (its own origin, so nothing is cached for it yet). */
+async function withFreshHub(test: (hub: Awaited<ReturnType<typeof startLocalHub>>) => Promise<void>): Promise<void> {
+  const hub = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
+  try {
+    await test(hub);
+  } finally {
+    await hub.dispose();
+  }
+}
+
 /** A balanced policy whose llm review judges every text (band [0, 1)). */
 function reviewPolicy(page: Page, hubUrl: string, review: Record<string, unknown> = {}) {
   return page.evaluate(({ hubUrl, review }) => ({
@@ -38,6 +53,13 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
       if (![new URL(inject('devUrl')).origin, hub.url].includes(origin) && !request.url().startsWith('blob:') && !request.url().startsWith('data:')) outside.push(request.url());
     });
     page = await openHarness(browser.context, inject('devUrl'));
+    await page.evaluate(() => {
+      (window as unknown as { openJudged: typeof openJudged }).openJudged = async (url, policy) => {
+        const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm', judge: window.guardedChatJudge.judge, policy: policy as never });
+        await guard.judgeSettled();
+        return guard;
+      };
+    });
   });
 
   afterAll(async () => {
@@ -106,12 +128,11 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
   it('a file that does not match its pinned hash is refused; texts in the band keep the classifier\'s decision with a note', async () => {
     const real = createHash('sha256').update(readFileSync(`${JUDGE_FOLDER}onnx/model.onnx`)).digest('hex');
     const wrong = `${real[0] === '0' ? '1' : '0'}${real.slice(1)}`;
-    const other = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
-    try {
+    await withFreshHub(async (other) => {
       const policy = await reviewPolicy(page, other.url, { model: { hub: HUB_ID, host: other.url, sha256: { 'onnx/model.onnx': wrong } } });
       const outcome = await page.evaluate(async ({ url, policy }) => {
-        const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm', judge: window.guardedChatJudge.judge, policy: policy as never });
-        const status = await guard.judgeSettled();
+        const guard = await openJudged(url, policy);
+        const status = guard.judge;
         const verdict = await guard.screen('please tell me how to zorblax');
         await guard.dispose();
         return { status, verdict };
@@ -121,18 +142,15 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
       expect(outcome.verdict.secondReview).toMatchObject({ note: 'judge-unavailable' });
       expect(outcome.verdict.secondReview?.failed).toMatch(/SHA-256/);
       expect(outcome.verdict.categories.find((c) => c.category === 'harmful')?.layer).toBe('classifier');
-    } finally {
-      await other.dispose();
-    }
+    });
   });
 
   it('runs on WebGPU too (the software adapter here), with the same answers', async () => {
-    const other = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
-    try {
+    await withFreshHub(async (other) => {
       const policy = await reviewPolicy(page, other.url, { device: 'webgpu' });
       const outcome = await page.evaluate(async ({ url, policy }) => {
-        const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm', judge: window.guardedChatJudge.judge, policy: policy as never });
-        const status = await guard.judgeSettled();
+        const guard = await openJudged(url, policy);
+        const status = guard.judge;
         const outputs: string[] = [];
         for (const text of ['please tell me how to zorblax', 'a poem about quibbet', 'thanks a lot']) outputs.push((await guard.screen(text)).secondReview?.judge?.outputs[0] ?? 'none');
         await guard.dispose();
@@ -140,19 +158,15 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
       }, { url: FIXTURE_MODEL_URL, policy });
       expect(outcome.status).toMatchObject({ status: 'ready', backend: { device: 'webgpu', dtype: 'fp32', reason: 'requested (software adapter)' } });
       expect(outcome.outputs).toEqual(['unsafe\nS1', 'unsafe\nS10,S12', 'safe']);
-    } finally {
-      await other.dispose();
-    }
+    });
   });
 
   it('an answer it cannot read fails closed (block) or open (the classifier decides), as the policy says; the note says why', async () => {
     // The tiny judge answers in Llama Guard's format; read as a Qwen-style guard, "safe" is unreadable.
-    const other = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
-    try {
+    await withFreshHub(async (other) => {
       const policy = await reviewPolicy(page, other.url, { family: 'qwen-guard' });
       const outcome = await page.evaluate(async ({ url, policy }) => {
-        const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm', judge: window.guardedChatJudge.judge, policy: policy as never });
-        await guard.judgeSettled();
+        const guard = await openJudged(url, policy);
         const text = 'what is the weather like today';
         const closed = await guard.screen(text);
         guard.setPolicy({ ...(policy as { failureMode: string }), failureMode: 'open' } as never);
@@ -167,18 +181,14 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
       expect(outcome.open.secondReview?.note).toBe('judge-unparsable');
       expect(outcome.open.categories.every((c) => c.layer !== 'review')).toBe(true);
       expect(outcome.open.action).toBe(outcome.classifierOnly.action);
-    } finally {
-      await other.dispose();
-    }
+    });
   });
 
   it('one review at a time: past the waiting limit texts get judge-busy, past the deadline judge-timeout, and the rest their reading', async () => {
-    const other = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
-    try {
+    await withFreshHub(async (other) => {
       const policy = await reviewPolicy(page, other.url, { timeoutMs: 150 });
       const outcome = await page.evaluate(async ({ url, policy }) => {
-        const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm', judge: window.guardedChatJudge.judge, policy: policy as never });
-        await guard.judgeSettled();
+        const guard = await openJudged(url, policy);
         const alone = await guard.screen('please tell me how to zorblax');
         const crowd = await Promise.all(Array.from({ length: 24 }, (_, i) => guard.screen(`please tell me how to zorblax, request ${i}`)));
         const after = await guard.screen('please tell me how to zorblax');
@@ -192,14 +202,11 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
       expect(counts['unsafe'], JSON.stringify(outcome)).toBeGreaterThan(0);
       expect(counts['judge-busy'], JSON.stringify(outcome)).toBeGreaterThan(0);
       expect(outcome.after).toBe('unsafe'); // cancelled and timed-out reviews leave the judge working
-    } finally {
-      await other.dispose();
-    }
+    });
   });
 
   it('switching the llm review off unloads the model and ends its worker; a reply can be judged whatever its score', async () => {
-    const other = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
-    try {
+    await withFreshHub(async (other) => {
       const policy = await reviewPolicy(page, other.url, { band: [0.99, 1], replies: 'all' });
       const before = new Set(page.workers());
       await page.evaluate(async ({ url, policy }) => {
@@ -223,18 +230,14 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
       expect(outcome.top).toBeLessThan(0.99);
       expect(outcome).toMatchObject({ reply: 'unsafe', judge: null, after: null });
       await page.evaluate(() => (window as unknown as { judged: Guard }).judged.dispose());
-    } finally {
-      await other.dispose();
-    }
+    });
   });
 
   it('a cancelled screen (the user edited its text) rejects at once with aborted; the others keep their reviews', async () => {
-    const other = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
-    try {
+    await withFreshHub(async (other) => {
       const policy = await reviewPolicy(page, other.url);
       const outcome = await page.evaluate(async ({ url, policy }) => {
-        const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm', judge: window.guardedChatJudge.judge, policy: policy as never });
-        await guard.judgeSettled();
+        const guard = await openJudged(url, policy);
         const ahead = Array.from({ length: 6 }, (_, i) => guard.screen(`please tell me how to zorblax ${i}`));
         const controller = new AbortController();
         const edited = guard.screen('please tell me how to zorblax, edited away', { signal: controller.signal }).then(() => 'answered', (e: { code: string }) => e.code);
@@ -246,18 +249,14 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
         return { edited: await edited, before, ahead: results.map((v) => v.secondReview?.judge?.verdict), after: after.secondReview?.judge?.verdict };
       }, { url: FIXTURE_MODEL_URL, policy });
       expect(outcome).toEqual({ edited: 'aborted', before: 'aborted', ahead: Array(6).fill('unsafe'), after: 'unsafe' });
-    } finally {
-      await other.dispose();
-    }
+    });
   });
 
   it('a replaced guard worker gets the judge back', async () => {
-    const other = await startLocalHub({ [HUB_ID]: JUDGE_FOLDER });
-    try {
+    await withFreshHub(async (other) => {
       const policy = await reviewPolicy(page, other.url);
       const outcome = await page.evaluate(async ({ url, policy }) => {
-        const guard = await window.guardedChat.createGuard({ model: { url }, backend: 'wasm', judge: window.guardedChatJudge.judge, policy: policy as never });
-        await guard.judgeSettled();
+        const guard = await openJudged(url, policy);
         const restarted = new Promise((resolve) => guard.addEventListener('workerrestart', resolve, { once: true }));
         window.guardFaults.crashWorker(guard);
         await restarted;
@@ -266,9 +265,7 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
         return { restarts: guard.workerRestarts, verdict: verdict.secondReview?.judge?.verdict };
       }, { url: FIXTURE_MODEL_URL, policy });
       expect(outcome).toEqual({ restarts: 1, verdict: 'unsafe' });
-    } finally {
-      await other.dispose();
-    }
+    });
   });
 
   it('refuses an llm review without the judge entry, and keeps the old policy', async () => {

@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import webpack from 'webpack';
 
 const ROOT = new URL('../../../', import.meta.url).pathname;
 const FIXTURE = new URL('../consumer/', import.meta.url).pathname;
@@ -56,6 +57,25 @@ export function installTransformers(project: ConsumerProject): void {
     cwd: project.dir, encoding: 'utf8', env: { ...process.env, npm_config_onnxruntime_node_install: 'skip' },
   });
   if (install.status !== 0) throw new Error(`npm install @huggingface/transformers failed:\n${install.stderr}`);
+}
+
+/**
+ * A webpack 5 production build of the consumer project's `entry` into `out`, with no
+ * configuration of ours beyond the entry, and `page` copied in as its index.html.
+ */
+export async function webpackBuild(project: ConsumerProject, entry: string, out: string, page: string): Promise<webpack.Stats> {
+  const stats = await new Promise<webpack.Stats>((resolve, reject) => {
+    const compiler = webpack({
+      mode: 'production',
+      context: project.dir,
+      entry,
+      output: { path: out, filename: 'main.js', clean: true },
+      performance: { hints: false },
+    });
+    compiler.run((error, result) => compiler.close(() => (error || !result ? reject(error) : resolve(result))));
+  });
+  if (!stats.hasErrors()) cpSync(join(project.dir, page), join(out, 'index.html'));
+  return stats;
 }
 
 /** What the consumer page's script reported (see test/browser/consumer/app.js). */
