@@ -139,10 +139,12 @@ export class Guard extends EventTarget {
     return this.judgeHost?.status ?? null;
   }
 
-  /** Resolves once the llm review's model has loaded or failed (at once when there is none). */
+  /**
+   * Resolves once the llm review's model has loaded or failed (at once when there is none). A
+   * load that failed is tried again when a policy with the review is set again.
+   */
   async judgeSettled(): Promise<JudgeStatus | null> {
-    const review = this.currentPolicy.secondReview;
-    if (review?.kind === 'llm') await this.useJudge(review);
+    await this.judgeHost?.settled();
     return this.judge;
   }
 

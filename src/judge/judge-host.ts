@@ -31,10 +31,13 @@ export class JudgeHost implements JudgeHostHandle {
     return this.current;
   }
 
-  /** Loads `spec` unless it is the model already loaded (or loading). Resolves when it is ready or has failed. */
+  /**
+   * Loads `spec` unless it is the model already loaded (or loading); a load that failed is tried
+   * again. Resolves when it is ready or has failed.
+   */
   use(spec: JudgeLoadSpec): Promise<void> {
-    const key = JSON.stringify([spec.source.id, spec.source.revision, spec.family, spec.dtype, spec.device]);
-    if (key === this.key && this.loading) return this.loading;
+    const key = JSON.stringify([spec.source.id, spec.source.revision, spec.family, spec.dtype, spec.device, spec.source.sha256]);
+    if (key === this.key && this.loading && this.current?.status !== 'failed') return this.loading;
     void this.release();
     this.key = key;
     const model = spec.hubId;
@@ -63,6 +66,11 @@ export class JudgeHost implements JudgeHostHandle {
       }
     })();
     return this.loading;
+  }
+
+  /** Resolves when the load in progress (if any) has ended. */
+  settled(): Promise<void> {
+    return this.loading ?? Promise.resolve();
   }
 
   /** Gives the guard's worker (`target`: a replacement one) a new port to the judge. */

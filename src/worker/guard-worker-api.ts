@@ -164,6 +164,7 @@ export class GuardWorkerApi {
 
   /** Frees the model's memory before the worker is terminated. */
   async dispose(): Promise<void> {
+    this.setJudge(null);
     for (const reviewer of this.reviewers.values()) await reviewer.then((e) => e.release(), () => undefined);
     this.reviewers.clear();
     await this.engine?.release();

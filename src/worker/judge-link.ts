@@ -34,8 +34,10 @@ export interface JudgeHostEvents {
 /** The judge's host as the guard drives it. */
 export interface JudgeHostHandle {
   readonly status: JudgeStatus | null;
-  /** Loads `spec` unless it is the model already loaded (or loading); settles when it is ready or has failed. */
+  /** Loads `spec` unless it is the model already loaded (or loading); retries one that failed. Settles when it is ready or has failed. */
   use(spec: JudgeLoadSpec): Promise<void>;
+  /** Settles when the load in progress, if any, has ended. */
+  settled(): Promise<void>;
   /** Gives the guard's worker (`target`: a replacement one) a new port to the judge. */
   link(target?: JudgeLinkTarget): Promise<void>;
   /** Unloads the model and ends its worker. */

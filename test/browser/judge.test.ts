@@ -134,11 +134,16 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
         const guard = await openJudged(url, policy);
         const status = guard.judge;
         const verdict = await guard.screen('please tell me how to zorblax');
+        // Setting the policy again tries the load again (the network, or the file, may have been fixed since).
+        guard.setPolicy(policy as never);
+        const again = await guard.judgeSettled();
         await guard.dispose();
-        return { status, verdict };
+        return { status, verdict, again: again?.status };
       }, { url: FIXTURE_MODEL_URL, policy });
       expect(outcome.status).toMatchObject({ status: 'failed', model: HUB_ID, error: { code: 'integrity-failed' } });
-      expect(other.requests.filter((path) => path.endsWith('/onnx/model.onnx'))).toHaveLength(2); // fetched once more, then refused
+      expect(outcome.again).toBe('failed');
+      // Each load fetched it once more after the mismatch, then refused it.
+      expect(other.requests.filter((path) => path.endsWith('/onnx/model.onnx'))).toHaveLength(4);
       expect(outcome.verdict.secondReview).toMatchObject({ note: 'judge-unavailable' });
       expect(outcome.verdict.secondReview?.failed).toMatch(/SHA-256/);
       expect(outcome.verdict.categories.find((c) => c.category === 'harmful')?.layer).toBe('classifier');
