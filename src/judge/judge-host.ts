@@ -4,10 +4,13 @@ import type { LoadProgress } from '../types.js';
 import type { JudgeLoadSpec, JudgeWorkerApi } from './judge-worker-api.js';
 
 /** A failure as `guard.judge` reports it: a GuardError's code where there is one. */
-const failure = (error: unknown, code = 'model-load-failed') => ({
-  code: typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : code,
-  message: error instanceof Error ? error.message : String(error),
-});
+function failure(error: unknown): { code: string; message: string } {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return {
+    code: typeof code === 'string' ? code : 'model-load-failed',
+    message: typeof message === 'string' ? message : String(error),
+  };
+}
 
 /**
  * The main thread's side of the judge: it owns the judge's worker (one model at a time), loads
@@ -55,8 +58,8 @@ export class JudgeHost implements JudgeHostHandle {
       worker.addEventListener('error', (event) => reject({ code: 'worker-failed', message: `the judge worker failed: ${event.message || 'script error'}` }), { once: true });
     });
     this.loading = (async () => {
-      await this.target.loading(model);
       try {
+        await this.target.loading(model);
         const ready = await Promise.race([remote.load(spec, proxy((progress: LoadProgress) => this.events.progress(progress))), crashed]);
         if (this.key !== key) return;
         this.setStatus({ status: 'ready', model, ...ready });

@@ -102,8 +102,9 @@ export class JudgeWorkerApi {
         : 'q4';
     const store = spec.cache ? await ModelStore.open().catch(() => null) : null;
     const loader = new ModelFileLoader(spec.source, store, { retry: spec.download ?? DEFAULT_DOWNLOAD_RETRY, ...(onProgress ? { onProgress } : {}) });
-    this.configure(spec, storeBackedFiles(spec.source, loader));
+    const files = storeBackedFiles(spec.source, loader);
     try {
+      this.configure(spec, files);
       const options = { revision: spec.source.revision };
       this.tokenizer = await AutoTokenizer.from_pretrained(spec.hubId, options);
       this.model = await AutoModelForCausalLM.from_pretrained(spec.hubId, { ...options, dtype, device: choice.name });
@@ -111,6 +112,7 @@ export class JudgeWorkerApi {
       this.tokenizer = null;
       throw error instanceof GuardError ? error : new GuardError('model-load-failed', `the judge model ${spec.hubId} could not be loaded: ${(error as Error)?.message ?? error}`, { cause: error });
     } finally {
+      files.forget();
       store?.close();
     }
     this.spec = spec;

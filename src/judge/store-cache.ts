@@ -9,6 +9,8 @@ export interface FileHooks {
     put(key: string, response: Response): Promise<void>;
   };
   fetch(url: string | URL): Promise<Response>;
+  /** Drops the bytes kept for a second ask: once the model is loaded, nothing asks again. */
+  forget(): void;
 }
 
 /**
@@ -53,6 +55,10 @@ export function storeBackedFiles(source: ResolvedModelSource, loader: ModelFileL
       if (failure) throw failure;
       if (fileOf(url) !== null) return new Response(null, { status: 404, statusText: 'not in the model folder' });
       throw new GuardError('model-load-failed', `the judge fetches only its model's files; refused ${url}`);
+    },
+    forget() {
+      loaded.clear();
+      failures.clear();
     },
   };
 }
