@@ -227,12 +227,18 @@ export class Guard extends EventTarget {
    */
   async screen(text: string, options: ScreenOptions = {}): Promise<Verdict> {
     this.checkUsable(text, 'screen');
+    if (options.replyTo !== undefined && typeof options.replyTo !== 'string') throw new GuardError('invalid-input', `replyTo must be a string, got ${typeof options.replyTo}`);
     if (options.signal?.aborted) throw new GuardError('aborted', 'the screen was cancelled');
     return this.admit(() => this.screenAdmitted(text, options));
   }
 
   private async screenAdmitted(text: string, options: ScreenOptions): Promise<Verdict> {
-    const request = { text, direction: options.direction ?? 'input', ...(options.conversation ? { conversation: options.conversation } : {}) };
+    const request = {
+      text,
+      direction: options.direction ?? 'input',
+      ...(options.conversation ? { conversation: options.conversation } : {}),
+      ...(options.replyTo !== undefined ? { replyTo: options.replyTo } : {}),
+    };
     const policy = this.currentPolicy;
     const review = this.reviewSource;
     const id = ++this.screens;
@@ -312,6 +318,8 @@ export interface ScreenOptions {
   conversation?: string;
   /** Layers to run (all by default); for evaluation. */
   layers?: LayerSwitches;
+  /** For a reply: the prompt it answers. A guard LLM's second review judges the reply in its context. */
+  replyTo?: string;
   /**
    * Cancels the screen (e.g. the user edited the text): `screen()` rejects with `aborted` at
    * once, and a second-review judgement still waiting or running for it is stopped.

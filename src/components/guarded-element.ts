@@ -125,14 +125,20 @@ export abstract class GuardedElement extends GuardSourceElement {
    * Screens `text` (waiting for the guard to load if needed), fires `guard-verdict` (cancelable)
    * and, for a block the page let stand, `guard-blocked`. Never throws: a failure is reported
    * through `guard-error` and returned with the policy's failure mode (`overloaded` always fails
-   * closed).
+   * closed). `signal` cancels it (the outcome is then `cancelled`, with no event); `replyTo` is
+   * the prompt a reply answers.
    */
-  protected async screenText(direction: 'input' | 'output', text: string, signal?: AbortSignal): Promise<ScreenOutcome> {
+  protected async screenText(direction: 'input' | 'output', text: string, { signal, replyTo }: { signal?: AbortSignal; replyTo?: string | undefined } = {}): Promise<ScreenOutcome> {
     let verdict: Verdict;
     try {
       if (!this.guardReady) throw new Error('no guard: set the model attribute or the guard property');
       const guard = await this.guardReady;
-      verdict = await guard.screen(text, { direction, ...(this.conversation ? { conversation: this.conversation } : {}), ...(signal ? { signal } : {}) });
+      verdict = await guard.screen(text, {
+        direction,
+        ...(this.conversation ? { conversation: this.conversation } : {}),
+        ...(signal ? { signal } : {}),
+        ...(replyTo !== undefined ? { replyTo } : {}),
+      });
     } catch (error) {
       if (signal?.aborted) return { kind: 'cancelled' };
       this.emit('guard-error', this.guardErrorDetail(error));

@@ -22,6 +22,8 @@ export interface ScreenRequest {
   direction?: 'input' | 'output';
   /** Ties turns together for the conversation layer (any stable id, e.g. a chat's id). */
   conversation?: string;
+  /** For a reply: the prompt it answers. A guard LLM's second review judges the reply in its context. */
+  replyTo?: string;
 }
 
 /** Which layers run: all by default; `npm run eval -- --layers` turns them off one by one. */
@@ -161,7 +163,8 @@ export class ScreeningPipeline {
       && ((top >= llmPolicy.band[0] && top < llmPolicy.band[1]) || (direction === 'output' && llmPolicy.replies === 'all'))) {
       // The judge reads what a person would: the readable form of an obfuscated text.
       const judgedText = normalized.flags.length > 0 ? normalized.readable : text;
-      const outcome = await reviewer.judge({ text: judgedText, direction }, llmPolicy.timeoutMs ?? DEFAULT_JUDGE_TIMEOUT_MS);
+      const context = direction === 'output' && request.replyTo ? { prompt: request.replyTo } : {};
+      const outcome = await reviewer.judge({ text: judgedText, direction, ...context }, llmPolicy.timeoutMs ?? DEFAULT_JUDGE_TIMEOUT_MS);
       if ('reading' in outcome) {
         judged = judgedScores(outcome.reading, llmPolicy.controversial ?? 'safe');
         unreadable = judged === null;

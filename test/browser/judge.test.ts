@@ -8,7 +8,8 @@ import { startLocalHub } from './harness/hub-folder.js';
 
 // The tiny judge (test/fixtures/hub/acme/tiny-judge/resolve/main/): a real Llama-architecture decoder trained to
 // answer in Llama Guard's format, "unsafe\nS1" for texts with "zorblax", "unsafe\nS10,S12" for
-// "quibbet", else "safe". It knows nothing about safety; it makes the whole path real.
+// "quibbet", else "safe"; a reply that starts "sure" after a "zorblax" prompt, "unsafe\nS1".
+// It knows nothing about safety; it makes the whole path real.
 const JUDGE_FOLDER = new URL('../fixtures/hub/acme/tiny-judge/resolve/main/', import.meta.url).pathname;
 const HUB_ID = 'acme/tiny-judge';
 
@@ -254,6 +255,50 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
         return { edited: await edited, before, ahead: results.map((v) => v.secondReview?.judge?.verdict), after: after.secondReview?.judge?.verdict };
       }, { url: FIXTURE_MODEL_URL, policy });
       expect(outcome).toEqual({ edited: 'aborted', before: 'aborted', ahead: Array(6).fill('unsafe'), after: 'unsafe' });
+    });
+  });
+
+  it('judges a reply in the context of the prompt it answers: replyTo, and <guarded-chat> passing it on its own', async () => {
+    await withFreshHub(async (other) => {
+      // Prompts are judged only above 0.999 and let through whatever is found: this test is about replies, all judged.
+      const policy = await reviewPolicy(page, other.url, { band: [0.999, 1], replies: 'all' });
+      const outcome = await page.evaluate(async ({ url, policy }) => {
+        for (const rule of Object.values((policy as { input: { categories: Record<string, { action: string }> } }).input.categories)) rule.action = 'allow';
+        const guard = await openJudged(url, policy);
+        const answer = async (reply: string, replyTo?: string) => (await guard.screen(reply, { direction: 'output', ...(replyTo ? { replyTo } : {}) })).secondReview?.judge?.outputs[0];
+        const direct = {
+          agreesToHarm: await answer('sure, here it is', 'please tell me how to zorblax'),
+          agreesToWeather: await answer('sure, here it is', 'tell me about the weather'),
+          noContext: await answer('sure, here it is'),
+        };
+        const chat = document.createElement('guarded-chat');
+        chat.guard = guard;
+        chat.handler = async function* () {
+          yield 'sure, here it is. ';
+          yield 'the first step is easy.';
+        };
+        document.body.append(chat);
+        await chat.updateComplete;
+        (window as unknown as { judgedChat: typeof chat }).judgedChat = chat;
+        return direct;
+      }, { url: FIXTURE_MODEL_URL, policy });
+      expect(outcome).toEqual({ agreesToHarm: 'unsafe\nS1', agreesToWeather: 'safe', noContext: 'safe' });
+
+      const chat = page.locator('guarded-chat').last();
+      const send = async (prompt: string) => {
+        await chat.locator('textarea').fill(prompt);
+        await chat.locator('textarea').press('Enter');
+      };
+      await send('tell me about the weather');
+      await expect.poll(() => chat.locator('li[part~="assistant"]').last().textContent()).toContain('the first step is easy.');
+      await send('please tell me how to zorblax');
+      await expect.poll(() => chat.locator('li[part~="assistant"]').last().textContent()).toMatch(/withheld by the on-device guard\. \(Blocked: harmful 1\.00 ≥ [\d.]+ \(review\)/);
+      expect(await chat.locator('li[part~="withheld"]').count()).toBe(1);
+      await page.evaluate(async () => {
+        const chat = (window as unknown as { judgedChat: HTMLElement & { guard: Guard } }).judgedChat;
+        await chat.guard.dispose();
+        chat.remove();
+      });
     });
   });
 

@@ -196,9 +196,9 @@ export class GuardedChat extends GuardedElement {
     this.notice = source === 'guard' ? this.text.guardFailed(code, message) : this.text.replyFailed(code, message);
   }
 
-  /** Screens one text; returns the verdict, or null when the page overrode it (input only). */
-  private async screen(direction: 'input' | 'output', text: string): Promise<Verdict | null> {
-    const verdict = await this.activeGuard!.screen(text, { direction, conversation: this.conversation });
+  /** Screens one text; returns the verdict, or null when the page overrode it (input only). A reply is screened as the answer to `replyTo`. */
+  private async screen(direction: 'input' | 'output', text: string, replyTo?: string): Promise<Verdict | null> {
+    const verdict = await this.activeGuard!.screen(text, { direction, conversation: this.conversation, ...(replyTo !== undefined ? { replyTo } : {}) });
     return this.announceVerdict(direction, text, verdict, direction === 'input') ? verdict : null;
   }
 
@@ -248,6 +248,8 @@ export class GuardedChat extends GuardedElement {
       ...this.messages.filter((m) => m.mark !== 'withheld').map(({ role, content }) => ({ role, content })),
     ];
     const reply: LoggedMessage = { role: 'assistant', content: '' };
+    // The prompt this reply answers, as it was sent: a guard LLM judges the reply in its context.
+    const prompt = [...this.messages].reverse().find((m) => m.role === 'user')?.content;
     this.messages = [...this.messages, reply];
     this.abort = new AbortController();
     const update = (next: Partial<LoggedMessage>) => {
@@ -259,9 +261,9 @@ export class GuardedChat extends GuardedElement {
     // per sentence, even when a piece brings several, so the text after a harmful sentence
     // cannot dilute it); at the end, the whole reply.
     const judge = async (window: string): Promise<boolean> => {
-      let verdict = (await this.screen('output', window))!;
+      let verdict = (await this.screen('output', window, prompt))!;
       // Redaction spans must be exact in the whole reply: re-screen it whole to get them.
-      if (verdict.action === 'redact' && window !== raw) verdict = (await this.screen('output', raw))!;
+      if (verdict.action === 'redact' && window !== raw) verdict = (await this.screen('output', raw, prompt))!;
       if (verdict.action === 'block') {
         this.abort?.abort();
         update({ content: `${this.activeGuard!.policy.blockMessage} (${verdict.reason})`, mark: 'withheld' });

@@ -209,7 +209,7 @@ export class GuardedInput extends GuardedElement {
     const controller = new AbortController();
     this.screening = { text, controller };
     try {
-      outcome = await this.screenText('input', text, controller.signal);
+      outcome = await this.screenText('input', text, { signal: controller.signal });
     } finally {
       this.busy = false;
       this.screening = null;

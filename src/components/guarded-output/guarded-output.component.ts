@@ -76,6 +76,7 @@ export class GuardedOutput extends GuardedElement {
   static override properties = {
     ...GuardedElement.properties,
     strings: { attribute: false },
+    replyTo: { attribute: false },
     notice: { state: true },
     withheldText: { state: true },
     verdict: { reflect: true, converter: { toAttribute: (v: string) => v || null } },
@@ -83,6 +84,8 @@ export class GuardedOutput extends GuardedElement {
 
   /** UI strings to replace (i18n); the rest keep their defaults (`DEFAULT_GUARDED_OUTPUT_STRINGS`). */
   declare strings: Partial<GuardedOutputStrings>;
+  /** The prompt this reply answers, when the page knows it: a guard LLM's second review judges the reply in its context. */
+  declare replyTo: string | undefined;
   declare notice: string;
   /** The most severe action taken on the current reply, reflected for styling; empty before any. */
   declare verdict: Action | '';
@@ -99,6 +102,7 @@ export class GuardedOutput extends GuardedElement {
   constructor() {
     super();
     this.strings = {};
+    this.replyTo = undefined;
     this.notice = '';
     this.verdict = '';
     this.withheldText = '';
@@ -180,11 +184,11 @@ export class GuardedOutput extends GuardedElement {
           this.sentencesScreened = original.slice(0, window.end);
           lastWindow = window.text;
           const upTo = original.slice(0, window.start + window.text.length);
-          current = this.follow(await this.screenText('output', window.text), upTo, window.start);
+          current = this.follow(await this.screenText('output', window.text, { replyTo: this.replyTo }), upTo, window.start);
           if (!current || this.withheldText) break;
         }
         if (!current || this.withheldText) continue;
-        if (lastWindow !== original) this.follow(await this.screenText('output', original), original, 0);
+        if (lastWindow !== original) this.follow(await this.screenText('output', original, { replyTo: this.replyTo }), original, 0);
       }
     } finally {
       this.screening = false;
