@@ -4,18 +4,11 @@ import type { LlmReviewPolicy, Policy } from '../../src/policy/policy.js';
 import { POLICY_PRESETS } from '../../src/policy/presets.js';
 import type { JudgeOutcome } from '../../src/screen/judge-review.js';
 import { ScreeningPipeline, type LlmReviewer } from '../../src/screen/pipeline.js';
-import type { ScreenResult } from '../../src/types.js';
+import { standInClassifier } from '../stand-in-classifier.js';
 import { verdictProblems } from '../verdict-shape.js';
 
 /** A stand-in classifier: harmful 0.6 (in the band below), the rest low. */
-const unsure = async (): Promise<ScreenResult> => ({
-  labels: ['injection', 'jailbreak', 'harmful', 'toxic'],
-  scores: { injection: 0.05, jailbreak: 0.02, harmful: 0.6, toxic: 0.01 },
-  backend: 'wasm',
-  tokens: 12,
-  windows: 1,
-  timings: { tokenizeMs: 0, inferenceMs: 0, totalMs: 0 },
-});
+const unsure = standInClassifier({ injection: 0.05, jailbreak: 0.02, harmful: 0.6, toxic: 0.01 });
 
 /** A stand-in guard LLM that records what it was asked and answers as told. */
 function recordingJudge(answer: (request: JudgeRequest) => JudgeOutcome): LlmReviewer & { asked: JudgeRequest[] } {

@@ -2,19 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { POLICY_PRESETS } from '../../src/policy/presets.js';
 import { LanguageIdentifier } from '../../src/screen/language/language-identifier.js';
 import { ALL_LAYERS, ScreeningPipeline } from '../../src/screen/pipeline.js';
-import type { ScreenResult } from '../../src/types.js';
+import { standInClassifier } from '../stand-in-classifier.js';
 import { loadNodeLanguageModel } from '../node/node-language-model.js';
 import { verdictProblems } from '../verdict-shape.js';
 
 /** A classifier that finds every text an injection (0.9): what an English-only model may do on French. */
-const overEager = async (): Promise<ScreenResult> => ({
-  labels: ['injection', 'jailbreak', 'harmful', 'toxic'],
-  scores: { injection: 0.9, jailbreak: 0, harmful: 0, toxic: 0 },
-  backend: 'wasm',
-  tokens: 16,
-  windows: 1,
-  timings: { tokenizeMs: 0, inferenceMs: 0, totalMs: 0 },
-});
+const overEager = standInClassifier({ injection: 0.9, jailbreak: 0, harmful: 0, toxic: 0 });
 
 const pipeline = (loader = loadNodeLanguageModel) => new ScreeningPipeline(overEager, undefined, new LanguageIdentifier(loader));
 const balanced = POLICY_PRESETS.balanced;
