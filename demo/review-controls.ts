@@ -1,25 +1,16 @@
 import type { Guard, JudgeStatus, LlmReviewPolicy, LoadProgress, Policy } from '../src/index.js';
 import { el } from './element.js';
 
-/** The guard LLMs the demo offers. Sizes are the files' on the hub, for the download warning. */
-const JUDGES = {
-  tiny: {
-    label: 'Tiny test judge (bundled, 0.5 MB; a test fixture: it only knows the made-up words "zorblax" and "quibbet")',
-    // This build serves it laid out as a hub (test/fixtures/hub/), so it works offline.
-    model: () => ({ hub: 'acme/tiny-judge', host: new URL('test/fixtures/hub/', document.baseURI).href }),
-    family: 'llama-guard',
-    dtype: 'fp32',
-    size: '0.5 MB',
-  },
-  'llama-guard-3-1b': {
-    label: 'Llama Guard 3 1B (onnx-community/Llama-Guard-3-1B from huggingface.co; about 1.2 GB at q4f16, 1.8 GB at q4)',
-    model: () => ({ hub: 'onnx-community/Llama-Guard-3-1B' }),
-    family: 'llama-guard',
-    dtype: 'auto',
-    size: 'about 1.2 GB (WebGPU, q4f16) or 1.8 GB (WASM, q4)',
-  },
-} as const;
-type JudgeChoice = keyof typeof JUDGES;
+/**
+ * The guard LLM the demo uses: the tiny test judge this build serves laid out as a hub
+ * (test/fixtures/hub/), so the demo needs no network. A real guard model (Llama Guard,
+ * ShieldGemma, a Qwen-style guard) is named the same way in a page's own policy: docs/judge.md.
+ */
+const TINY_JUDGE = {
+  label: 'Tiny test judge (bundled, 0.5 MB; a test fixture: it only knows the made-up words "zorblax" and "quibbet")',
+  model: () => ({ hub: 'acme/tiny-judge', host: new URL('test/fixtures/hub/', document.baseURI).href }),
+  size: '0.5 MB',
+};
 
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
 
@@ -30,7 +21,6 @@ const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
  */
 export class SecondReviewControls {
   private readonly on = el('input', { type: 'checkbox', id: 'review-on' });
-  private readonly choice = el('select', { id: 'review-model' }, ...Object.entries(JUDGES).map(([key, j]) => el('option', { value: key }, j.label)));
   private readonly low = el('input', { type: 'number', id: 'review-low', min: 0, max: 1, step: 0.05, value: '0.2' });
   private readonly high = el('input', { type: 'number', id: 'review-high', min: 0, max: 1, step: 0.05, value: '0.95' });
   private readonly warning = el('p', { class: 'hint', id: 'review-warning' });
@@ -43,20 +33,15 @@ export class SecondReviewControls {
         delete policy.secondReview;
         return;
       }
-      const judge = JUDGES[this.choice.value as JudgeChoice];
       const review: LlmReviewPolicy = {
-        kind: 'llm', model: judge.model(), family: judge.family, dtype: judge.dtype,
+        kind: 'llm', model: TINY_JUDGE.model(), family: 'llama-guard', dtype: 'fp32',
         band: [Number(this.low.value), Number(this.high.value)], replies: 'band',
       };
       policy.secondReview = review;
     });
     this.on.addEventListener('change', apply);
-    this.choice.addEventListener('change', () => {
-      this.describe();
-      if (this.on.checked) apply();
-    });
     for (const bound of [this.low, this.high]) bound.addEventListener('change', () => this.on.checked && apply());
-    this.describe();
+    this.warning.textContent = `Turning this on downloads the model once (${TINY_JUDGE.size}) and keeps it in this browser's storage: later visits and offline use need no network. Until it has loaded, texts in the band keep the classifier's decision.`;
   }
 
   /** The controls, following `guard`'s judge: download progress and state. */
@@ -72,7 +57,7 @@ export class SecondReviewControls {
     return el('fieldset', { class: 'review-controls' },
       el('legend', {}, 'Second review by a guard LLM'),
       el('p', {}, this.on, ' ', el('label', { for: 'review-on' }, 'Judge texts in the band with a guard LLM (transformers.js, in its own worker)')),
-      el('p', {}, el('label', { for: 'review-model' }, 'Model '), this.choice),
+      el('p', {}, `Model: ${TINY_JUDGE.label}`),
       el('p', {}, el('label', { for: 'review-low' }, 'Band: top classifier score from '), this.low, el('label', { for: 'review-high' }, ' to below '), this.high),
       this.warning, this.progress, this.state);
   }
@@ -88,11 +73,6 @@ export class SecondReviewControls {
       this.progress.hidden = true;
       this.state.textContent = '';
     }
-  }
-
-  private describe(): void {
-    const judge = JUDGES[this.choice.value as JudgeChoice];
-    this.warning.textContent = `Turning this on downloads the model once (${judge.size}) and keeps it in this browser's storage: later visits and offline use need no network. Until it has loaded, texts in the band keep the classifier's decision.`;
   }
 
   private showStatus(status: JudgeStatus): void {

@@ -16,12 +16,12 @@ import { ModelFileLoader } from '../store/model-file-loader.js';
 import type { ResolvedModelSource } from '../store/model-source.js';
 import { ModelStore } from '../store/model-store.js';
 import type { CacheReport, LoadProgress, RuntimeFiles } from '../types.js';
-import { judgeAdapter, type JudgeDecision, type JudgeFamily, type JudgeRequest } from './adapters/index.js';
+import type { JudgeDtype } from '../policy/policy.js';
+import { judgeAdapter, type JudgeAdapter, type JudgeDecision, type JudgeFamily, type JudgeRequest } from './adapters/index.js';
 import { JUDGE_RUNTIME } from './judge-runtime.js';
 import { storeBackedFiles } from './store-cache.js';
 
-/** Weight formats a guard LLM is published in (transformers.js's `dtype`). */
-export type JudgeDtype = 'auto' | 'q4f16' | 'fp16' | 'q4' | 'q8' | 'fp32';
+export type { JudgeDtype };
 
 /** What the judge's worker needs to load a model: plain data. */
 export interface JudgeLoadSpec {
@@ -81,6 +81,7 @@ export class JudgeWorkerApi {
   private tokenizer: PreTrainedTokenizer | null = null;
   private model: PreTrainedModel | null = null;
   private spec: JudgeLoadSpec | null = null;
+  private adapter: JudgeAdapter | null = null;
   private chain: Promise<unknown> = Promise.resolve();
   private readonly running = new Map<number, InterruptableStoppingCriteria>();
   private readonly cancelled = new Set<number>();
@@ -116,6 +117,7 @@ export class JudgeWorkerApi {
       store?.close();
     }
     this.spec = spec;
+    this.adapter = judgeAdapter(spec.family);
     const warmUpStarted = performance.now();
     await this.warmUp();
     const backend = { device: choice.name, dtype, reason: choice.reason, summary: `${choice.name} ${dtype}: ${choice.reason}` };
@@ -171,9 +173,8 @@ export class JudgeWorkerApi {
   }
 
   private async reviewNow(id: number, request: JudgeRequest): Promise<JudgeAnswer> {
-    const { tokenizer, model, spec } = this;
-    if (!tokenizer || !model || !spec) throw new GuardError('invalid-input', 'the judge has no model loaded');
-    const adapter = judgeAdapter(spec.family);
+    const { tokenizer, model, spec, adapter } = this;
+    if (!tokenizer || !model || !spec || !adapter) throw new GuardError('invalid-input', 'the judge has no model loaded');
     const started = performance.now();
     let firstTokenMs = -1;
     const outputs: string[] = [];
@@ -232,6 +233,7 @@ export class JudgeWorkerApi {
     this.model = null;
     this.tokenizer = null;
     this.spec = null;
+    this.adapter = null;
     await model?.dispose();
   }
 }

@@ -111,6 +111,8 @@ export interface ClassifierReviewPolicy {
 export type JudgeFamilyName = 'llama-guard' | 'shieldgemma' | 'qwen-guard';
 export const JUDGE_FAMILY_NAMES: readonly JudgeFamilyName[] = ['llama-guard', 'shieldgemma', 'qwen-guard'];
 export const JUDGE_DTYPES = ['auto', 'q4f16', 'fp16', 'q4', 'q8', 'fp32'] as const;
+/** Weight formats a guard LLM is published in (transformers.js's `dtype`). */
+export type JudgeDtype = (typeof JUDGE_DTYPES)[number];
 
 /**
  * A generative guard model (Llama Guard, ShieldGemma, a Qwen-style guard) judges the grey band.
@@ -124,7 +126,7 @@ export interface LlmReviewPolicy {
   /** How to ask it and read it; default guessed from the hub id. */
   family?: JudgeFamilyName;
   /** Weights (transformers.js `dtype`); `auto`: q4f16 on WebGPU with fp16 shaders, else q4. */
-  dtype?: (typeof JUDGE_DTYPES)[number];
+  dtype?: JudgeDtype;
   /** `auto`: WebGPU on a hardware adapter, else WASM. */
   device?: 'auto' | 'webgpu' | 'wasm';
   /** Texts whose top classifier score is in [low, high) are judged. */

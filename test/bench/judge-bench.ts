@@ -7,12 +7,14 @@
  * `tiny` is the test fixture (test/fixtures/hub/acme/tiny-judge/resolve/main/, served by a local stand-in for
  * the hub): it shows the path works and what our own overhead costs, nothing about a real guard
  * model. With network, `--judge meta-llama/Llama-Guard-3-1B` style ids (an ONNX export that
- * transformers.js loads) are fetched from `--judge-host` (default https://huggingface.co).
+ * transformers.js loads) are fetched from `--judge-host` (default: the guard's own hub host).
+ * Not part of `npm test`: nothing here reaches the network unless given a real hub id.
  * WebGPU here is SwiftShader (software); on a machine with a GPU headless Chromium may get a
  * hardware adapter. Prints a table; writes reports/judge-bench.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'vite';
+import { DEFAULT_HUB_HOST } from '../../src/store/model-source.js';
 import { launchChromium } from '../browser/harness/chromium.js';
 import { openHarness } from '../browser/harness/harness-page.js';
 import { startLocalHub } from '../browser/harness/hub-folder.js';
@@ -60,7 +62,8 @@ export async function judgeBench(options: JudgeBenchOptions): Promise<void> {
   const tiny = options.judge === 'tiny';
   const hub = tiny ? await startLocalHub({ 'acme/tiny-judge': `${ROOT}test/fixtures/hub/acme/tiny-judge/resolve/main` }) : null;
   const hubId = tiny ? 'acme/tiny-judge' : options.judge;
-  const host = hub?.url ?? options.host ?? 'https://huggingface.co';
+  // A real model is fetched from the hub only when the person running the bench names one.
+  const host = hub?.url ?? options.host ?? DEFAULT_HUB_HOST;
   const texts = tiny ? TINY_TEXTS : REAL_TEXTS;
   const dev = await createServer({ root: ROOT, configFile: `${ROOT}vite.config.ts`, logLevel: 'warn', server: { port: 0, host: '127.0.0.1', hmr: false } });
   await dev.listen();

@@ -58,11 +58,11 @@ export interface JudgeAdapter {
   maxNewTokens: number;
 }
 
-/** The chat for a prompt alone, or a reply with the prompt before it. */
-export function conversationOf(request: JudgeRequest, placeholderPrompt = ''): JudgeChat {
+/** The chat for a prompt alone, or a reply with the prompt before it (an empty turn when it is not known). */
+export function conversationOf(request: JudgeRequest): JudgeChat {
   if (request.direction === 'input') return [{ role: 'user', content: request.text }];
   return [
-    { role: 'user', content: request.prompt ?? placeholderPrompt },
+    { role: 'user', content: request.prompt ?? '' },
     { role: 'assistant', content: request.text },
   ];
 }
