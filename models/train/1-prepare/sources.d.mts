@@ -8,3 +8,4 @@ export declare function readSources(dirs: string[]): {
   nonLatin: number;
 };
 export declare function readTemplates(dirs: string[]): { text: string; label: string; source: string; category?: string }[];
+export declare function parseRow(line: string, where: string): { text: string; label: string; source: string; category?: string; role?: string };

@@ -2,6 +2,7 @@
 // rows. One table, so the model card and the licence switch cannot drift apart.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { LABELS } from '../lib/labels.mjs';
 
 /**
  * Licence of each data file, as ../shared/data/README.md and models/train/data/README.md give it.
@@ -51,6 +52,13 @@ export const FILE_LICENSES = {
   'toxic_spans.jsonl': ['CC0-1.0', true],
   'toxigen_seed.jsonl': ['MIT', true],
   'wiki_toxicity.jsonl': ['Apache-2.0 (repo); comments CC-BY-SA', true],
+  // Fourth pass (hard negatives).
+  'coconot.jsonl': ['MIT', true],
+  'orbench_80k_sample.jsonl': ['CC-BY-4.0', true],
+  'wildjailbreak_eval.jsonl': ['ODC-BY-1.0', true],
+  'hatemoji_build.jsonl': ['CC-BY-4.0', true],
+  'crowdcounter.jsonl': ['MIT', true],
+  'intervene_reddit_gab.jsonl': ['CC-BY-NC-4.0', false],
   // Written for this project (models/train/data/README.md).
   'everyday_chat.jsonl': ['MIT (this project)', true],
   'everyday_chat_eval.jsonl': ['MIT (this project)', true],
@@ -74,6 +82,26 @@ export function nonLatinShare(text) {
   return letters ? other / letters : 0;
 }
 
+const ROW_LABELS = new Set(['benign', ...LABELS]);
+const ROLES = new Set(['prompt', 'reply']);
+
+/** One data row, checked: a bad row stops the pipeline with its file and line rather than
+ * training on a silently skipped or mislabelled text. */
+export function parseRow(line, where) {
+  let r;
+  try {
+    r = JSON.parse(line);
+  } catch (e) {
+    throw new Error(`${where}: not a JSON object (${e.message})`);
+  }
+  if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new Error(`${where}: not a JSON object`);
+  if (typeof r.text !== 'string' || !r.text.trim()) throw new Error(`${where}: "text" must be a non-empty string`);
+  if (!ROW_LABELS.has(r.label)) throw new Error(`${where}: unknown label ${JSON.stringify(r.label)} (expected one of ${[...ROW_LABELS].join(', ')})`);
+  if (typeof r.source !== 'string' || !r.source) throw new Error(`${where}: "source" must be a non-empty string`);
+  if (r.role !== undefined && !ROLES.has(r.role)) throw new Error(`${where}: unknown role ${JSON.stringify(r.role)} (prompt or reply)`);
+  return r;
+}
+
 /**
  * Reads every labelled file of the data folders. Returns { rows, files, nonLatin } where each row
  * is { text, label, source, category, role, file, commercial } and `files` lists what was read
@@ -91,9 +119,10 @@ export function readSources(dirs) {
       if (!lic) throw new Error(`${file}: no licence entry in models/train/1-prepare/sources.mjs; add one before training on it`);
       files.push({ file, license: lic[0], commercial: lic[1], dir });
       if (NOT_ROWS.has(file)) continue;
-      for (const line of readFileSync(join(dir, file), 'utf8').split('\n')) {
+      const lines = readFileSync(join(dir, file), 'utf8').split('\n');
+      for (const [n, line] of lines.entries()) {
         if (!line.trim()) continue;
-        const r = JSON.parse(line);
+        const r = parseRow(line, `${file}:${n + 1}`);
         if (nonLatinShare(r.text) > 0.5) { nonLatin++; continue; }
         rows.push({ text: r.text, label: r.label, source: r.source, category: r.category, role: r.role ?? 'prompt', file, commercial: lic[1] });
       }

@@ -139,7 +139,7 @@ def pad(seqs, max_len=UseLiteEncoder.MAX_LEN):
 def export_onnx(module, path, output_name):
     ids = torch.tensor([[293, 205, 2330, 7], [293, 205, 0, 0]], dtype=torch.int64)
     mask = torch.tensor([[1, 1, 1, 1], [1, 1, 0, 0]], dtype=torch.int64)
-    torch.onnx.export(module.eval(), (ids, mask), path, opset_version=14, do_constant_folding=True,
+    torch.onnx.export(module.eval(), (ids, mask), path, opset_version=14, do_constant_folding=True, dynamo=False,
                       input_names=["input_ids", "attention_mask"], output_names=[output_name],
                       dynamic_axes={"input_ids": {0: "batch", 1: "sequence"}, "attention_mask": {0: "batch", 1: "sequence"},
                                     output_name: {0: "batch"}})

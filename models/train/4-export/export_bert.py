@@ -44,7 +44,7 @@ def export_onnx(model, rows, model_dir, out_dir, seed):
     ids = torch.tensor([[101, 7592, 2088, 102], [101, 7592, 102, 0]], dtype=torch.int64)
     mask = (ids != 0).to(torch.int64)
     fp32 = os.path.join(onnx_dir, "model.onnx")
-    torch.onnx.export(em, (ids, mask), fp32, opset_version=14, do_constant_folding=True,
+    torch.onnx.export(em, (ids, mask), fp32, opset_version=14, do_constant_folding=True, dynamo=False,
                       input_names=["input_ids", "attention_mask"], output_names=["logits"],
                       dynamic_axes={"input_ids": {0: "batch", 1: "sequence"},
                                     "attention_mask": {0: "batch", 1: "sequence"},
