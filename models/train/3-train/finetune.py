@@ -30,23 +30,12 @@ import torch.nn.functional as F
 
 from head import CFG as CFG_HEAD, Head, mean_val_recall, write_scores
 from metrics import LABELS, calibrate
-from sampling import epoch_sample, pools
+from sampling import epoch_sample, length_batches, pools
 from use_port import UseLiteEncoder, load_tfjs_weights, pad
 
 FROM_VARIANT = "aug+framed"
 CFG = dict(epochs=3, batch=32, lr_encoder=3e-5, lr_head=1e-4, weight_decay=0.01, warmup=0.1,
            per_epoch=CFG_HEAD["per_epoch"], length_bucket_batches=50, hard_negative_source_cap=0.25)
-
-
-def batches_by_length(sample, ids, rng, batch, bucket):
-    """Shuffled batches whose rows have similar lengths: padding a 10-piece prompt to a 128-piece
-    jailbreak in the same batch would make every step cost the longest row."""
-    out = []
-    for s in range(0, len(sample), batch * bucket):
-        chunk = sorted(sample[s : s + batch * bucket], key=lambda i: len(ids[i]))
-        out += [chunk[j : j + batch] for j in range(0, len(chunk), batch)]
-    rng.shuffle(out)
-    return out
 
 
 def score(encoder, head, ids, idx, batch=128):
@@ -147,7 +136,7 @@ def main():
         sample = epoch_sample(by_label, benign, rng, {**CFG["per_epoch"], "benign": CFG["per_epoch"]["benign"] - n_hard}) + hard
         encoder.train()
         head.train()
-        batches = batches_by_length(sample, ids, rng, CFG["batch"], CFG["length_bucket_batches"])[:steps_per_epoch]
+        batches = length_batches(sample, [len(t) for t in ids], rng, CFG["batch"], CFG["length_bucket_batches"])[:steps_per_epoch]
         tot, n = 0.0, 0
         for step, b in enumerate(batches):
             t, m = pad([ids[i] for i in b])

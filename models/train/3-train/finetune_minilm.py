@@ -37,7 +37,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from metrics import LABELS
-from sampling import epoch_sample, pools
+from sampling import epoch_sample, length_batches, pools
 
 CFG = dict(max_len=128, epochs=4, batch=32, lr_encoder=5e-5, lr_head=1e-3, weight_decay=0.01, warmup=0.06, dropout=0.1,
            length_bucket_batches=50, freeze_word_embeddings=True,
@@ -82,16 +82,11 @@ def pad(batch):
 
 
 def batches_by_length(sample, ids, rng, batch, bucket):
-    """Shuffled batches of rows of similar length: a short prompt padded to a long jailbreak in the
-    same batch would make every step cost the longest row."""
+    """lib/sampling.py's length-bucketed batches, over the sample shuffled first (epoch_sample
+    lists rows label by label)."""
     sample = sample[:]
     rng.shuffle(sample)
-    out = []
-    for s in range(0, len(sample), batch * bucket):
-        chunk = sorted(sample[s : s + batch * bucket], key=lambda i: len(ids[i]))
-        out += [chunk[j : j + batch] for j in range(0, len(chunk), batch)]
-    rng.shuffle(out)
-    return out
+    return length_batches(sample, [len(t) for t in ids], rng, batch, bucket)
 
 
 def build(args, cfg):

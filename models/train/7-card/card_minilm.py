@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from manifest import manifest_head, per_label, shipped_thresholds, write_manifest
+from manifest import manifest_head, manifest_thresholds_output, per_label, reply_figures, shipped_thresholds, write_manifest
 from metrics import LABELS, evaluate, load_scores, pct, sha256, sigmoid
 from tables import license_rows, metrics_table, per_source_table
 from window_penalty import insert_section
@@ -106,14 +106,7 @@ def main():
 
     # Replies: stage 6's reply thresholds, int8 test replies.
     th_out = calibration.get("thresholds_output", {})
-    test_replies = np.array([r["split"] == "test" and r["source"].endswith(":reply") for r in r8])
-    benign8 = y8.sum(1) == 0
-    for l, v in th_out.items():
-        k = LABELS.index(l)
-        tpos, tben = test_replies & (y8[:, k] == 1), test_replies & benign8
-        v["test_recall"] = float((z8[tpos, k] >= v["logit"]).mean()) if tpos.any() else None
-        v["test_benign_reply_fpr"] = float((z8[tben, k] >= v["logit"]).mean()) if tben.any() else None
-        v["test_recall_at_input_default"] = float((z8[tpos, k] >= th[l]["any_label"]).mean())
+    reply_figures(r8, y8, z8, th_out, th)
 
     L = []
     A = L.append
@@ -219,9 +212,7 @@ def main():
         "fp32": "not shipped (90 MB): models/train/pipeline.sh guard-minilm export rebuilds onnx/model.onnx",
         "files": model_files(M),
         "thresholds": shipped_thresholds(th),
-        "thresholds_output": {l: {"default": float(sigmoid(v["logit"])), "logit": v["logit"], "target": f"{v['target_fpr']:.0%} of benign validation replies",
-                                  "val_recall": v["val_recall"], "test_recall": v["test_recall"], "test_benign_reply_fpr": v["test_benign_reply_fpr"],
-                                  "test_recall_at_input_default": v["test_recall_at_input_default"]} for l, v in th_out.items()},
+        "thresholds_output": manifest_thresholds_output(th_out),
         "calibration": {"split": "validation (never test)", "model": "fp32 ONNX file of the shipped weights (onnxruntime)",
                         "benign_sources_equally_weighted": dict(val_sources),
                         "target": "default (the balanced preset): 2% of benign validation text flagged by any label, one common per-label "

@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 from head import mean_val_recall
-from manifest import floors_met, manifest_head, model_files, per_label, shipped_thresholds, write_manifest
+from manifest import floors_met, manifest_head, manifest_thresholds_output, model_files, per_label, reply_figures, shipped_thresholds, write_manifest
 from metrics import LABELS, calibrate, evaluate, load_scores, pct, sigmoid
 from tables import license_rows, metrics_table, per_source_table
 from window_penalty import insert_section
@@ -146,14 +146,7 @@ def main():
     ev_default = evaluate(r8, y8, z8, {l: {**th_a[l], "fpr_1pct": th_a[l]["any_label"]} for l in LABELS})
     # Replies: stage 6's thresholds from the fp32 validation scores, recall and FPR on the int8 test replies.
     th_out = calibration["thresholds_output"]
-    test_replies = np.array([r["split"] == "test" and r["source"].endswith(":reply") for r in r8])
-    benign8 = y8.sum(1) == 0
-    for l, v in th_out.items():
-        k = LABELS.index(l)
-        tpos, tben = test_replies & (y8[:, k] == 1), test_replies & benign8
-        v["test_recall"] = float((z8[tpos, k] >= v["logit"]).mean()) if tpos.any() else None
-        v["test_benign_reply_fpr"] = float((z8[tben, k] >= v["logit"]).mean()) if tben.any() else None
-        v["test_recall_at_input_default"] = float((z8[tpos, k] >= th_a[l]["any_label"]).mean())
+    reply_figures(r8, y8, z8, th_out, th_a)
     write_card(args, M, ev_a8, th_a, table, ftable, verify, tokcheck, portcheck, onnxcheck, tm, floors, wall, val_rank, choice, aug2_rows, split, ev_default, th_out)
     penalty = json.load(open(os.path.join(W, "window_penalty.json")))
     insert_section(os.path.join(M, "MODEL_CARD.md"), penalty["card_section"])
@@ -161,9 +154,7 @@ def main():
         **manifest_head(args.name, 128),
         "files": model_files(M),
         "thresholds": shipped_thresholds(th_a),
-        "thresholds_output": {l: {"default": float(sigmoid(v["logit"])), "logit": v["logit"], "target": f"{v['target_fpr']:.0%} of benign validation replies",
-                                  "val_recall": v["val_recall"], "test_recall": v["test_recall"], "test_benign_reply_fpr": v["test_benign_reply_fpr"],
-                                  "test_recall_at_input_default": v["test_recall_at_input_default"]} for l, v in th_out.items()},
+        "thresholds_output": manifest_thresholds_output(th_out),
         "calibration": {"split": "validation (never test)", "model": "PyTorch fp32 of the shipped weights",
                         "benign_sources_equally_weighted": dict(val_sources),
                         "target": "default (the balanced preset): 2% of benign validation text flagged by any label, one common per-label "

@@ -3,6 +3,8 @@ sizes and SHA-256, the shipped thresholds as probabilities, per-label test metri
 import json
 import os
 
+import numpy as np
+
 from metrics import LABELS, sha256, sigmoid
 
 SHIPPED_FILES = ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx", "onnx/model_fp16.onnx",
@@ -59,3 +61,25 @@ def write_manifest(model_dir, manifest):
     with open(os.path.join(model_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=2)
         f.write("\n")
+
+
+def reply_figures(rows, y, z, th_out, th):
+    """Adds to stage 6's reply thresholds (`thresholds_output`) their test figures on the test
+    replies: harmful replies caught, benign replies flagged, and replies caught at the input's
+    `default` threshold instead."""
+    test_replies = np.array([r["split"] == "test" and r["source"].endswith(":reply") for r in rows])
+    benign = y.sum(1) == 0
+    for l, v in th_out.items():
+        k = LABELS.index(l)
+        tpos, tben = test_replies & (y[:, k] == 1), test_replies & benign
+        v["test_recall"] = float((z[tpos, k] >= v["logit"]).mean()) if tpos.any() else None
+        v["test_benign_reply_fpr"] = float((z[tben, k] >= v["logit"]).mean()) if tben.any() else None
+        v["test_recall_at_input_default"] = float((z[tpos, k] >= th[l]["any_label"]).mean())
+    return th_out
+
+
+def manifest_thresholds_output(th_out):
+    """The reply thresholds as the manifest ships them (`thresholds_output`; the presets' output direction)."""
+    return {l: {"default": float(sigmoid(v["logit"])), "logit": v["logit"], "target": f"{v['target_fpr']:.0%} of benign validation replies",
+                "val_recall": v["val_recall"], "test_recall": v["test_recall"], "test_benign_reply_fpr": v["test_benign_reply_fpr"],
+                "test_recall_at_input_default": v["test_recall_at_input_default"]} for l, v in th_out.items()}

@@ -1,11 +1,12 @@
 """The recipe's shared measures: label order, score files, ROC-AUC, thresholds at a benign FPR,
 calibration on the validation split, and test-split evaluation. Used by training (epoch and
 variant choice), calibration, the model cards and the comparison tools."""
-import hashlib
 import json
 import os
 
 import numpy as np
+
+from hashing import sha256  # noqa: F401 (the cards import it from here)
 
 LABELS = ["injection", "jailbreak", "harmful", "toxic"]
 HARD_BENIGN = ["neuralchemy_v1", "self_instruct_seed", "alpaca_eval", "awesome_chatgpt_prompts", "everyday_chat_eval", "certified_llm_safety",
@@ -196,14 +197,6 @@ def framed_benign(path, th):
         out[f"any_label_at_{key}"] = float(flag.mean())
     out["per_label_at_fpr_1pct"] = {l: float((z[:, k] >= th[l]["fpr_1pct"]).mean()) for k, l in enumerate(LABELS)}
     return out
-
-
-def sha256(path):
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def pct(x):

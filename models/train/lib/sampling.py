@@ -37,3 +37,15 @@ def epoch_sample(by_label, benign, rng, per_epoch):
     for s in sorted(benign):
         out += draw(benign[s], share, rng)
     return out
+
+
+def length_batches(sample, lengths, rng, batch, bucket):
+    """Shuffled batches of rows of similar length, from chunks of `batch * bucket` rows in the
+    sample's order: padding a 10-piece prompt to a 128-piece jailbreak in the same batch would make
+    every step cost the longest row. `lengths[i]` is row i's length."""
+    out = []
+    for s in range(0, len(sample), batch * bucket):
+        chunk = sorted(sample[s : s + batch * bucket], key=lambda i: lengths[i])
+        out += [chunk[j : j + batch] for j in range(0, len(chunk), batch)]
+    rng.shuffle(out)
+    return out
