@@ -4,6 +4,7 @@ import { TECHNIQUES } from '../../src/redteam/techniques.js';
 import { findEvasion } from '../../src/screen/rules/attack-patterns.js';
 import { describeNormalization, normalize } from '../../src/screen/normalize.js';
 import { foldConfusables } from '../../src/screen/normalize/confusables.js';
+import { stripCombiningMarks } from '../../src/screen/normalize/combining-marks.js';
 import { applyControlCharacters } from '../../src/screen/normalize/control-characters.js';
 import { readFlippedText } from '../../src/screen/normalize/flipped-text.js';
 import { extractInvisiblePayloads } from '../../src/screen/normalize/invisible-payloads.js';
@@ -43,6 +44,22 @@ describe('normalize reads character injection back', () => {
       }
     });
   }
+});
+
+describe('combining marks on spaces and punctuation', () => {
+  it('reads through an underline after every character, spaces and punctuation included', () => {
+    for (const goal of GOALS) {
+      const dressed = Array.from(goal, (ch) => `${ch}\u0332`).join('');
+      expect(squash(normalize(dressed).readable)).toBe(squash(goal));
+    }
+    expect(stripCombiningMarks('a\u0332 \u0336b.\u0301 7\u0332 $\u0335')).toBe('a b. 7 $');
+  });
+
+  it('keeps the marks a script writes, and the selectors emoji are written with', () => {
+    for (const text of ['नमस्ते, आप कैसे हैं?', 'Xin chào, bạn có khỏe không?', 'I ❤\uFE0F this', 'Press 1\uFE0F\u20E3 now', 'Call #\u20E3']) {
+      expect(stripCombiningMarks(text)).toBeNull();
+    }
+  });
 });
 
 describe('normalize leaves ordinary text alone', () => {

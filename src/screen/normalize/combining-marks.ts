@@ -4,14 +4,23 @@ import { commonWordShare, readsClearlyBetter } from './common-words.js';
  * Combining marks stacked on Latin letters: underlines (U+0332), strike-throughs, accents with no
  * precomposed form, "zalgo" piles. A reader reads through them; a subword tokenizer splits every
  * word they touch. Applied after NFKC, which has already composed ordinary accented letters (é
- * stays é). Marks on other scripts, where they are part of the writing, stay.
+ * stays é). Marks on spaces, punctuation, digits and symbols go too. Marks on the letters of other
+ * scripts, where they are part of the writing, stay.
  */
 
 const MARKS_ON_LATIN = /(\p{Script=Latin})\p{M}+/gu;
 
-/** The text without combining marks on Latin letters; null when there are none. */
+/**
+ * Marks on what no script writes marks on: spaces, punctuation, digits and symbols ("Ignore ̲all ̲…",
+ * the underline after every character, spaces included). Variation selectors and the keycap mark
+ * are left: emoji are written with them ("❤️", "1️⃣"), and a run of selectors may carry a hidden
+ * payload that invisible-payloads.ts reads.
+ */
+const MARKS_ON_NON_LETTERS = /([\s\p{Z}\p{P}\p{N}\p{S}])(?:(?![\uFE00-\uFE0F\u20E3\u{E0100}-\u{E01EF}])\p{M})+/gu;
+
+/** The text without combining marks on Latin letters or on non-letters; null when there are none. */
 export function stripCombiningMarks(text: string): string | null {
-  const stripped = text.replace(MARKS_ON_LATIN, '$1');
+  const stripped = text.replace(MARKS_ON_LATIN, '$1').replace(MARKS_ON_NON_LETTERS, '$1');
   return stripped === text ? null : stripped;
 }
 
