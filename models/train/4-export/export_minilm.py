@@ -112,10 +112,11 @@ def main():
     write_model_files(meta, args.model_dir, args.tokenizer_dir)
 
     rows = [json.loads(l) for l in open(os.path.join(args.work, "rows.jsonl"))]
+    evrows = [r for r in rows if r["split"] in ("val", "test")]
     framed = [json.loads(l) for l in open(os.path.join(args.work, "framed_eval.jsonl"))]
     # Reference logits for the parity check (5-measure): 1,000 seeded val/test texts, batch of one.
     rng = random.Random(args.seed + 7)
-    ref = rng.sample([r for r in rows if r["split"] in ("val", "test")], 1000)
+    ref = rng.sample(evrows, 1000)
     with torch.no_grad():
         out = []
         for r in ref:
@@ -126,7 +127,7 @@ def main():
     vdir = os.path.join(os.path.dirname(os.path.abspath(args.work)), "verify")
     os.makedirs(os.path.join(vdir, "aug"), exist_ok=True)
     json.dump({"labels": LABELS, "rows": out}, open(os.path.join(vdir, "aug", "reference.json"), "w"))
-    for name, part in (("rows.jsonl", [r for r in rows if r["split"] in ("val", "test")]), ("framed_eval.jsonl", framed)):
+    for name, part in (("rows.jsonl", evrows), ("framed_eval.jsonl", framed)):
         with open(os.path.join(vdir, name), "w") as f:
             for r in part:
                 f.write(json.dumps({**r, "ids": cut(r["ids"], meta["max_len"])}) + "\n")
@@ -134,14 +135,13 @@ def main():
 
     # Every val/test row (and the eval-only framed benign rows) scored by the exported fp32 file:
     # what 6-calibrate's thresholds and 7-card's fp32 figures read.
-    ev = [r for r in rows if r["split"] in ("val", "test")] + framed
+    ev = evrows + framed
     z = onnx_scores(fp32, ev, meta["max_len"])
     with open(os.path.join(out_dir, "scores.jsonl"), "w") as f:
         for r, v in zip(ev, z):
             f.write(json.dumps({"split": r["split"], "source": r["source"], "category": r.get("category"),
                                 "y": r["y"], "logits": [round(float(x), 6) for x in v]}) + "\n")
     print(f"scored {len(ev)} val/test/framed rows from the fp32 file; {time.time() - t0:.0f}s", flush=True)
-    json.dump({"export_seconds": round(time.time() - t0, 1)}, open(os.path.join(out_dir, "export.json"), "w"))
 
 
 if __name__ == "__main__":

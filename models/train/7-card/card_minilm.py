@@ -14,7 +14,8 @@ import time
 import numpy as np
 
 from manifest import manifest_head, manifest_thresholds_output, per_label, reply_figures, shipped_thresholds, write_manifest
-from metrics import LABELS, evaluate, load_scores, pct, sha256, sigmoid
+from hashing import sha256
+from metrics import LABELS, evaluate, load_scores, pct, sigmoid
 from tables import license_rows, metrics_table, per_source_table
 from window_penalty import insert_section
 

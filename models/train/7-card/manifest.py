@@ -5,7 +5,8 @@ import os
 
 import numpy as np
 
-from metrics import LABELS, sha256, sigmoid
+from hashing import sha256
+from metrics import LABELS, sigmoid
 
 SHIPPED_FILES = ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model.onnx", "onnx/model_fp16.onnx",
                  "onnx/model_quantized.onnx", "MODEL_CARD.md"]

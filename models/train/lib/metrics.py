@@ -6,8 +6,6 @@ import os
 
 import numpy as np
 
-from hashing import sha256  # noqa: F401 (the cards import it from here)
-
 LABELS = ["injection", "jailbreak", "harmful", "toxic"]
 HARD_BENIGN = ["neuralchemy_v1", "self_instruct_seed", "alpaca_eval", "awesome_chatgpt_prompts", "everyday_chat_eval", "certified_llm_safety",
                "garak_latentinjection", "toxigen_seed"]
