@@ -11,7 +11,8 @@ import { calibratedPreset, POLICY_PRESETS, type PresetCalibration } from './poli
 import { judgeFamilyOf, validatePolicy, type LlmReviewPolicy, type Policy } from './policy/policy.js';
 import type { Verdict } from './policy/verdict.js';
 import type { LayerSwitches } from './screen/pipeline.js';
-import type { BackendInfo, CacheReport, GuardOptions, LoadProgress, LoadTimings, ModelSource, RuntimeUrls, ScreenResult } from './types.js';
+import type { GuardOptions } from './guard-options.js';
+import type { BackendInfo, CacheReport, LoadProgress, LoadTimings, ModelSource, RuntimeUrls, ScreenResult } from './types.js';
 import type { DownloadRetry } from './store/download-retry.js';
 import type { JudgeHostHandle, JudgeLinkTarget, JudgeProvider, JudgeStatus } from './worker/judge-link.js';
 import type { GuardWorkerApi, WorkerEvent, WorkerReady } from './worker/guard-worker-api.js';

@@ -7,12 +7,12 @@ export { clearModelCache, evictCachedModel, listCachedModels, requestPersistentS
 export type { StoredModelSummary } from './store/model-store.js';
 export { DEFAULT_DOWNLOAD_RETRY, type DownloadRetryOptions } from './store/download-retry.js';
 export { GuardError, type GuardErrorCode } from './errors.js';
+export type { GuardOptions } from './guard-options.js';
 export type {
   BackendInfo,
   BackendName,
   BackendRequest,
   CacheReport,
-  GuardOptions,
   HubModelSource,
   LoadProgress,
   LoadTimings,

@@ -1,7 +1,8 @@
 import { LitElement } from 'lit';
 import type { Guard } from '../guard.js';
 import type { Policy } from '../policy/policy.js';
-import type { BackendRequest, GuardOptions } from '../types.js';
+import type { GuardOptions } from '../guard-options.js';
+import type { BackendRequest } from '../types.js';
 import type { JudgeProvider } from '../worker/judge-link.js';
 import { modelSourceOf } from './model-attribute.js';
 

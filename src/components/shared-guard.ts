@@ -1,5 +1,6 @@
 import { createGuard, type Guard } from '../guard.js';
-import type { GuardOptions, LoadProgress } from '../types.js';
+import type { GuardOptions } from '../guard-options.js';
+import type { LoadProgress } from '../types.js';
 
 const guards = new Map<string, Promise<Guard>>();
 
