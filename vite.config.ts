@@ -68,7 +68,9 @@ export default defineConfig(({ mode }) => {
     // The condition picks onnxruntime-web's build that does not embed a `new URL(...wasm)`:
     // we point it at the runtime files ourselves (src/inference/ort-runtime.ts).
     resolve: { conditions: ['onnxruntime-web-use-extern-wasm', ...defaultClientConditions] },
-    worker: { format: 'es' as const },
+    // One file per worker: the language step's files module (imported on demand, so that the
+    // worker starts without it) is inlined rather than a chunk a page's bundler must find.
+    worker: { format: 'es' as const, rolldownOptions: { output: { codeSplitting: false } } },
     // Relative asset URLs: the library and the demo work from whatever path they are served at.
     base: './',
   };
@@ -99,7 +101,7 @@ export default defineConfig(({ mode }) => {
       },
       // The judge's worker leaves transformers.js (an optional peer dependency) to the page's
       // bundler, which then also finds onnxruntime-web's WebGPU runtime files beside it.
-      worker: { ...shared.worker, rolldownOptions: { external: [/^@huggingface\/transformers$/] } },
+      worker: { ...shared.worker, rolldownOptions: { ...shared.worker.rolldownOptions, external: [/^@huggingface\/transformers$/] } },
     };
   }
   return {

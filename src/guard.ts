@@ -12,7 +12,7 @@ import { judgeFamilyOf, validatePolicy, type LlmReviewPolicy, type Policy } from
 import type { Verdict } from './policy/verdict.js';
 import type { LayerSwitches } from './screen/pipeline.js';
 import type { GuardOptions } from './guard-options.js';
-import type { BackendInfo, CacheReport, LoadProgress, LoadTimings, ModelSource, RuntimeUrls, ScreenResult } from './types.js';
+import type { BackendInfo, CacheReport, LoadProgress, LoadTimings, ModelSource, OptionalPartStatus, RuntimeUrls, ScreenResult } from './types.js';
 import type { DownloadRetry } from './store/download-retry.js';
 import type { JudgeHostHandle, JudgeLinkTarget, JudgeProvider, JudgeStatus } from './worker/judge-link.js';
 import type { GuardWorkerApi, WorkerEvent, WorkerReady } from './worker/guard-worker-api.js';
@@ -26,6 +26,25 @@ export interface GuardEventMap {
   judgeprogress: CustomEvent<LoadProgress>;
   /** The guard LLM started loading, is ready, or failed (see `guard.judge`). */
   judgechange: CustomEvent<JudgeStatus>;
+  /** An optional part (the language-id model) started loading, is ready, or is unavailable (see `guard.status`). */
+  statuschange: CustomEvent<GuardStatusReport>;
+}
+
+/**
+ * What works in a guard, part by part. The classifier is essential: a guard exists only once it
+ * loaded. The rest is optional: when it cannot load, the guard screens without it and says so.
+ */
+export interface GuardStatusReport {
+  classifier: { state: 'ready'; backend: BackendInfo };
+  /**
+   * The language-id model (policies with a `language` section). A screen that needs it waits
+   * while it loads; when it is unavailable, texts are screened as the policy's
+   * `language.unavailable` says (by default as if their language were covered: classifier scores
+   * decide, rules apply), and their verdicts note that the language was not checked.
+   */
+  language: OptionalPartStatus;
+  /** The guard LLM of an llm second review, when the policy has one (see `guard.judge`). */
+  judge: JudgeStatus | null;
 }
 
 /** What the guard needs to load an llm second review's model, from `createGuard`'s options. */
@@ -60,8 +79,9 @@ export class Guard extends EventTarget {
 
   /** The model's labels, in the order scores are reported. */
   readonly labels: readonly string[];
-  /** Where this load's files came from (cache or network) and what the cache did. */
-  readonly cache: CacheReport;
+  private readonly classifierCache: CacheReport;
+  private languageStatus: OptionalPartStatus;
+  private settledWaiters: (() => void)[] = [];
   /** Where this load spent its time (see `LoadTimings`). */
   readonly loadTimings: LoadTimings;
 
@@ -79,7 +99,8 @@ export class Guard extends EventTarget {
     super();
     connections.set(this, connection);
     this.labels = ready.labels;
-    this.cache = ready.cache;
+    this.classifierCache = ready.cache;
+    this.languageStatus = ready.language;
     this.loadTimings = ready.loadTimings;
     this.currentBackend = ready.backend;
     this.calibration = ready.calibration;
@@ -198,6 +219,30 @@ export class Guard extends EventTarget {
     }
   }
 
+  /**
+   * Where the classifier's files came from on this load (cache or network) and what the cache
+   * did; `parts.language` is the language-id model's own report, once it loaded (it loads after
+   * the classifier, through the same verified store).
+   */
+  get cache(): CacheReport {
+    const language = this.languageStatus.cache;
+    return language ? { ...this.classifierCache, parts: { language } } : this.classifierCache;
+  }
+
+  /** Each part's state: the classifier (ready), the language-id model, the judge. See `GuardStatusReport`. */
+  get status(): GuardStatusReport {
+    return { classifier: { state: 'ready', backend: this.currentBackend }, language: this.languageStatus, judge: this.judge };
+  }
+
+  /**
+   * Resolves with `status` once no optional part is still loading: each is ready, off or
+   * unavailable. A guard screens before that; this is for pages (and tests) that want to know.
+   */
+  settled(): Promise<GuardStatusReport> {
+    if (this.languageStatus.state !== 'loading') return Promise.resolve(this.status);
+    return new Promise((resolve) => this.settledWaiters.push(() => resolve(this.status)));
+  }
+
   /** Workers started to replace a lost or hung one, so far. */
   get workerRestarts(): number {
     return this.connection.restarts;
@@ -208,6 +253,10 @@ export class Guard extends EventTarget {
     if (event.type === 'backend') {
       this.currentBackend = event.backend;
       this.dispatchEvent(new CustomEvent('backendchange', { detail: event.backend }));
+    } else if (event.type === 'language') {
+      this.languageStatus = event.status;
+      this.dispatchEvent(new CustomEvent('statuschange', { detail: this.status }));
+      if (event.status.state !== 'loading') for (const wake of this.settledWaiters.splice(0)) wake();
     }
   }
 
@@ -286,6 +335,7 @@ export class Guard extends EventTarget {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    for (const wake of this.settledWaiters.splice(0)) wake();
     try {
       await this.judgeHost?.release();
       await this.connection.close();
@@ -439,7 +489,7 @@ export async function createGuard(options: GuardOptions = {}): Promise<Guard> {
     await connection.close();
     throw error;
   }
-  for (const event of early) if (event.type === 'backend') guard.handleWorkerEvent(event);
+  for (const event of early) if (event.type !== 'progress') guard.handleWorkerEvent(event);
   // Ask the browser not to evict the weights under storage pressure (Window-only API).
   if (cache && ready.cache.fromNetwork.length > 0) void globalThis.navigator?.storage?.persist?.().catch(() => false);
   return guard;

@@ -90,6 +90,21 @@ export interface CacheReport {
   resumed?: string[];
   /** Why files could not be stored (e.g. `storage-quota`), when they could not; the guard still runs. */
   storageProblem?: { code: string; message: string };
+  /** The optional parts' own reports (`guard.cache`): the language-id model's file, once it loaded. */
+  parts?: { language?: CacheReport };
+}
+
+/**
+ * An optional part of the guard (the language-id model): the guard screens without it, and says
+ * so. `off`: the policy does not need it; `loading`; `ready`; `unavailable`: it could not load
+ * (missing, corrupt or unreachable file; `message` names the file and the cause), and verdicts
+ * note what was not checked.
+ */
+export interface OptionalPartStatus {
+  state: 'off' | 'loading' | 'ready' | 'unavailable';
+  message?: string;
+  /** Where its files came from on this load, once it is ready. */
+  cache?: CacheReport;
 }
 
 /**

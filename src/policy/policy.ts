@@ -94,7 +94,20 @@ export interface LanguagePolicy {
   minShare?: number;
   /** A text with fewer words counts as covered, whatever its language (default 3). */
   minWords?: number;
+  /**
+   * When the language-id model is unavailable (its file missing, corrupt or unreachable; see
+   * `guard.status.language`):
+   * - `screen` (default): texts are judged as if covered (classifier scores decide, rules apply);
+   *   each verdict notes that the language was not checked;
+   * - `block`: fail closed: a text of `minWords` words or more is blocked
+   *   (`language:not-checked`), as it could be in a language the classifiers cannot read.
+   */
+  unavailable?: UnavailableLanguageAction;
 }
+
+/** What happens to texts when the language-id model cannot be used. */
+export type UnavailableLanguageAction = 'screen' | 'block';
+export const UNAVAILABLE_LANGUAGE_ACTIONS: readonly UnavailableLanguageAction[] = ['screen', 'block'];
 
 /** The second-review layer: a larger classifier, or a generative guard model (`kind: 'llm'`). */
 export type SecondReviewPolicy = ClassifierReviewPolicy | LlmReviewPolicy;
@@ -249,12 +262,15 @@ function checkLanguage(problems: PolicyProblem[], language: unknown): void {
   if (!UNCOVERED_LANGUAGE_ACTIONS.includes(language.uncovered as UncoveredLanguageAction)) {
     problems.push({ path: 'language.uncovered', message: `must be one of ${UNCOVERED_LANGUAGE_ACTIONS.join(', ')}` });
   }
+  if (language.unavailable !== undefined && !UNAVAILABLE_LANGUAGE_ACTIONS.includes(language.unavailable as UnavailableLanguageAction)) {
+    problems.push({ path: 'language.unavailable', message: `must be one of ${UNAVAILABLE_LANGUAGE_ACTIONS.join(', ')}` });
+  }
   if (language.minShare !== undefined) checkUnit(problems, 'language.minShare', language.minShare);
   if (language.minWords !== undefined && (!Number.isInteger(language.minWords) || (language.minWords as number) < 1)) {
     problems.push({ path: 'language.minWords', message: 'must be a whole number ≥ 1' });
   }
   for (const key of Object.keys(language)) {
-    if (!['covered', 'uncovered', 'minShare', 'minWords'].includes(key)) problems.push({ path: `language.${key}`, message: 'is not a known field' });
+    if (!['covered', 'uncovered', 'minShare', 'minWords', 'unavailable'].includes(key)) problems.push({ path: `language.${key}`, message: 'is not a known field' });
   }
 }
 

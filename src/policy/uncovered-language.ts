@@ -5,6 +5,9 @@ import type { CategoryVerdict, LanguageVerdict } from './verdict.js';
 /** The category a text not covered by the classifiers' languages gets. */
 export const NOT_COVERED = 'language:not-covered';
 
+/** The category a text gets when its language could not be checked and the policy fails closed. */
+export const NOT_CHECKED = 'language:not-checked';
+
 /**
  * Whether a category's score comes from the classifiers: their own labels, the second review's,
  * and the conversation escalation, which adds up their scores over the turns. Rules and the
@@ -28,6 +31,7 @@ export function applyLanguagePolicy(
   policy: LanguagePolicy,
   ruleHits: ReadonlySet<string> = new Set(),
 ): { action: Action; categories: CategoryVerdict[] } {
+  if (language.basis === 'unavailable') return policy.unavailable === 'block' ? failClosed(decision) : decision;
   if (language.covered) return decision;
   const note: CategoryVerdict = {
     category: NOT_COVERED,
@@ -44,12 +48,23 @@ export function applyLanguagePolicy(
   return { action, categories: all };
 }
 
+/** `language.unavailable: 'block'`: a text long enough to be in any language (basis `unavailable`, not `short-text`) is blocked. */
+function failClosed(decision: { action: Action; categories: CategoryVerdict[] }): { action: Action; categories: CategoryVerdict[] } {
+  const note: CategoryVerdict = { category: NOT_CHECKED, score: 1, threshold: 1, action: 'block', layer: 'language', fired: true };
+  return { action: 'block', categories: [note, ...decision.categories] };
+}
+
 /**
  * The sentence the verdict's reason gets for a text not covered, e.g. "Language fr (0.98) is
  * not covered by the classifiers: their scores warn, not block; rules apply as usual." Empty
  * for covered text.
  */
 export function describeLanguage(language: LanguageVerdict | undefined, policy: LanguagePolicy | undefined): string {
+  if (language?.failed && policy) {
+    return policy.unavailable === 'block' && language.basis === 'unavailable'
+      ? ' Language not checked (the language-id model is unavailable): the policy blocks such text.'
+      : ' Language not checked (the language-id model is unavailable): classifier scores decide as for covered text; rules apply as usual.';
+  }
   if (!language || language.covered || !policy) return '';
   const what = `Language ${language.language} (${language.confidence.toFixed(2)}) is not covered by the classifiers`;
   if (policy.uncovered === 'warn') return ` ${what}: their scores warn, not block; rules apply as usual.`;

@@ -45,10 +45,11 @@ export interface LanguageVerdict {
    * `short-text` (too few words to judge: covered), `low-confidence` (no clear other language:
    * covered), `covered-part` (mostly another language, but a sentence of it is plainly in a
    * covered one, which the classifiers read: covered), `unavailable` (the language-id model
-   * could not load or run: covered, see `failed`).
+   * could not load or run: covered unless the policy's `language.unavailable` is `block`; see
+   * `failed`).
    */
   basis: 'language' | 'short-text' | 'low-confidence' | 'covered-part' | 'unavailable';
-  /** Why the language-id model could not be used; the text was screened as covered. */
+  /** Why the language-id model could not be used: the language was not checked (the reason says so). */
   failed?: string;
 }
 

@@ -20,3 +20,30 @@ export function hangWorker(guard: Guard, ms: number): void {
 export function destroyGpuDevice(guard: Guard): Promise<boolean> {
   return connectionOf(guard).call((remote) => remote.destroyGpuDeviceForTesting(), 60_000);
 }
+
+/**
+ * From now on the guard's llm reviews meet their deadlines only when `expireReviewDeadlines` is
+ * called: a test of deadlines and backpressure then does not depend on the machine's speed.
+ */
+export function useManualReviewClock(guard: Guard): Promise<void> {
+  return connectionOf(guard).call((remote) => remote.useManualReviewClockForTesting(), 60_000);
+}
+
+/** Passes every waiting review's deadline now; resolves with how many there were. */
+export function expireReviewDeadlines(guard: Guard): Promise<number> {
+  return connectionOf(guard).call((remote) => remote.expireReviewDeadlinesForTesting(), 60_000);
+}
+
+/** Keeps llm reviews waiting (they count against the waiting limit) until `releaseReviews`. */
+export function holdReviews(guard: Guard): Promise<void> {
+  return connectionOf(guard).call((remote) => remote.holdReviewsForTesting(), 60_000);
+}
+
+export function releaseReviews(guard: Guard): Promise<void> {
+  return connectionOf(guard).call((remote) => remote.releaseReviewsForTesting(), 60_000);
+}
+
+/** Llm reviews waiting or running now. */
+export function waitingReviews(guard: Guard): Promise<number> {
+  return connectionOf(guard).call((remote) => remote.waitingReviewsForTesting(), 60_000);
+}

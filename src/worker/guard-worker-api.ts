@@ -6,15 +6,17 @@ import { loadFastTextLid } from '../screen/language/fasttext-lid.js';
 import { LanguageIdentifier, type LanguageModelLoader } from '../screen/language/language-identifier.js';
 import { ALL_LAYERS, ScreeningPipeline, type LayerSwitches, type LlmReviewer, type Reviewer, type ScreenRequest } from '../screen/pipeline.js';
 import type { ResolvedModelSource } from '../store/model-source.js';
-import type { BackendInfo, CacheReport, LoadProgress, LoadTimings, ScreenResult } from '../types.js';
+import type { BackendInfo, CacheReport, LoadProgress, LoadTimings, OptionalPartStatus, ScreenResult } from '../types.js';
 import { wrap } from 'comlink';
 import type { JudgeWorkerApi } from '../judge/judge-worker-api.js';
-import { JudgeClient } from './judge-client.js';
+import { JudgeClient, DEFAULT_MAX_WAITING_REVIEWS, ManualReviewClock, TIMER_CLOCK, type ReviewControl } from './judge-client.js';
 
 /** What the worker tells the main thread while it works. */
 export type WorkerEvent =
   | { type: 'progress'; progress: LoadProgress }
-  | { type: 'backend'; backend: BackendInfo };
+  | { type: 'backend'; backend: BackendInfo }
+  /** The language-id model started loading, is ready, or is unavailable. */
+  | { type: 'language'; status: OptionalPartStatus };
 
 /** The worker's answer to `init`. */
 export interface WorkerReady {
@@ -23,6 +25,8 @@ export interface WorkerReady {
   cache: CacheReport;
   calibration: Calibration;
   loadTimings: LoadTimings;
+  /** The language-id model, as of now (it loads after the classifier; `language` events follow). */
+  language: OptionalPartStatus;
 }
 
 /**
@@ -40,18 +44,31 @@ export class GuardWorkerApi {
   private judge: { client: JudgeClient; port?: MessagePort } | null = null;
   /** The language-id model: loaded on the first screen whose policy has a `language` section. */
   private readonly languageId: LanguageIdentifier;
+  /** The deadlines' clock and the waiting gate of every llm review (tests may hold them). */
+  private readonly reviewControl: ReviewControl = { clock: TIMER_CLOCK, gate: null };
+  private releaseReviews: (() => void) | null = null;
+  private onEvent: ((event: WorkerEvent) => void) | undefined;
 
   /**
-   * @param loadLanguageModel how the language step gets its model: fastText's `lid.176.ftz` from
-   *   the bundled package files by default (Node scripts pass the package's Node build instead).
+   * @param loadLanguageModel how the language step gets its model: by default fastText's
+   *   `lid.176.ftz` from the bundled package files, through the model store as `init` says
+   *   (cache, download retries); Node scripts pass the package's Node build instead.
    */
-  constructor(loadLanguageModel: LanguageModelLoader = loadFastTextLid) {
-    this.languageId = new LanguageIdentifier(loadLanguageModel);
+  constructor(loadLanguageModel?: LanguageModelLoader) {
+    const load: LanguageModelLoader = loadLanguageModel ?? (() => loadFastTextLid({
+      cache: this.init_?.cache ?? true,
+      ...(this.init_?.download ? { download: this.init_.download } : {}),
+    }));
+    this.languageId = new LanguageIdentifier(load, (status) => {
+      // The page may be gone (its guard disposed): nobody to tell, nothing to fail.
+      Promise.resolve(this.onEvent?.({ type: 'language', status })).catch(() => undefined);
+    });
   }
 
   /** Loads the model; `onEvent` (a Comlink proxy) hears progress and backend changes. */
   async init(init: EngineInit, onEvent?: (event: WorkerEvent) => void): Promise<WorkerReady> {
     if (this.engine) throw new GuardError('invalid-input', 'the guard worker is already initialised');
+    this.onEvent = onEvent;
     const engine = await ClassifierEngine.create(init, {
       signal: this.loading.signal,
       onProgress: (progress) => void onEvent?.({ type: 'progress', progress }),
@@ -63,7 +80,7 @@ export class GuardWorkerApi {
     // After the classifier, not beside it: it would compete for the CPU the load needs, and the
     // first screen (the user is still typing) then no longer waits for it.
     if (init.prepareLanguage) this.languageId.prepare();
-    return { backend: engine.backend, labels: engine.labels, cache: engine.cacheReport, calibration: engine.calibration, loadTimings: engine.loadTimings };
+    return { backend: engine.backend, labels: engine.labels, cache: engine.cacheReport, calibration: engine.calibration, loadTimings: engine.loadTimings, language: this.languageId.status };
   }
 
   /** Cancels a load in progress (its downloads abort; `init` rejects with `aborted`). */
@@ -76,7 +93,7 @@ export class GuardWorkerApi {
     if (!this.pipeline) throw new GuardError('worker-failed', 'the guard worker has no model loaded');
     let reviewer: Reviewer | LlmReviewer | undefined;
     if (policy.secondReview?.kind === 'llm') {
-      const client = this.judge?.client ?? new JudgeClient({ status: 'failed', model: policy.secondReview.model.hub, message: 'no judge is connected to this guard' });
+      const client = this.judge?.client ?? this.judgeClient({ status: 'failed', model: policy.secondReview.model.hub, message: 'no judge is connected to this guard' });
       reviewer = { kind: 'llm', id: client.id, judge: (judged, timeoutMs) => client.judge(judged, timeoutMs, screen) };
     } else if (review) {
       reviewer = { id: review.id, classify: async (text) => (await this.reviewEngine(review, policy)).classify(text) };
@@ -91,23 +108,55 @@ export class GuardWorkerApi {
 
   /** The guard LLM is loading (its first use downloads it): texts in the band get `judge-loading` meanwhile. */
   judgeLoading(model: string): void {
-    this.setJudge(new JudgeClient({ status: 'loading', model }));
+    this.setJudge(this.judgeClient({ status: 'loading', model }));
   }
 
   /** The guard LLM could not be loaded: texts in the band get `judge-unavailable`. */
   judgeFailed(model: string, message: string): void {
-    this.setJudge(new JudgeClient({ status: 'failed', model, message }));
+    this.setJudge(this.judgeClient({ status: 'failed', model, message }));
   }
 
   /** The guard LLM is ready: reviews go to its worker over `port`. */
   connectJudge(model: string, port: MessagePort): void {
     const remote = wrap<JudgeWorkerApi>(port);
-    this.setJudge(new JudgeClient({ status: 'ready', model, remote }), port);
+    this.setJudge(this.judgeClient({ status: 'ready', model, remote }), port);
   }
 
   /** The policy no longer has an llm review. */
   dropJudge(): void {
     this.setJudge(null);
+  }
+
+  private judgeClient(link: ConstructorParameters<typeof JudgeClient>[0]): JudgeClient {
+    return new JudgeClient(link, DEFAULT_MAX_WAITING_REVIEWS, this.reviewControl);
+  }
+
+  /** Tests: review deadlines pass only when `expireReviewDeadlinesForTesting` says (src/testing/guard-faults.ts). */
+  useManualReviewClockForTesting(): void {
+    this.reviewControl.clock = new ManualReviewClock();
+  }
+
+  /** Tests: passes every review deadline now (manual clock only); returns how many there were. */
+  expireReviewDeadlinesForTesting(): number {
+    const clock = this.reviewControl.clock;
+    return clock instanceof ManualReviewClock ? clock.expireAll() : 0;
+  }
+
+  /** Tests: reviews wait (counted as waiting) until `releaseReviewsForTesting`. */
+  holdReviewsForTesting(): void {
+    if (this.reviewControl.gate) return;
+    this.reviewControl.gate = new Promise((resolve) => (this.releaseReviews = resolve));
+  }
+
+  releaseReviewsForTesting(): void {
+    this.reviewControl.gate = null;
+    this.releaseReviews?.();
+    this.releaseReviews = null;
+  }
+
+  /** Tests: llm reviews waiting or running now. */
+  waitingReviewsForTesting(): number {
+    return this.judge?.client.waitingReviews ?? 0;
   }
 
   private setJudge(client: JudgeClient | null, port?: MessagePort): void {

@@ -117,7 +117,8 @@ describe('<guarded-chat>', () => {
       chat.draft = 'draft kept';
       chat.shadowRoot!.querySelector<HTMLButtonElement>('button[part="new-conversation"]')!.click();
       const d = await detail;
-      await new Promise((r) => setTimeout(r, 50)); // the reset is sent to the worker after the event
+      // No wait needed: the click posted the reset to the worker before the event's listeners ran
+      // on, and the worker takes messages in order, so the probe below comes after it.
       const turnsAfter = (await chat.guard!.screen('x', { conversation: before })).conversation!.turns;
       await chat.guard!.dispose();
       return { before, d, now: chat.conversation, turnsBefore, turnsAfter };

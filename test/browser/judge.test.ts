@@ -156,6 +156,7 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
       const policy = await reviewPolicy(page, other.url, { device: 'webgpu' });
       const outcome = await page.evaluate(async ({ url, policy }) => {
         const guard = await openJudged(url, policy);
+        await window.guardFaults.useManualReviewClock(guard); // a slow software adapter must not meet the deadline
         const status = guard.judge;
         const outputs: string[] = [];
         for (const text of ['please tell me how to zorblax', 'a poem about quibbet', 'thanks a lot']) outputs.push((await guard.screen(text)).secondReview?.judge?.outputs[0] ?? 'none');
@@ -191,22 +192,44 @@ describe('second review by a guard LLM (guarded-chat/judge)', () => {
   });
 
   it('one review at a time: past the waiting limit texts get judge-busy, past the deadline judge-timeout, and the rest their reading', async () => {
+    // The test owns the deadlines' clock and holds reviews at the gate: the counts below follow
+    // from the waiting limit (8) alone, however fast this machine runs the judge.
     await withFreshHub(async (other) => {
       const policy = await reviewPolicy(page, other.url, { timeoutMs: 150 });
       const outcome = await page.evaluate(async ({ url, policy }) => {
+        const faults = window.guardFaults;
+        const kind = (v: Verdict) => v.secondReview?.note ?? v.secondReview?.judge?.verdict ?? 'none';
         const guard = await openJudged(url, policy);
+        await faults.useManualReviewClock(guard);
         const alone = await guard.screen('please tell me how to zorblax');
-        const crowd = await Promise.all(Array.from({ length: 24 }, (_, i) => guard.screen(`please tell me how to zorblax, request ${i}`)));
+
+        // 24 at once, reviews held: 8 wait, 16 are turned away; released, the 8 get their reading.
+        await faults.holdReviews(guard);
+        const crowd: (string | null)[] = Array(24).fill(null);
+        const screens = Array.from({ length: 24 }, (_, i) => guard.screen(`please tell me how to zorblax, request ${i}`).then((v) => { crowd[i] = kind(v); }));
+        while (crowd.filter((c) => c !== null).length < 16 || (await faults.waitingReviews(guard)) < 8) await new Promise((r) => setTimeout(r, 20));
+        const busyWhileHeld = crowd.filter((c) => c === 'judge-busy').length;
+        await faults.releaseReviews(guard);
+        await Promise.all(screens);
+
+        // 3 more, held past their deadline: each times out, and the judge is asked to drop it.
+        await faults.holdReviews(guard);
+        const late = Array.from({ length: 3 }, (_, i) => guard.screen(`please tell me how to zorblax, late ${i}`));
+        while ((await faults.waitingReviews(guard)) < 3) await new Promise((r) => setTimeout(r, 20));
+        const expired = await faults.expireReviewDeadlines(guard);
+        const timedOut = (await Promise.all(late)).map(kind);
+        await faults.releaseReviews(guard);
+
         const after = await guard.screen('please tell me how to zorblax');
         await guard.dispose();
-        const kind = (v: Verdict) => v.secondReview?.note ?? v.secondReview?.judge?.verdict ?? 'none';
-        return { alone: kind(alone), aloneMs: alone.secondReview?.judge?.totalMs, crowd: crowd.map(kind), after: kind(after) };
+        return { alone: kind(alone), busyWhileHeld, crowd, expired, timedOut, after: kind(after) };
       }, { url: FIXTURE_MODEL_URL, policy });
       expect(outcome.alone).toBe('unsafe');
-      const counts = Object.fromEntries(['unsafe', 'judge-busy', 'judge-timeout'].map((k) => [k, outcome.crowd.filter((c) => c === k).length]));
-      expect(outcome.crowd.every((c) => ['unsafe', 'judge-busy', 'judge-timeout'].includes(c)), JSON.stringify(outcome)).toBe(true);
-      expect(counts['unsafe'], JSON.stringify(outcome)).toBeGreaterThan(0);
-      expect(counts['judge-busy'], JSON.stringify(outcome)).toBeGreaterThan(0);
+      expect(outcome.busyWhileHeld).toBe(16);
+      expect(outcome.crowd.filter((c) => c === 'judge-busy')).toHaveLength(16);
+      expect(outcome.crowd.filter((c) => c === 'unsafe')).toHaveLength(8);
+      expect(outcome.expired).toBe(3);
+      expect(outcome.timedOut).toEqual(['judge-timeout', 'judge-timeout', 'judge-timeout']);
       expect(outcome.after).toBe('unsafe'); // cancelled and timed-out reviews leave the judge working
     });
   });

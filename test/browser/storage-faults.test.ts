@@ -108,9 +108,10 @@ describe('storage faults: other tabs, damaged files', () => {
     expect([...a.cache.fromCache, ...b.cache.fromCache].sort()).toEqual(MODEL_FILES);
     expect(a.action).toBe('block');
     expect(b.action).toBe('block');
+    // The classifier, and the language step's model under its own key (loaded by both tabs' screens).
     const stored = await page.evaluate(() => window.guardedChat.listCachedModels());
-    expect(stored).toHaveLength(1);
-    expect(stored[0]!.files.sort()).toEqual(MODEL_FILES);
+    expect(stored.map((m) => m.model).sort()).toEqual([new URL(FIXTURE_MODEL_URL, devUrl()).href, 'bundled:fasttext-lid.176'].sort());
+    expect(stored.find((m) => m.model !== 'bundled:fasttext-lid.176')!.files.sort()).toEqual(MODEL_FILES);
     console.log(`two tabs at once: ${requests.length} model requests; tab A from network ${a.cache.fromNetwork.length}, tab B ${b.cache.fromNetwork.length}`);
   });
 

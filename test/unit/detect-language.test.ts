@@ -145,6 +145,31 @@ describe('LanguageIdentifier: loads once, never fails a screen', () => {
     await id.identify(['Noch einmal, bitte sehr, danke schön.'], EN);
     expect(loads).toBe(1);
   });
+
+  it('reports its state as it goes: off, loading, then ready (with the cache report) or unavailable (naming the cause)', async () => {
+    const heard: string[] = [];
+    const cache = { model: 'bundled:fasttext-lid.176', revision: 'r', fromCache: ['lid.176.ftz'], fromNetwork: [], repaired: [] };
+    const ready = new LanguageIdentifier(async () => ({ model: fixedModel([['__label__en', 0.99]]), cache }), (s) => heard.push(s.state));
+    expect(ready.status).toEqual({ state: 'off' });
+    ready.prepare();
+    expect(ready.status).toEqual({ state: 'loading' });
+    await ready.identify(['What time is it in Berlin tonight?'], EN);
+    expect(ready.status).toEqual({ state: 'ready', cache });
+    expect(heard).toEqual(['loading', 'ready']);
+
+    const broken = new LanguageIdentifier(async () => {
+      throw new Error('https://example.test/assets/lid.176.ftz has SHA-256 00, expected 8f; refusing to load it');
+    });
+    await broken.identify(['Wie spät ist es heute Abend in Berlin?'], EN);
+    expect(broken.status).toEqual({ state: 'unavailable', message: 'language-id: https://example.test/assets/lid.176.ftz has SHA-256 00, expected 8f; refusing to load it' });
+  });
+
+  it('without the model, a text too short to judge is still short-text (covered whatever its language), noted as unchecked', async () => {
+    const id = new LanguageIdentifier(async () => {
+      throw new Error('offline');
+    });
+    expect(await id.identify(['Danke schön'], EN)).toMatchObject({ covered: true, basis: 'short-text', failed: 'language-id: offline' });
+  });
 });
 
 describe('with the real fastText model (lid.176.ftz, the package\'s Node build)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JudgeReading } from '../../src/policy/verdict.js';
 import { judgedScores } from '../../src/screen/judge-review.js';
-import { JudgeClient, type JudgeRemote } from '../../src/worker/judge-client.js';
+import { JudgeClient, ManualReviewClock, type JudgeRemote } from '../../src/worker/judge-client.js';
 import type { JudgeAnswer } from '../../src/judge/judge-worker-api.js';
 
 const reading = (verdict: JudgeReading['verdict'], categories: JudgeReading['categories'] = []): JudgeReading => ({
@@ -43,6 +43,9 @@ function controllableRemote() {
   return { remote, answer, cancelled, pending };
 }
 
+/** Deadlines that never pass by themselves: no assertion here rests on the machine's speed. */
+const manual = () => ({ clock: new ManualReviewClock(), gate: null });
+
 describe('JudgeClient: one review at a time, bounded, with a deadline', () => {
   const request = { text: 'x', direction: 'input' as const };
 
@@ -53,7 +56,7 @@ describe('JudgeClient: one review at a time, bounded, with a deadline', () => {
 
   it('turns the answer into a reading', async () => {
     const { remote, answer } = controllableRemote();
-    const client = new JudgeClient({ status: 'ready', model: 'a/b', remote });
+    const client = new JudgeClient({ status: 'ready', model: 'a/b', remote }, 8, manual());
     const outcome = client.judge(request, 1000);
     answer(1);
     expect(await outcome).toEqual({ reading: { family: 'llama-guard', verdict: 'safe', categories: [], covers: ['harmful'], outputs: ['safe'], firstTokenMs: 1, totalMs: 2 } });
@@ -61,7 +64,7 @@ describe('JudgeClient: one review at a time, bounded, with a deadline', () => {
 
   it('answers judge-busy past the waiting limit, and takes reviews again once some finish', async () => {
     const { remote, answer } = controllableRemote();
-    const client = new JudgeClient({ status: 'ready', model: 'a/b', remote }, 2);
+    const client = new JudgeClient({ status: 'ready', model: 'a/b', remote }, 2, manual());
     const first = client.judge(request, 1000);
     const second = client.judge(request, 1000);
     expect(await client.judge(request, 1000)).toMatchObject({ note: 'judge-busy' });
@@ -74,15 +77,43 @@ describe('JudgeClient: one review at a time, bounded, with a deadline', () => {
   });
 
   it('cancels a review that passes its deadline and notes the timeout', async () => {
-    const { remote, cancelled } = controllableRemote();
-    const client = new JudgeClient({ status: 'ready', model: 'a/b', remote });
-    expect(await client.judge(request, 20)).toEqual({ note: 'judge-timeout', message: 'no verdict within 20 ms' });
-    expect(cancelled).toEqual([1]);
+    const { remote, cancelled, answer } = controllableRemote();
+    const clock = new ManualReviewClock();
+    const client = new JudgeClient({ status: 'ready', model: 'a/b', remote }, 8, { clock, gate: null });
+    const late = client.judge(request, 20);
+    const other = client.judge(request, 5000);
+    expect(clock.expireAll()).toBe(2);
+    expect(await late).toEqual({ note: 'judge-timeout', message: 'no verdict within 20 ms' });
+    expect(await other).toEqual({ note: 'judge-timeout', message: 'no verdict within 5000 ms' });
+    expect(cancelled).toEqual([1, 2]);
+    const next = client.judge(request, 20);
+    answer(3);
+    expect(await next).toHaveProperty('reading'); // a review answered in time cancels its deadline
+    expect(clock.expireAll()).toBe(0);
+  });
+
+  it('holds reviews at the gate, counting them as waiting, until it opens', async () => {
+    const { remote, answer, pending } = controllableRemote();
+    let open = () => undefined as void;
+    const control = { clock: new ManualReviewClock(), gate: new Promise<void>((resolve) => (open = resolve)) as Promise<void> | null };
+    const client = new JudgeClient({ status: 'ready', model: 'a/b', remote }, 2, control);
+    const held = [client.judge(request, 20), client.judge(request, 20)];
+    expect(client.waitingReviews).toBe(2);
+    expect(await client.judge(request, 20)).toMatchObject({ note: 'judge-busy' });
+    await Promise.resolve();
+    expect(pending.size).toBe(0); // nothing reached the judge yet
+    control.gate = null;
+    open();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    answer(1);
+    answer(2);
+    expect((await Promise.all(held)).every((o) => 'reading' in o)).toBe(true);
+    expect(client.waitingReviews).toBe(0);
   });
 
   it('cancels the review of a screen the page cancelled, waiting or running', async () => {
     const { remote, cancelled, answer } = controllableRemote();
-    const client = new JudgeClient({ status: 'ready', model: 'a/b', remote });
+    const client = new JudgeClient({ status: 'ready', model: 'a/b', remote }, 8, manual());
     const first = client.judge(request, 1000, 7);
     const second = client.judge(request, 1000, 8);
     client.cancelScreen(8);
@@ -95,6 +126,6 @@ describe('JudgeClient: one review at a time, bounded, with a deadline', () => {
 
   it('notes a review that failed', async () => {
     const remote: JudgeRemote = { review: () => Promise.reject(new Error('device lost')), cancel: () => undefined };
-    expect(await new JudgeClient({ status: 'ready', model: 'a/b', remote }).judge(request, 1000)).toEqual({ note: 'judge-failed', message: 'device lost' });
+    expect(await new JudgeClient({ status: 'ready', model: 'a/b', remote }, 8, manual()).judge(request, 1000)).toEqual({ note: 'judge-failed', message: 'device lost' });
   });
 });

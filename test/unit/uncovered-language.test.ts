@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decide, describeDecision } from '../../src/policy/decide.js';
 import { validatePolicy, type LanguagePolicy } from '../../src/policy/policy.js';
 import { POLICY_PRESETS } from '../../src/policy/presets.js';
-import { applyLanguagePolicy, describeLanguage, NOT_COVERED } from '../../src/policy/uncovered-language.js';
+import { applyLanguagePolicy, describeLanguage, NOT_CHECKED, NOT_COVERED } from '../../src/policy/uncovered-language.js';
 import type { LanguageVerdict } from '../../src/policy/verdict.js';
 import type { CategoryScore } from '../../src/policy/decide.js';
 
@@ -110,6 +110,35 @@ describe('the policy\'s language section', () => {
     const language = schema.properties.language;
     expect(language.required).toEqual(['covered', 'uncovered']);
     expect(language.properties.uncovered.enum).toEqual(['warn', 'screen', 'block']);
-    expect(Object.keys(language.properties).sort()).toEqual(['covered', 'minShare', 'minWords', 'uncovered']);
+    expect(Object.keys(language.properties).sort()).toEqual(['covered', 'minShare', 'minWords', 'unavailable', 'uncovered']);
+  });
+});
+
+describe('language-id model unavailable', () => {
+  const UNCHECKED: LanguageVerdict = { language: 'und', confidence: 0, uncoveredShare: 0, covered: true, basis: 'unavailable', failed: 'language-id: offline' };
+  const SHORT_UNCHECKED: LanguageVerdict = { ...UNCHECKED, basis: 'short-text' };
+
+  it('by default ("screen") classifier scores decide as for covered text, and the reason says the language was not checked', () => {
+    for (const uncovered of ['warn', 'screen', 'block'] as const) {
+      expect(judge([INJECTION], UNCHECKED, policy(uncovered))).toEqual(decide([INJECTION], rules));
+      expect(describeLanguage(UNCHECKED, policy(uncovered))).toBe(' Language not checked (the language-id model is unavailable): classifier scores decide as for covered text; rules apply as usual.');
+    }
+    expect(judge([], UNCHECKED, policy('warn')).action).toBe('allow');
+  });
+
+  it('"block" fails closed on a text long enough to judge, and not on a short one', () => {
+    const failClosed: LanguagePolicy = { ...policy('warn'), unavailable: 'block' };
+    const { action, categories } = judge([], UNCHECKED, failClosed);
+    expect(action).toBe('block');
+    expect(categories[0]).toMatchObject({ category: NOT_CHECKED, fired: true, action: 'block', layer: 'language' });
+    expect(describeLanguage(UNCHECKED, failClosed)).toBe(' Language not checked (the language-id model is unavailable): the policy blocks such text.');
+    expect(judge([], SHORT_UNCHECKED, failClosed).action).toBe('allow');
+    expect(describeLanguage(SHORT_UNCHECKED, failClosed)).toContain('classifier scores decide');
+  });
+
+  it('validates the field', () => {
+    expect(validatePolicy({ ...POLICY_PRESETS.balanced, language: { ...policy('warn'), unavailable: 'block' } })).toEqual([]);
+    expect(validatePolicy({ ...POLICY_PRESETS.balanced, language: { ...policy('warn'), unavailable: 'ignore' } as unknown as LanguagePolicy }))
+      .toEqual([{ path: 'language.unavailable', message: 'must be one of screen, block' }]);
   });
 });

@@ -7,7 +7,7 @@ import { modelSourceOf } from '../model-attribute.js';
 import { listCachedModels } from '../../store/model-cache.js';
 import { resolveModelSource } from '../../store/model-source.js';
 import type { StoredModelSummary } from '../../store/model-store.js';
-import type { BackendInfo, CacheReport, LoadProgress } from '../../types.js';
+import type { BackendInfo, CacheReport, LoadProgress, OptionalPartStatus } from '../../types.js';
 import { sharedGuard, watchSharedGuard } from '../shared-guard.js';
 import { DEFAULT_GUARD_STATUS_STRINGS, type GuardStatusStrings } from './guard-status.strings.js';
 import { guardStatusStyles } from './guard-status.styles.js';
@@ -36,6 +36,7 @@ type Status = 'idle' | 'loading' | 'ready' | 'error';
  * @csspart state - the load state line (an ARIA live region)
  * @csspart backend - the backend line
  * @csspart cache - the cache line
+ * @csspart language - the language check's line, shown while the language-id model is unavailable
  * @csspart prefetch - the prefetch button
  *
  * @cssprop --guard-status-border, --guard-status-radius, --guard-status-font
@@ -54,6 +55,7 @@ export class GuardStatus extends GuardSourceElement {
     cacheReport: { state: true },
     cacheState: { state: true },
     problem: { state: true },
+    language: { state: true },
   };
 
   /** UI texts to replace (i18n); the rest keep `DEFAULT_GUARD_STATUS_STRINGS`. */
@@ -64,6 +66,7 @@ export class GuardStatus extends GuardSourceElement {
   declare cacheReport: CacheReport | null;
   declare cacheState: CacheState;
   declare problem: string;
+  declare language: OptionalPartStatus;
 
   /** Stops following the shared guard. */
   private unwatch: (() => void) | null = null;
@@ -73,6 +76,8 @@ export class GuardStatus extends GuardSourceElement {
   private downloading = false;
   /** Counts cache reads, so a slow, superseded one cannot win. */
   private cacheRead = 0;
+  /** Stops listening to the shown guard's `statuschange`. */
+  private unlisten: (() => void) | null = null;
 
   constructor() {
     super();
@@ -83,6 +88,7 @@ export class GuardStatus extends GuardSourceElement {
     this.cacheReport = null;
     this.cacheState = { kind: 'unknown' };
     this.problem = '';
+    this.language = { state: 'off' };
   }
 
   private get text(): GuardStatusStrings {
@@ -99,6 +105,8 @@ export class GuardStatus extends GuardSourceElement {
     super.disconnectedCallback();
     this.unwatch?.();
     this.unwatch = null;
+    this.unlisten?.();
+    this.unlisten = null;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -109,6 +117,9 @@ export class GuardStatus extends GuardSourceElement {
   private follow(): void {
     this.unwatch?.();
     this.unwatch = null;
+    this.unlisten?.();
+    this.unlisten = null;
+    this.language = { state: 'off' };
     this.progress = null;
     this.downloading = false;
     this.problem = '';
@@ -146,6 +157,13 @@ export class GuardStatus extends GuardSourceElement {
     this.status = 'ready';
     this.backendInfo = guard.backend;
     this.cacheReport = guard.cache;
+    this.unlisten?.();
+    this.language = guard.status.language;
+    const onStatus = (event: Event) => {
+      this.language = (event as CustomEvent<{ language: OptionalPartStatus }>).detail.language;
+    };
+    guard.addEventListener('statuschange', onStatus);
+    this.unlisten = () => guard.removeEventListener('statuschange', onStatus);
     void this.readCache();
   }
 
@@ -244,6 +262,7 @@ export class GuardStatus extends GuardSourceElement {
       <p part="state" class=${this.status} role="status" aria-live="polite">${this.stateLine(text)}</p>
       <p part="backend">${this.backendInfo ? text.backend(this.backendInfo.summary) : text.backendUnknown}</p>
       <p part="cache">${this.cacheLine(text)}</p>
+      ${this.language.state === 'unavailable' ? html`<p part="language" role="status">${text.languageUnavailable(this.language.message ?? '')}</p>` : ''}
     `;
   }
 }

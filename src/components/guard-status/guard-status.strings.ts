@@ -32,6 +32,8 @@ export interface GuardStatusStrings {
   storageProblem: (message: string) => string;
   /** The button that loads the model ahead of first use. */
   prefetch: string;
+  /** The language-id model could not load: the guard screens without it (`message` says why). */
+  languageUnavailable: (message: string) => string;
 }
 
 /** The English defaults. */
@@ -49,4 +51,5 @@ export const DEFAULT_GUARD_STATUS_STRINGS: Readonly<GuardStatusStrings> = Object
   notCached: 'Not stored on this device yet',
   storageProblem: (message: string) => `Not stored on this device: ${message}`,
   prefetch: 'Load the safety model now',
+  languageUnavailable: (message: string) => `Languages are not checked: the language-id model is unavailable (${message}). Texts are screened as if in a covered language.`,
 });

@@ -211,6 +211,12 @@ const round = (x: number) => Math.min(1, Math.round(x * 1e4) / 1e4);
 const spaceHan = (text: string) => text.replace(/(\p{Script=Han})(?=\p{Script=Han})/gu, '$1 ');
 
 /** Detects the dominant language of `text` with `model` and says whether it is covered. */
+/** Whether `text` has too few words to judge its language (it then counts as covered, whatever it is). */
+export function tooShortToJudge(text: string, options: LanguageOptions): boolean {
+  const words = segmentsOf(languageSentences(languageEvidence(text))).reduce((n, s) => n + s.words, 0);
+  return words < (options.minWords ?? DEFAULT_MIN_WORDS);
+}
+
 export function detectLanguage(text: string, model: LanguageModel, options: LanguageOptions): LanguageVerdict {
   const sentences = languageSentences(languageEvidence(text));
   const segments = segmentsOf(sentences);

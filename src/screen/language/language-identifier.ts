@@ -1,8 +1,17 @@
 import type { LanguageVerdict } from '../../policy/verdict.js';
-import { detectLanguage, type LanguageModel, type LanguageOptions } from './detect-language.js';
+import type { CacheReport, OptionalPartStatus } from '../../types.js';
+import { detectLanguage, tooShortToJudge, type LanguageModel, type LanguageOptions } from './detect-language.js';
+
+/** A loaded language-id model, with where its file came from when it went through the model store. */
+export interface LoadedLanguageModel {
+  model: LanguageModel;
+  cache?: CacheReport;
+}
 
 /** Loads a language-id model; called at most once per `LanguageIdentifier`. */
-export type LanguageModelLoader = () => Promise<LanguageModel>;
+export type LanguageModelLoader = () => Promise<LanguageModel | LoadedLanguageModel>;
+
+const loaded = (result: LanguageModel | LoadedLanguageModel): LoadedLanguageModel => ('predict' in result ? { model: result } : result);
 
 /**
  * The language-id step as the pipeline holds it: the model loads on the first text that needs it
@@ -13,12 +22,40 @@ export type LanguageModelLoader = () => Promise<LanguageModel>;
  */
 export class LanguageIdentifier {
   private model: Promise<LanguageModel> | null = null;
+  private current: OptionalPartStatus = { state: 'off' };
 
-  constructor(private readonly load: LanguageModelLoader) {}
+  /**
+   * @param onStatus hears every change of `status` (loading, then ready or unavailable), so the
+   *   page's guard can say whether languages are checked.
+   */
+  constructor(private readonly load: LanguageModelLoader, private readonly onStatus?: (status: OptionalPartStatus) => void) {}
+
+  /** Whether the model is loading, ready or unavailable (and why); `off` until a policy needs it. */
+  get status(): OptionalPartStatus {
+    return this.current;
+  }
+
+  private setStatus(status: OptionalPartStatus): void {
+    this.current = status;
+    this.onStatus?.(status);
+  }
 
   /** Starts loading now (e.g. when a policy with a `language` section is set), so the first screen does not wait. */
   prepare(): void {
-    this.model ??= this.load();
+    if (this.model) return;
+    this.setStatus({ state: 'loading' });
+    this.model = Promise.resolve().then(() => this.load()).then(
+      (result) => {
+        const { model, cache } = loaded(result);
+        this.setStatus({ state: 'ready', ...(cache ? { cache } : {}) });
+        return model;
+      },
+      (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        this.setStatus({ state: 'unavailable', message: `language-id: ${message}` });
+        throw error;
+      },
+    );
     this.model.catch(() => undefined); // the failure is reported on the screens that need the model
   }
 
@@ -44,7 +81,9 @@ export class LanguageIdentifier {
       return found;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      return { language: 'und', confidence: 0, uncoveredShare: 0, covered: true, basis: 'unavailable', failed: `language-id: ${message}` };
+      // A text too short to judge counts as covered with or without the model.
+      const basis = tooShortToJudge(readings[0] ?? '', options) ? 'short-text' : 'unavailable';
+      return { language: 'und', confidence: 0, uncoveredShare: 0, covered: true, basis, failed: `language-id: ${message}` };
     }
   }
 }

@@ -8,14 +8,14 @@ export type CachedFileDamage = 'flip-byte' | 'truncate';
  * `blobs`, key `[modelId, revision, file]`), behind the library's back. Returns the stored
  * length afterwards, so a test can check there was a file to damage.
  */
-export function damageCachedFile(page: Page, modelId: string, file: string, damage: CachedFileDamage): Promise<number> {
-  return page.evaluate(async ({ modelId, file, damage }) => {
+export function damageCachedFile(page: Page, modelId: string, file: string, damage: CachedFileDamage, revision = 'main'): Promise<number> {
+  return page.evaluate(async ({ modelId, file, damage, revision }) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const open = indexedDB.open('guarded-chat-models');
       open.onsuccess = () => resolve(open.result);
       open.onerror = () => reject(open.error);
     });
-    const key = [modelId, 'main', file];
+    const key = [modelId, revision, file];
     const store = db.transaction('blobs', 'readwrite').objectStore('blobs');
     const bytes = await new Promise<ArrayBuffer>((resolve) => { store.get(key).onsuccess = (e) => resolve((e.target as IDBRequest).result); });
     let damaged = bytes;
@@ -29,5 +29,5 @@ export function damageCachedFile(page: Page, modelId: string, file: string, dama
     await new Promise((resolve) => { store.put(damaged, key).onsuccess = resolve; });
     db.close();
     return damaged.byteLength;
-  }, { modelId, file, damage });
+  }, { modelId, file, damage, revision });
 }
