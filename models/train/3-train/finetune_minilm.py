@@ -123,8 +123,21 @@ def main():
     ap.add_argument("--bench", type=int, default=0, help="time this many training steps, print rows/s and stop")
     ap.add_argument("--scale", type=float, default=1.0, help="smoke runs only: rows per epoch x this")
     ap.add_argument("--stop-after", type=int, default=0, help="smoke runs only: checkpoint and exit after this many steps (as a stopped sitting would)")
+    ap.add_argument("--per-epoch", action="append", default=[], metavar="LABEL=N", help="rows of LABEL (or benign) per epoch, instead of the default")
+    ap.add_argument("--benign-group", action="append", default=[], metavar="NAME=SRC,SRC",
+                    help="these benign sources share one source's quota (e.g. the hard negatives weigh as one source)")
     args = ap.parse_args()
-    cfg = dict(CFG, epochs=args.epochs, per_epoch={k: max(1, int(v * args.scale)) for k, v in CFG["per_epoch"].items()})
+    per_epoch = dict(CFG["per_epoch"])
+    for kv in args.per_epoch:
+        k, v = kv.split("=", 1)
+        if k not in per_epoch:
+            ap.error(f"--per-epoch: unknown label {k!r} (one of {', '.join(per_epoch)})")
+        per_epoch[k] = int(v)
+    groups = {}
+    for kv in args.benign_group:
+        name, srcs = kv.split("=", 1)
+        groups.update({s: name for s in srcs.split(",") if s})
+    cfg = dict(CFG, epochs=args.epochs, per_epoch={k: max(1, int(v * args.scale)) for k, v in per_epoch.items()}, benign_groups=groups)
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
     out = os.path.join(args.work, "minilm")
@@ -138,6 +151,9 @@ def main():
     ids = [cut(r["ids"], cfg["max_len"]) for r in rows]
     train_idx = [i for i, r in enumerate(rows) if r["split"] == "train"]
     by_label, benign = pools(train_idx, y, [r["source"] for r in rows])
+    unknown = sorted(set(cfg["benign_groups"]) - set(benign))
+    if unknown:
+        raise SystemExit(f"--benign-group: no benign training rows from {', '.join(unknown)}")
     model, opt = build(args, cfg)
     per_epoch_rows = sum(cfg["per_epoch"].values())
     steps_per_epoch = -(-per_epoch_rows // cfg["batch"])
@@ -171,7 +187,7 @@ def main():
     trained = [p for g in opt.param_groups for p in g["params"]]
     while state["epoch"] < cfg["epochs"]:
         if state["batches"] is None:
-            sample = epoch_sample(by_label, benign, rng, cfg["per_epoch"])
+            sample = epoch_sample(by_label, benign, rng, cfg["per_epoch"], cfg["benign_groups"])
             state["batches"] = batches_by_length(sample, ids, rng, cfg["batch"], cfg["length_bucket_batches"])
             state["loss_sum"], state["loss_n"] = 0.0, 0
         model.train()

@@ -22,10 +22,13 @@ def draw(pool, n, rng):
     return rng.sample(pool, n) if len(pool) >= n else [rng.choice(pool) for _ in range(n)]
 
 
-def epoch_sample(by_label, benign, rng, per_epoch):
+def epoch_sample(by_label, benign, rng, per_epoch, benign_groups=None):
     """One epoch's rows. Each label's positives are shared among its sources in proportion to the
     square root of their size (no source dominates, and a 90-row source is not repeated 20 times
-    an epoch); benign rows are drawn equally from each benign source."""
+    an epoch); benign rows are drawn equally from each benign source.
+
+    benign_groups ({source: group}) makes the grouped benign sources share one source's quota
+    between them, so that six files of one kind (say, hard negatives) weigh as one source."""
     out = []
     for k, l in enumerate(LABELS):
         srcs = sorted(by_label[k])
@@ -33,9 +36,19 @@ def epoch_sample(by_label, benign, rng, per_epoch):
         quota = np.floor(per_epoch[l] * w / w.sum()).astype(int)
         for s, q in zip(srcs, quota):
             out += draw(by_label[k][s], int(q), rng)
-    share = per_epoch["benign"] // len(benign)
+    if not benign_groups:
+        share = per_epoch["benign"] // len(benign)
+        for s in sorted(benign):
+            out += draw(benign[s], share, rng)
+        return out
+    units = {}
     for s in sorted(benign):
-        out += draw(benign[s], share, rng)
+        units.setdefault(benign_groups.get(s, s), []).append(s)
+    share = per_epoch["benign"] // len(units)
+    for u in sorted(units):
+        members = units[u]
+        for j, s in enumerate(members):
+            out += draw(benign[s], share // len(members) + (1 if j < share % len(members) else 0), rng)
     return out
 
 
