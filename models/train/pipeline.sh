@@ -168,8 +168,10 @@ use_verify() {
 }
 
 # ---------------------------------------------------------------- guard-minilm
-minilm_work="$here/work-minilm"
-minilm_model="$repo/models/guard-minilm"
+# MINILM_WORK / MINILM_MODEL: another work folder and model folder (a variant beside the shipped
+# one); MINILM_TRAIN_ARGS: more arguments for finetune_minilm.py (e.g. --benign-group ...).
+minilm_work="${MINILM_WORK:-$here/work-minilm}"
+minilm_model="${MINILM_MODEL:-$repo/models/guard-minilm}"
 
 minilm_prepare() {
   step "guard-minilm 1 prepare: the pretrained encoder checked (files, SHA-256, config, tokenizer); rows split by source"
@@ -184,7 +186,7 @@ minilm_augment() {
 minilm_train() {
   step "guard-minilm 3 train: fine-tune all-MiniLM-L6-v2 + head (checkpoints; resumes a stopped run)"
   local pretrained; pretrained=$($py -c 'import json,sys; print(json.load(open(sys.argv[1]))["model_dir"])' "$minilm_work/pretrained.json")
-  HF_HUB_OFFLINE=1 $py -W ignore "$here/3-train/finetune_minilm.py" --work "$minilm_work/prep" --pretrained "$pretrained" --seed "$seed" --resume
+  HF_HUB_OFFLINE=1 $py -W ignore "$here/3-train/finetune_minilm.py" --work "$minilm_work/prep" --pretrained "$pretrained" --seed "$seed" --resume ${MINILM_TRAIN_ARGS:-}
 }
 minilm_export() {
   step "guard-minilm 4 export: ONNX fp32, config and tokenizer files, PyTorch reference, fp32 scores of val/test; fp16 and int8"
