@@ -106,21 +106,13 @@ export class ClassifierEngine {
   static async create(init: EngineInit, hooks: EngineHooks = {}): Promise<ClassifierEngine> {
     const started = performance.now();
     const timings: LoadTimings = { storeMs: 0, textFilesMs: 0, weightsMs: 0, sessionMs: 0, warmUpMs: 0, totalMs: 0 };
-    let store: ModelStore | null = null;
-    let storeProblem: GuardError | null = null;
-    if (init.cache) {
-      try {
-        store = await ModelStore.open();
-      } catch (error) {
-        storeProblem = error as GuardError;
-      }
-    }
+    const { store, problem: storeProblem } = await ModelStore.openForLoad(init.cache);
     const loader = new ModelFileLoader(init.source, store, {
       ...(hooks.signal ? { signal: hooks.signal } : {}),
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
       ...(init.download ? { retry: init.download } : {}),
     });
-    if (storeProblem) loader.report.storageProblem = { code: storeProblem.code, message: storeProblem.message };
+    if (storeProblem) loader.report.storageProblem = storeProblem;
     timings.storeMs = performance.now() - started;
     const textStarted = performance.now();
     const manifest = await loader.loadManifest();

@@ -55,6 +55,20 @@ export class ModelStore {
     this.db = db;
   }
 
+  /**
+   * For a load: the store when `cache` is on and it opens, else null, with why it could not be
+   * used (a load then runs from the network and its cache report says so).
+   */
+  static async openForLoad(cache: boolean): Promise<{ store: ModelStore | null; problem?: { code: string; message: string } }> {
+    if (!cache) return { store: null };
+    try {
+      return { store: await ModelStore.open() };
+    } catch (error) {
+      const { code = 'storage-unavailable', message } = error as { code?: string; message: string };
+      return { store: null, problem: { code, message } };
+    }
+  }
+
   /** Opens (or creates) the store. Rejects with `storage-unavailable` where IndexedDB cannot be used. */
   static async open(name: string = MODEL_DB_NAME): Promise<ModelStore> {
     const store = new ModelStore(await ModelStore.connect(name, () => store.dropConnection()), name);

@@ -67,15 +67,7 @@ export async function loadFastTextLid(options: LidLoadOptions): Promise<LoadedLa
   const base = (globalThis as { location?: { href: string } }).location?.href;
   const glueUrl = new URL(files.lidGlueUrl, base).href;
   const wasmUrl = new URL(files.lidWasmUrl, base).href;
-  let store: ModelStore | null = null;
-  let storeProblem: { code: string; message: string } | undefined;
-  if (options.cache) {
-    try {
-      store = await ModelStore.open();
-    } catch (error) {
-      storeProblem = { code: (error as { code?: string }).code ?? 'storage-unavailable', message: (error as Error).message };
-    }
-  }
+  const { store, problem: storeProblem } = await ModelStore.openForLoad(options.cache);
   const loader = new ModelFileLoader(lidModelSource(new URL(files.lidModelUrl, base).href), store, options.download ? { retry: options.download } : {});
   if (storeProblem) loader.report.storageProblem = storeProblem;
   try {
