@@ -46,6 +46,8 @@ export class ModelPanel {
     );
     this.renderBackend();
     guard.addEventListener('backendchange', () => this.renderBackend());
+    // The language-id model is stored after the guard is ready: list it once it is.
+    guard.addEventListener('statuschange', () => void this.refresh());
     void this.renderFiles(files, manifestUrl);
     void this.refresh();
   }

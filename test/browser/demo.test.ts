@@ -194,7 +194,9 @@ describe('the demo (built)', () => {
   it('the model & cache tab lists the model\'s files and the stored model, and clears the cache', async () => {
     await page.locator('#tab-model').click();
     await expect.poll(() => page.locator('#model-files tr.running').textContent(), POLL).toContain('onnx/model_quantized.onnx');
-    await expect.poll(() => page.locator('#cached-models tbody tr').first().textContent(), POLL).toMatch(/shipped:guard-use-lite\s*main\s*5\s*8\.\d MB/);
+    // Rows come in key order, and the language-id model is stored after the guard is ready, so find each row by its model.
+    await expect.poll(() => page.locator('#cached-models tbody tr', { hasText: 'shipped:guard-use-lite' }).textContent(), POLL).toMatch(/shipped:guard-use-lite\s*main\s*5\s*8\.\d MB/);
+    await expect.poll(() => page.locator('#cached-models tbody tr', { hasText: 'bundled:fasttext-lid.176' }).textContent(), POLL).toMatch(/bundled:fasttext-lid\.176\s*fasttext\.wasm\.js@1\.0\.0\s*1\s*938\.0 kB/);
     // The <guard-status> at the top shows the same guard.
     expect(await page.locator('guard-status [part="backend"]').textContent()).toMatch(/^Backend: wasm: /);
     await expect.poll(() => page.locator('guard-status [part="cache"]').textContent(), POLL).toMatch(/^Stored on this device: 5 files, 8\.\d MB$/);
