@@ -4,7 +4,7 @@
 #   bash models/train/pipeline.sh                         both models, every stage (npm run train; ~50 min on 2 cores)
 #   bash models/train/pipeline.sh guard-use-lite          one model, every stage
 #   bash models/train/pipeline.sh guard-bert-mini card    one model, named stages only, on its existing work folder
-#   bash models/train/pipeline.sh guard-minilm train      the default model's training (resumes from its last checkpoint)
+#   bash models/train/pipeline.sh guard-minilm train      guard-minilm's training (resumes from its last checkpoint)
 #   bash models/train/pipeline.sh all export measure calibrate card verify
 #
 # Stages, in order (one folder each; README.md says what each reads and writes):

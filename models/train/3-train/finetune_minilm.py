@@ -21,8 +21,13 @@ than PyTorch and is the file that ships.
 Writes <work>/minilm/: checkpoint.pt (while training), model/ (config.json + model.safetensors of the
 whole classifier, read by export_minilm.py), train.json.
 
+Options for studies: --lr-encoder F (the encoder's peak learning rate); --head-first STEPS (the head
+learns alone on the frozen encoder's embeddings first: linear probe, then fine-tune); --per-epoch and
+--benign-group (how each epoch's rows are drawn).
+
 Usage: .venv/bin/python finetune_minilm.py --work WORK --pretrained DIR [--seed 1234] [--resume]
-       [--epochs N] [--bench STEPS] [--scale F --stop-after STEPS (smoke runs)]
+       [--epochs N] [--lr-encoder F] [--head-first STEPS] [--per-epoch LABEL=N] [--benign-group NAME=SRC,...]
+       [--bench STEPS] [--scale F --stop-after STEPS (smoke runs)]
 """
 import argparse
 import json
@@ -53,11 +58,14 @@ class MiniLMGuard(nn.Module):
         self.drop = nn.Dropout(dropout)
         self.cls = nn.Linear(encoder.config.hidden_size, len(LABELS))
 
-    def forward(self, input_ids, attention_mask):
+    def embed(self, input_ids, attention_mask):
+        """The sentence embedding: the encoder's last layer, mean-pooled over the real pieces."""
         h = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         m = attention_mask.unsqueeze(-1).to(h.dtype)
-        pooled = (h * m).sum(1) / m.sum(1).clamp(min=1.0)
-        return self.cls(self.drop(pooled))
+        return (h * m).sum(1) / m.sum(1).clamp(min=1.0)
+
+    def forward(self, input_ids, attention_mask):
+        return self.cls(self.drop(self.embed(input_ids, attention_mask)))
 
 
 def load_encoder(pretrained_dir, attn="sdpa"):
@@ -102,6 +110,36 @@ def build(args, cfg):
     return model, opt
 
 
+def head_first(model, cfg, by_label, benign, ids, yt, seed):
+    """Linear probe before fine-tuning: the head learns on the pretrained encoder's embeddings, which
+    stay as they are, so that fine-tuning starts from a head that already agrees with them and moves
+    the encoder less (less of what pretraining learned is overwritten). Its own RNG: the main
+    schedule's batches are the same with or without it."""
+    rng = random.Random(seed + 71)
+    head_opt = torch.optim.AdamW(model.cls.parameters(), lr=cfg["lr_head"], weight_decay=cfg["weight_decay"])
+    model.eval()  # no dropout in the frozen encoder
+    t0 = time.time()
+    done, loss_sum, n = 0, 0.0, 0
+    while done < cfg["head_first"]:
+        sample = epoch_sample(by_label, benign, rng, cfg["per_epoch"], cfg["benign_groups"])
+        for b in batches_by_length(sample, ids, rng, cfg["batch"], cfg["length_bucket_batches"]):
+            t, m = pad([ids[i] for i in b])
+            with torch.no_grad():
+                pooled = model.embed(t, m)
+            loss = F.binary_cross_entropy_with_logits(model.cls(pooled), yt[b])
+            head_opt.zero_grad()
+            loss.backward()
+            head_opt.step()
+            done += 1
+            loss_sum += loss.item() * len(b)
+            n += len(b)
+            if done % 50 == 0:
+                print(f"[minilm] head first: step {done}/{cfg['head_first']} loss {loss_sum / n:.4f} {time.time() - t0:.0f}s", flush=True)
+            if done >= cfg["head_first"]:
+                break
+    print(f"[minilm] head first: {done} steps in {time.time() - t0:.0f}s, loss {loss_sum / max(1, n):.4f}", flush=True)
+
+
 def save_classifier(model, out_dir, cfg):
     """The whole classifier as safetensors + a config that names the network (export_minilm.py)."""
     from safetensors.torch import save_file
@@ -124,6 +162,9 @@ def main():
     ap.add_argument("--scale", type=float, default=1.0, help="smoke runs only: rows per epoch x this")
     ap.add_argument("--stop-after", type=int, default=0, help="smoke runs only: checkpoint and exit after this many steps (as a stopped sitting would)")
     ap.add_argument("--per-epoch", action="append", default=[], metavar="LABEL=N", help="rows of LABEL (or benign) per epoch, instead of the default")
+    ap.add_argument("--lr-encoder", type=float, default=CFG["lr_encoder"], help="the encoder's peak learning rate")
+    ap.add_argument("--head-first", type=int, default=0, metavar="STEPS",
+                    help="train the head alone on the frozen encoder's embeddings for STEPS batches first (linear probe, then fine-tune)")
     ap.add_argument("--benign-group", action="append", default=[], metavar="NAME=SRC,SRC",
                     help="these benign sources share one source's quota (e.g. the hard negatives weigh as one source)")
     args = ap.parse_args()
@@ -137,7 +178,7 @@ def main():
     for kv in args.benign_group:
         name, srcs = kv.split("=", 1)
         groups.update({s: name for s in srcs.split(",") if s})
-    cfg = dict(CFG, epochs=args.epochs, per_epoch={k: max(1, int(v * args.scale)) for k, v in per_epoch.items()}, benign_groups=groups)
+    cfg = dict(CFG, epochs=args.epochs, lr_encoder=args.lr_encoder, head_first=args.head_first, per_epoch={k: max(1, int(v * args.scale)) for k, v in per_epoch.items()}, benign_groups=groups)
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
     out = os.path.join(args.work, "minilm")
@@ -180,6 +221,11 @@ def main():
         torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(), "rng": rng.getstate(),
                     "torch_rng": torch.get_rng_state(), "state": state, "config": cfg}, tmp)
         os.replace(tmp, ckpt_path)
+
+    if cfg["head_first"] and not state.get("head_first_done"):
+        head_first(model, cfg, by_label, benign, ids, yt, args.seed)
+        state["head_first_done"] = True
+        checkpoint()
 
     t0 = time.time()
     trained_before = state["seconds"]["train"]
