@@ -138,6 +138,7 @@ def head_first(model, cfg, by_label, benign, ids, yt, seed):
             if done >= cfg["head_first"]:
                 break
     print(f"[minilm] head first: {done} steps in {time.time() - t0:.0f}s, loss {loss_sum / max(1, n):.4f}", flush=True)
+    return round(time.time() - t0, 1)
 
 
 def save_classifier(model, out_dir, cfg):
@@ -223,7 +224,7 @@ def main():
         os.replace(tmp, ckpt_path)
 
     if cfg["head_first"] and not state.get("head_first_done"):
-        head_first(model, cfg, by_label, benign, ids, yt, args.seed)
+        state["seconds"]["head_first"] = head_first(model, cfg, by_label, benign, ids, yt, args.seed)
         state["head_first_done"] = True
         checkpoint()
 
