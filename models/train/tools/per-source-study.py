@@ -5,7 +5,12 @@ shipped ones (from models/<name>/manifest.json) or set on validation with or wit
 pass's hard-negative sources (guard-use-lite's shipped thresholds were set before those existed,
 so `nohn` compares encoders at the same kind of operating point).
 
-Usage: .venv/bin/python tools/per-source-study.py NAME:SCORES.jsonl:MODE [...]
+A column may join models: `A+B` flags a text when either part does (each at its own thresholds), and
+a part may keep only some labels, so `guard-minilm:M.jsonl:shipped+guard-use-lite:U.jsonl:shipped:harmful,toxic`
+is "guard-minilm, plus guard-use-lite's harmful and toxic flags" (the score files must list the same
+rows in the same order: 5-measure's int8 scores, tools/score-rows.mjs).
+
+Usage: .venv/bin/python tools/per-source-study.py NAME:SCORES.jsonl:MODE[:LABEL,LABEL][+...] [...]
   MODE: shipped (models/NAME/manifest.json), hn (validation as it is), nohn (validation without the hard negatives)
 """
 import json
@@ -30,10 +35,20 @@ def thresholds(name, rows, y, z, mode):
     return np.array([th[l]["any_label"] for l in LABELS])
 
 
-def per_source(rows, y, z, t):
+def flags(part):
+    """One part of a column: which rows it flags, with the rows and labels it read."""
+    name, path, mode, *only = part.split(":")
+    if mode not in ("shipped", "hn", "nohn"):
+        raise SystemExit(f"unknown mode {mode!r} in {part!r} (shipped, hn or nohn)")
+    keep = [LABELS.index(l) for l in only[0].split(",")] if only else list(range(len(LABELS)))
+    rows, y, z = load_scores(path)
+    t = thresholds(name, rows, y, z, mode)
+    return rows, y, (z >= t)[:, keep].any(1)
+
+
+def per_source(rows, y, flagged):
     src = np.array([r["source"] for r in rows])
     test = np.array([r["split"] == "test" for r in rows])
-    flagged = (z >= t).any(1)
     out = {}
     for s in sorted(set(src[test])):
         for kind, sel in (("attack", y.sum(1) > 0), ("benign", y.sum(1) == 0)):
@@ -52,11 +67,13 @@ def per_source(rows, y, z, t):
 def main():
     columns = {}
     for spec in sys.argv[1:]:
-        name, path, mode = spec.rsplit(":", 2)
-        if mode not in ("shipped", "hn", "nohn"):
-            raise SystemExit(f"unknown mode {mode!r} in {spec!r} (shipped, hn or nohn)")
-        rows, y, z = load_scores(path)
-        columns[f"{name} / {mode}"] = per_source(rows, y, z, thresholds(name, rows, y, z, mode))
+        parts = [flags(p) for p in spec.split("+")]
+        rows, y, flagged = parts[0]
+        for other_rows, other_y, other_flagged in parts[1:]:
+            if [r["source"] for r in other_rows] != [r["source"] for r in rows] or not (other_y == y).all():
+                raise SystemExit(f"{spec!r}: the score files do not list the same rows")
+            flagged = flagged | other_flagged
+        columns[" + ".join(" / ".join(p.split(":")[0:3:2]) + (f" ({p.split(':')[3]})" if p.count(":") > 2 else "") for p in spec.split("+"))] = per_source(rows, y, flagged)
     keys = sorted({k for c in columns.values() for k in c}, key=lambda k: ("(validation)" in k, k))
     print("| test source | " + " | ".join(columns) + " |")
     print("|---" * (len(columns) + 1) + "|")
