@@ -65,39 +65,48 @@ MIN_CALIBRATION_ROWS = 30
 ANY_LABEL_FPR = 0.02
 
 
+def benign_source_weights(sources):
+    """A weight per benign row so that every source weighs the same. A source with a handful of
+    benign validation rows (a stray row of a mostly-attack file) would weigh as much as a
+    thousand-row one: those are pooled into one group. Also returns the groups' row counts."""
+    small = {s for s in set(sources) if sources.count(s) < MIN_CALIBRATION_ROWS}
+    groups = ["(small sources)" if s in small else s for s in sources]
+    counts = {s: groups.count(s) for s in set(groups)}
+    return np.array([1.0 / counts[s] for s in groups]), counts
+
+
+def any_label_thresholds(zb, w, budget=ANY_LABEL_FPR):
+    """A text is flagged when any column fires: four labels at 1% each flag up to 4% of benign
+    text. One common per-column FPR f, chosen so that the (weighted) share of the benign rows `zb`
+    flagged by some column is `budget`. Returns (f, that share, the thresholds)."""
+    def union_at(f):
+        t = [threshold_at_fpr(zb[:, k], f, w) for k in range(zb.shape[1])]
+        return float(np.sum(w * (zb >= np.array(t)).any(1)) / np.sum(w)), t
+    lo, hi = 0.0, 0.01
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if union_at(mid)[0] <= budget else (lo, mid)
+    union, t = union_at(lo)
+    return lo, union, t
+
+
 def calibrate(rows, y, z):
     """Per-label logit thresholds at 1% and 0.1% benign FPR on the validation split; every benign
     validation source weighs the same, so big easy sources (math, exam questions) cannot hide
     false positives on chat-style prompts."""
     val = np.array([r["split"] == "val" for r in rows])
     benign = val & (y.sum(1) == 0)
-    srcs = [rows[i]["source"] for i in np.where(benign)[0]]
-    # A source with a handful of benign validation rows (a stray row of a mostly-attack file) would
-    # weigh as much as a thousand-row one: those are pooled into one group.
-    small = {s for s in set(srcs) if srcs.count(s) < MIN_CALIBRATION_ROWS}
-    srcs = ["(small sources)" if s in small else s for s in srcs]
-    counts = {s: srcs.count(s) for s in set(srcs)}
-    w = np.array([1.0 / counts[s] for s in srcs])
+    w, counts = benign_source_weights([rows[i]["source"] for i in np.where(benign)[0]])
     th = {}
     for k, l in enumerate(LABELS):
         th[l] = {"fpr_1pct": threshold_at_fpr(z[benign, k], 0.01, w), "fpr_0_1pct": threshold_at_fpr(z[benign, k], 0.001, w)}
         pos = val & (y[:, k] == 1)
         th[l]["val_recall_at_1pct"] = float((z[pos, k] >= th[l]["fpr_1pct"]).mean()) if pos.any() else None
-    # A text is flagged when any label fires: four labels at 1% each flag up to 4% of benign text.
-    # `any_label`: one common per-label FPR f, chosen so that the share of benign validation text
-    # flagged by some label (sources weighted equally) is ANY_LABEL_FPR.
-    zb = z[benign]
-    def union_at(f):
-        t = [threshold_at_fpr(zb[:, k], f, w) for k in range(len(LABELS))]
-        return float(np.sum(w * (zb >= np.array(t)).any(1)) / np.sum(w)), t
-    lo, hi = 0.0, 0.01
-    for _ in range(40):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if union_at(mid)[0] <= ANY_LABEL_FPR else (lo, mid)
-    union, t = union_at(lo)
+    # `any_label`: the thresholds at which ANY_LABEL_FPR of benign validation text is flagged by some label.
+    f, union, t = any_label_thresholds(z[benign], w)
     for k, l in enumerate(LABELS):
         th[l]["any_label"] = t[k]
-        th[l]["any_label_per_label_fpr"] = lo
+        th[l]["any_label_per_label_fpr"] = f
         th[l]["any_label_val_fpr"] = union
     return th, sorted(counts.items())
 

@@ -6,7 +6,7 @@ Reported: per label ROC-AUC and recall at the floor FPR on test benign prompts, 
 held-out styles the fine-tuned model reads worst (ToxiGen's implicit hate against ToxiGen's neutral
 rows; CatQA against the test benign prompts).
 
-Usage: .venv/bin/python tools/frozen-probe.py <guard-minilm work folder> (reads pretrained.json, prep/prepared.jsonl)
+Usage (PYTHONPATH as pipeline.sh sets it): .venv/bin/python tools/frozen-probe.py <guard-minilm work folder> (reads pretrained.json, prep/prepared.jsonl)
 """
 import json
 import random
@@ -17,23 +17,24 @@ import numpy as np
 import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
-from transformers import AutoTokenizer, BertModel
+from transformers import AutoTokenizer
+
+from finetune_minilm import MiniLMGuard, load_encoder
 
 LABELS = ["injection", "jailbreak", "harmful", "toxic"]
 PER_SOURCE = 150
 
 
-def embed(tok, enc, texts):
+def embed(tok, model, texts):
+    """MiniLMGuard.embed (masked mean of the last layer), L2-normalised, of texts cut to 128 pieces."""
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), enc.config.hidden_size), dtype=np.float32)
+    out = np.zeros((len(texts), model.encoder.config.hidden_size), dtype=np.float32)
     t0 = time.time()
     for b in range(0, len(order), 64):
         idx = order[b : b + 64]
         x = tok([texts[i] for i in idx], padding=True, truncation=True, max_length=128, return_tensors="pt")
         with torch.no_grad():
-            h = enc(**x).last_hidden_state
-        m = x["attention_mask"].unsqueeze(-1).float()
-        out[idx] = torch.nn.functional.normalize((h * m).sum(1) / m.sum(1), dim=-1).numpy()
+            out[idx] = torch.nn.functional.normalize(model.embed(x["input_ids"], x["attention_mask"]), dim=-1).numpy()
     print(f"embedded {len(texts)} texts in {time.time() - t0:.0f}s", flush=True)
     return out
 
@@ -43,7 +44,7 @@ def main():
     torch.set_num_threads(2)
     pre = json.load(open(f"{work}/pretrained.json"))["model_dir"]
     tok = AutoTokenizer.from_pretrained(pre)
-    enc = BertModel.from_pretrained(pre, add_pooling_layer=False).eval()
+    model = MiniLMGuard(load_encoder(pre), 0.0).eval()
     rows = [json.loads(l) for l in open(f"{work}/prep/prepared.jsonl")]
     rng = random.Random(1)
     by_source = {}
@@ -55,7 +56,7 @@ def main():
         rng.shuffle(by_source[s])
         train += by_source[s][:PER_SOURCE]
     test = [r for r in rows if r["split"] == "test"]
-    xtr, xte = embed(tok, enc, [r["text"] for r in train]), embed(tok, enc, [r["text"] for r in test])
+    xtr, xte = embed(tok, model, [r["text"] for r in train]), embed(tok, model, [r["text"] for r in test])
     ytr = np.array([[l in r["labels"] for l in LABELS] for r in train])
     yte = np.array([[l in r["labels"] for l in LABELS] for r in test])
     z = np.stack([LogisticRegression(C=10, max_iter=3000, class_weight="balanced").fit(xtr, ytr[:, k]).decision_function(xte)

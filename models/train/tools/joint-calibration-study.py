@@ -1,7 +1,7 @@
 """Study (not a stage): two models as one guard, calibrated jointly. The guard flags a text when any
 of its score columns passes its threshold: all four of model A's labels, and the labels named of
-model B. One common per-column benign FPR is chosen on VALIDATION (benign sources weighted equally,
-as 6-calibrate does) so that `budget` of benign validation text is flagged by some column: the
+model B. One common per-column benign FPR is chosen on VALIDATION (lib/metrics.py's
+any_label_thresholds, benign sources weighted as 6-calibrate weighs them) so that `budget` of benign validation text is flagged by some column: the
 `default` rule of the shipped models, applied to the pair. Validation either as it is (`hn`) or
 without the fourth pass's hard negatives (`nohn`, the kind guard-use-lite's shipped thresholds
 were set on). The test split is then reported per source, with the hard negatives' validation rows,
@@ -17,7 +17,7 @@ import numpy as np
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "lib"))
-from metrics import LABELS, load_scores, threshold_at_fpr  # noqa: E402
+from metrics import LABELS, any_label_thresholds, benign_source_weights, load_scores  # noqa: E402
 
 spec = importlib.util.spec_from_file_location("per_source_study", os.path.join(here, "per-source-study.py"))
 study = importlib.util.module_from_spec(spec)
@@ -29,20 +29,9 @@ def joint_thresholds(rows, y, z, mode, budget):
     benign = np.array([r["split"] == "val" for r in rows]) & (y.sum(1) == 0) & ~np.char.endswith(src.astype(str), ":reply")
     if mode == "nohn":
         benign &= ~np.isin(src, sorted(study.HARD_NEGATIVES))
-    names = list(src[benign])
-    counts = {s: names.count(s) for s in set(names)}
-    w = np.array([1.0 / counts[s] for s in names])
-    zb = z[benign]
-
-    def union_at(f):
-        t = np.array([threshold_at_fpr(zb[:, k], f, w) for k in range(z.shape[1])])
-        return float(np.sum(w * (zb >= t).any(1)) / np.sum(w)), t
-
-    lo, hi = 0.0, budget
-    for _ in range(40):
-        mid = (lo + hi) / 2
-        lo, hi = (mid, hi) if union_at(mid)[0] <= budget else (lo, mid)
-    return lo, union_at(lo)
+    w, _ = benign_source_weights(list(src[benign]))
+    f, union, t = any_label_thresholds(z[benign], w, budget)
+    return f, (union, np.array(t))
 
 
 def main():
