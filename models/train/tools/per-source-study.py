@@ -36,14 +36,14 @@ def thresholds(name, rows, y, z, mode):
 
 
 def flags(part):
-    """One part of a column: which rows it flags, with the rows and labels it read."""
+    """One part of a column: which rows it flags, with the rows and labels it read, and its title."""
     name, path, mode, *only = part.split(":")
     if mode not in ("shipped", "hn", "nohn"):
         raise SystemExit(f"unknown mode {mode!r} in {part!r} (shipped, hn or nohn)")
     keep = [LABELS.index(l) for l in only[0].split(",")] if only else list(range(len(LABELS)))
     rows, y, z = load_scores(path)
     t = thresholds(name, rows, y, z, mode)
-    return rows, y, (z >= t)[:, keep].any(1)
+    return rows, y, (z >= t)[:, keep].any(1), f"{name} / {mode}" + (f" ({only[0]})" if only else "")
 
 
 def per_source(rows, y, flagged):
@@ -68,12 +68,12 @@ def main():
     columns = {}
     for spec in sys.argv[1:]:
         parts = [flags(p) for p in spec.split("+")]
-        rows, y, flagged = parts[0]
-        for other_rows, other_y, other_flagged in parts[1:]:
+        rows, y, flagged, _ = parts[0]
+        for other_rows, other_y, other_flagged, _ in parts[1:]:
             if [r["source"] for r in other_rows] != [r["source"] for r in rows] or not (other_y == y).all():
                 raise SystemExit(f"{spec!r}: the score files do not list the same rows")
             flagged = flagged | other_flagged
-        columns[" + ".join(" / ".join(p.split(":")[0:3:2]) + (f" ({p.split(':')[3]})" if p.count(":") > 2 else "") for p in spec.split("+"))] = per_source(rows, y, flagged)
+        columns[" + ".join(title for *_, title in parts)] = per_source(rows, y, flagged)
     keys = sorted({k for c in columns.values() for k in c}, key=lambda k: ("(validation)" in k, k))
     print("| test source | " + " | ".join(columns) + " |")
     print("|---" * (len(columns) + 1) + "|")
