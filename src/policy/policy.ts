@@ -112,13 +112,28 @@ export const UNAVAILABLE_LANGUAGE_ACTIONS: readonly UnavailableLanguageAction[] 
 /** The second-review layer: a larger classifier, or a generative guard model (`kind: 'llm'`). */
 export type SecondReviewPolicy = ClassifierReviewPolicy | LlmReviewPolicy;
 
-/** A second, typically larger, classifier re-scores the grey band. */
+/**
+ * A second, typically larger, classifier re-scores the grey band. Give `band` or `margin`:
+ * - `band: [low, high]`: a text whose highest score is in [low, high) is re-scored, and the
+ *   second model's scores replace the first's, as they are, on every label both have;
+ * - `margin: [below, above]` (the cascade): per label, the second model decides when the first
+ *   model's score lies within `below` logits under and `above` logits over the policy's threshold
+ *   for it; elsewhere the first model's score stands. The second model's score is read at its own
+ *   calibrated threshold (its manifest's `default`): a score at that threshold counts as one at
+ *   the policy's, so the models' different scales do not matter.
+ */
 export interface ClassifierReviewPolicy {
   kind?: 'classifier';
   /** `{ url }`, `{ hub, revision?, host? }` or `{ name }`, as for the first model. */
   model: { url?: string; hub?: string; name?: string; revision?: string; host?: string; dtype?: 'auto' | 'fp32' | 'fp16' | 'q8' };
-  band: [number, number];
+  band?: [number, number];
+  margin?: [number, number];
+  /** The labels the second model decides (default: every label both models have). */
+  labels?: string[];
 }
+
+/** The most logits a `margin` may reach either side of a threshold. */
+export const MAX_REVIEW_MARGIN = 20;
 
 /** Guard-model families the judge reads (src/judge/adapters/). */
 export type JudgeFamilyName = 'llama-guard' | 'shieldgemma' | 'qwen-guard';
@@ -186,6 +201,10 @@ function checkSecondReview(problems: PolicyProblem[], review: unknown): void {
   } else if (review.family === undefined && guessJudgeFamily(model.hub) === null) {
     problems.push({ path: 'secondReview.family', message: `cannot tell the family from "${model.hub}"; name one of ${JUDGE_FAMILY_NAMES.join(', ')}` });
   }
+  if (!llm) {
+    checkClassifierReview(problems, review);
+    return;
+  }
   const band = review.band;
   if (!Array.isArray(band) || band.length !== 2) problems.push({ path: 'secondReview.band', message: 'must be [low, high]' });
   else {
@@ -193,7 +212,6 @@ function checkSecondReview(problems: PolicyProblem[], review: unknown): void {
     checkUnit(problems, 'secondReview.band.1', band[1]);
     if (typeof band[0] === 'number' && typeof band[1] === 'number' && band[0] >= band[1]) problems.push({ path: 'secondReview.band', message: 'low must be below high' });
   }
-  if (!llm) return;
   const oneOf = (key: string, allowed: readonly string[]) => {
     if (review[key] !== undefined && !allowed.includes(review[key] as string)) problems.push({ path: `secondReview.${key}`, message: `must be one of ${allowed.join(', ')}` });
   };
@@ -207,6 +225,35 @@ function checkSecondReview(problems: PolicyProblem[], review: unknown): void {
     problems.push({ path: 'secondReview.timeoutMs', message: 'must be a number of milliseconds from 100 to 120000' });
   }
   const known = new Set(['kind', 'model', 'family', 'dtype', 'device', 'band', 'replies', 'timeoutMs', 'controversial']);
+  for (const key of Object.keys(review)) if (!known.has(key)) problems.push({ path: `secondReview.${key}`, message: 'is not a known field' });
+}
+
+function checkClassifierReview(problems: PolicyProblem[], review: Record<string, unknown>): void {
+  const { band, margin, labels } = review;
+  if ((band === undefined) === (margin === undefined)) {
+    problems.push({ path: 'secondReview', message: 'a classifier review needs exactly one of band ([low, high]) and margin ([below, above] logits)' });
+  }
+  if (band !== undefined) {
+    if (!Array.isArray(band) || band.length !== 2) problems.push({ path: 'secondReview.band', message: 'must be [low, high]' });
+    else {
+      checkUnit(problems, 'secondReview.band.0', band[0]);
+      checkUnit(problems, 'secondReview.band.1', band[1]);
+      if (typeof band[0] === 'number' && typeof band[1] === 'number' && band[0] >= band[1]) problems.push({ path: 'secondReview.band', message: 'low must be below high' });
+    }
+  }
+  if (margin !== undefined) {
+    if (!Array.isArray(margin) || margin.length !== 2) problems.push({ path: 'secondReview.margin', message: 'must be [below, above] in logits' });
+    else {
+      margin.forEach((m, i) => {
+        if (typeof m !== 'number' || !(m >= 0 && m <= MAX_REVIEW_MARGIN)) problems.push({ path: `secondReview.margin.${i}`, message: `must be a number of logits from 0 to ${MAX_REVIEW_MARGIN}` });
+      });
+      if (margin[0] === 0 && margin[1] === 0) problems.push({ path: 'secondReview.margin', message: 'an empty margin reviews nothing: widen one side' });
+    }
+  }
+  if (labels !== undefined && (!Array.isArray(labels) || labels.length === 0 || labels.some((l) => typeof l !== 'string' || !l))) {
+    problems.push({ path: 'secondReview.labels', message: 'must be a non-empty list of label names' });
+  }
+  const known = new Set(['kind', 'model', 'band', 'margin', 'labels']);
   for (const key of Object.keys(review)) if (!known.has(key)) problems.push({ path: `secondReview.${key}`, message: 'is not a known field' });
 }
 

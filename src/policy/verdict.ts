@@ -83,7 +83,10 @@ export interface Verdict {
    */
   secondReview?: {
     model: string;
+    /** The second model's own scores (a classifier review). */
     scores: Record<string, number>;
+    /** A `margin` review: the labels whose scores it decided (read at its own calibrated thresholds). */
+    labels?: string[];
     failed?: string;
     judge?: JudgeReading;
     note?: JudgeNote;

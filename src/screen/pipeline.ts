@@ -1,5 +1,5 @@
 import { decide, describeDecision, redact, type CategoryScore } from '../policy/decide.js';
-import type { Policy } from '../policy/policy.js';
+import type { ClassifierReviewPolicy, Policy } from '../policy/policy.js';
 import { applyLanguagePolicy, describeLanguage } from '../policy/uncovered-language.js';
 import type { CategoryVerdict, Verdict } from '../policy/verdict.js';
 import type { ScreenResult } from '../types.js';
@@ -47,7 +47,12 @@ export interface Reviewer {
   kind?: 'classifier';
   id: string;
   classify(text: string): Promise<ScreenResult>;
+  /** Its calibrated thresholds per label, where its manifest has them: a `margin` review reads its scores at them. */
+  thresholds?(): Promise<ReviewerThresholds>;
 }
+
+/** A model's calibrated thresholds per label: `default` for prompts, `output` for replies where calibrated apart. */
+export type ReviewerThresholds = Record<string, { default: number; output?: number }>;
 
 /** A guard LLM as the pipeline sees it (src/worker/judge-client.ts): it never rejects. */
 export interface LlmReviewer {
@@ -131,24 +136,42 @@ export class ScreeningPipeline {
       });
     }
     let secondReview: Verdict['secondReview'];
-    const band = policy.secondReview?.band;
     const top = Math.max(0, ...Object.values(scores));
-    if (layers.classifier && reviewer && reviewer.kind !== 'llm' && band && top >= band[0] && top < band[1]) {
+    const classifierReview = policy.secondReview?.kind !== 'llm' ? policy.secondReview : undefined;
+    // Labels whose scores the second model now decides (a classifier review).
+    const reviewedLabels = new Set<string>();
+    const toReview = layers.classifier && reviewer && reviewer.kind !== 'llm' && classifierReview
+      ? labelsToReview(classifierReview, scores, top, policy, direction) : [];
+    if (toReview.length > 0 && reviewer && reviewer.kind !== 'llm' && classifierReview) {
       try {
-        const reviewed = await Promise.all(classifierViews.map(([, viewText]) => reviewer.classify(viewText)));
+        const [reviewed, theirs] = await Promise.all([
+          Promise.all(classifierViews.map(([, viewText]) => reviewer.classify(viewText))),
+          classifierReview.margin ? reviewer.thresholds?.() : undefined,
+        ]);
         const reviewScores: Record<string, number> = {};
+        const reviewView: Record<string, View> = {};
         reviewed.forEach((result, i) => {
           for (const label of result.labels) {
             const score = result.scores[label]!;
             if (reviewScores[label] === undefined || score > reviewScores[label]!) {
               reviewScores[label] = score;
-              bestView[label] = classifierViews[i]![0];
+              reviewView[label] = classifierViews[i]![0];
             }
           }
         });
-        // The larger model's judgement replaces the first's on the labels both have.
-        for (const label of Object.keys(scores)) if (reviewScores[label] !== undefined) scores[label] = reviewScores[label]!;
-        secondReview = { model: reviewer.id, scores: reviewScores };
+        // The larger model's judgement replaces the first's on the labels under review that both have:
+        // as it is (`band`), or read at its own calibrated threshold (`margin`).
+        for (const label of toReview) {
+          const score = reviewScores[label];
+          if (score === undefined) continue;
+          const rule = policy[direction].categories[label];
+          const own = theirs?.[label];
+          const ownThreshold = own && (direction === 'output' ? own.output ?? own.default : own.default);
+          scores[label] = classifierReview.margin && rule && ownThreshold ? onScaleOf(score, ownThreshold, rule.threshold) : score;
+          bestView[label] = reviewView[label]!;
+          reviewedLabels.add(label);
+        }
+        secondReview = { model: reviewer.id, scores: reviewScores, ...(classifierReview.margin ? { labels: [...reviewedLabels] } : {}) };
       } catch (error) {
         secondReview = { model: reviewer.id, scores: {}, failed: error instanceof Error ? error.message : String(error) };
       }
@@ -180,11 +203,11 @@ export class ScreeningPipeline {
       const current = categoryScores.get(s.category);
       if (!current || s.score > current.score) categoryScores.set(s.category, s);
     };
-    // A classifier review's scores replaced the first model's; an llm review decides only the categories it covers.
-    const classifierLayer = secondReview && !secondReview.failed && !llmPolicy ? 'review' : 'classifier';
+    // A classifier review's scores replaced the first model's on the labels it reviewed; an llm review decides only the categories it covers.
     for (const [label, score] of Object.entries(scores)) {
       const verdictOfJudge = judged?.get(label);
-      raise({ category: label, score: verdictOfJudge ?? score, layer: verdictOfJudge === undefined ? classifierLayer : 'review', view: bestView[label]! });
+      const layer = verdictOfJudge !== undefined || reviewedLabels.has(label) ? 'review' : 'classifier';
+      raise({ category: label, score: verdictOfJudge ?? score, layer, view: bestView[label]! });
     }
     // Categories the judge named that the classifier has no label for (Llama Guard's S14: injection).
     for (const [category, score] of judged ?? []) if (scores[category] === undefined && score > 0) raise({ category, score, layer: 'review' });
@@ -247,4 +270,41 @@ export class ScreeningPipeline {
   resetConversation(id: string): void {
     this.tracker.reset(id);
   }
+}
+
+/**
+ * The labels a classifier review decides for this text. `band`: every label (or those named),
+ * when the highest score is in [low, high). `margin`: each label (of those named) whose score lies
+ * within [threshold - below, threshold + above) in logits, the threshold being the policy's for it
+ * in this direction (a label the policy does not score is not reviewed).
+ */
+export function labelsToReview(review: ClassifierReviewPolicy, scores: Record<string, number>, top: number, policy: Policy,
+  direction: 'input' | 'output'): string[] {
+  const named = Object.keys(scores).filter((label) => !review.labels || review.labels.includes(label));
+  if (review.margin) {
+    const [below, above] = review.margin;
+    return named.filter((label) => {
+      const rule = policy[direction].categories[label];
+      if (!rule) return false;
+      const distance = logit(scores[label]!) - logit(rule.threshold);
+      return distance >= -below && distance < above;
+    });
+  }
+  const band = review.band;
+  return band && top >= band[0] && top < band[1] ? named : [];
+}
+
+const LOGIT_EDGE = 1e-7;
+const logit = (p: number) => {
+  const q = Math.min(1 - LOGIT_EDGE, Math.max(LOGIT_EDGE, p));
+  return Math.log(q / (1 - q));
+};
+
+/**
+ * A second model's score moved onto the scale the policy's threshold is on: the same distance in
+ * logits from `threshold` as the score has from the model's own calibrated threshold, so a score
+ * at the model's own threshold lands exactly on the policy's.
+ */
+export function onScaleOf(score: number, ownThreshold: number, threshold: number): number {
+  return 1 / (1 + Math.exp(-(logit(threshold) + logit(score) - logit(ownThreshold))));
 }

@@ -96,7 +96,11 @@ export class GuardWorkerApi {
       const client = this.judge?.client ?? this.judgeClient({ status: 'failed', model: policy.secondReview.model.hub, message: 'no judge is connected to this guard' });
       reviewer = { kind: 'llm', id: client.id, judge: (judged, timeoutMs) => client.judge(judged, timeoutMs, screen) };
     } else if (review) {
-      reviewer = { id: review.id, classify: async (text) => (await this.reviewEngine(review, policy)).classify(text) };
+      reviewer = {
+        id: review.id,
+        classify: async (text) => (await this.reviewEngine(review, policy)).classify(text),
+        thresholds: async () => (await this.reviewEngine(review, policy)).calibration,
+      };
     }
     return this.pipeline.screen(request, policy, layers, reviewer);
   }

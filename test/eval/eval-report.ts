@@ -34,6 +34,7 @@ export interface EvalReport {
    * guard blocked under the policy (for benign rows: false positives) and the model alone flagged
    * by any label at its shipped thresholds.
    */
-  sources?: { source: string; label: string; rows: number; blocked: number; modelFlagged: number }[];
+  /** Per source; `reviewed`: the share of its texts a classifier second review re-scored (runs with one). */
+  sources?: { source: string; label: string; rows: number; blocked: number; modelFlagged: number; reviewed?: number }[];
   notes: string[];
 }

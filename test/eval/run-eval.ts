@@ -1,6 +1,6 @@
 /**
  * `npm run eval -- <file.jsonl>... [--model NAME|/path/] [--runtime chromium|node] [--backend wasm|webgpu]
- *   [--policy strict|balanced|permissive] [--baseline] [--layers] [--list-blocked] [--json OUT] [--html OUT] [--limit N] [--no-build]`
+ *   [--policy strict|balanced|permissive] [--review JSON] [--baseline] [--layers] [--list-blocked] [--json OUT] [--html OUT] [--limit N] [--no-build]`
  *
  * Screens every row of labelled JSONL files (`{"text", "label"}`; label `benign` or one of the
  * model's labels) through the guard — the built library in headless Chromium (default), or the
@@ -10,11 +10,15 @@
  * (`classify`) and every layer (`screen` under the policy). `--baseline` runs the peer libraries
  * (test/eval/baselines/) on the same rows in the same run and prints them beside ours.
  * `--list-blocked` also prints every benign row the guard blocked, with the verdict's reason: the
- * false positives to read, not only to count.
+ * false positives to read, not only to count. `--review` adds a classifier second review to the
+ * preset (`policy.secondReview`, its model's `url` a path under the project root), e.g. the cascade
+ * `'{"model":{"url":"/models/guard-minilm/"},"margin":[2,1],"labels":["injection","jailbreak"]}'`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
+import { validatePolicy, type ClassifierReviewPolicy } from '../../src/policy/policy.js';
+import { POLICY_PRESETS } from '../../src/policy/presets.js';
 import { openGuardRuntime, type GuardScript, type RuntimeName } from '../node/guard-runtime.js';
 import { PEERS } from './baselines/index.js';
 import { renderEvalHtml } from './eval-html.js';
@@ -39,6 +43,7 @@ const { values: args, positionals } = parseArgs({
     'list-blocked': { type: 'boolean', default: false },
     baseline: { type: 'boolean', default: false },
     policy: { type: 'string', default: 'balanced' },
+    review: { type: 'string' },
   },
 });
 
@@ -65,7 +70,7 @@ interface Row {
 interface Scored {
   labels: string[];
   classify: number[][];
-  screen: { score: Record<string, number>; threshold: Record<string, number>; action: string; reason: string }[];
+  screen: { score: Record<string, number>; threshold: Record<string, number>; action: string; reason: string; review?: 'ran' | 'failed' }[];
 }
 
 /** Runs in the page or in Node: keep it self-contained. */
@@ -86,7 +91,8 @@ const scoreRows: GuardScript<{ texts: string[] }, Scored> = async (guard, { text
         score[c.category] = c.score;
         if (c.threshold !== undefined) threshold[c.category] = c.threshold;
       }
-      out.screen.push({ score, threshold, action: v.action, reason: v.reason });
+      const review = v.secondReview ? (v.secondReview.failed ? 'failed' as const : 'ran' as const) : undefined;
+      out.screen.push({ score, threshold, action: v.action, reason: v.reason, ...(review ? { review } : {}) });
     }
   }
   return out;
@@ -138,6 +144,21 @@ function systemResult(rows: readonly Row[], labels: readonly string[], scoreOf: 
   return out;
 }
 
+/** `--review '{"model":{"url":"/models/NAME/"},"margin":[2,1],"labels":["injection"]}'`: a classifier second review on top of the preset. */
+function parseReview(json: string): ClassifierReviewPolicy {
+  let review: ClassifierReviewPolicy;
+  try {
+    review = JSON.parse(json) as ClassifierReviewPolicy;
+  } catch (error) {
+    throw new Error(`--review is not JSON: ${(error as Error).message}`);
+  }
+  const problems = validatePolicy({ ...POLICY_PRESETS.balanced, secondReview: review });
+  if (problems.length > 0 || typeof review.model?.url !== 'string') {
+    throw new Error(`--review: ${problems.map((p) => `${p.path} ${p.message}`).join('; ') || 'model.url must be a path under the project root'}`);
+  }
+  return review;
+}
+
 async function main(): Promise<void> {
   if (positionals.length === 0) {
     console.error('usage: npm run eval -- <file.jsonl>... [--baseline] [--layers] [--list-blocked] [--runtime chromium|node] [--model NAME|/path/] [--json OUT] [--html OUT] [--limit N]');
@@ -152,7 +173,10 @@ async function main(): Promise<void> {
   const manifest = existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile, 'utf8')) : {};
 
   const started = performance.now();
-  const runtime = await openGuardRuntime(runtimeName, { modelPath: model, policy, backend: args.backend === 'webgpu' ? 'webgpu' : 'wasm', build: !args['no-build'] });
+  const review = args.review ? parseReview(args.review) : undefined;
+  const runtime = await openGuardRuntime(runtimeName, {
+    modelPath: model, policy, backend: args.backend === 'webgpu' ? 'webgpu' : 'wasm', build: !args['no-build'], ...(review ? { review } : {}),
+  });
   let scored: Scored;
   let actions: string[][] = [];
   try {
@@ -232,8 +256,11 @@ async function main(): Promise<void> {
       rows: idx.length,
       blocked: idx.filter((i) => scored.screen[i]!.action === 'block').length / idx.length,
       modelFlagged: idx.filter(modelFlagged).length / idx.length,
+      ...(review ? { reviewed: idx.filter((i) => scored.screen[i]!.review === 'ran').length / idx.length } : {}),
     };
   });
+  const reviewFailed = scored.screen.filter((s) => s.review === 'failed').length;
+  if (reviewFailed > 0) throw new Error(`the second review failed on ${reviewFailed} texts: the figures would not be the review's`);
   const report: EvalReport = {
     title: `guarded-chat evaluation — ${positionals.map((f) => f.split('/').pop()).join(', ')}`,
     settings: {
@@ -242,6 +269,7 @@ async function main(): Promise<void> {
       model: model,
       runtime: runtime.description,
       policy,
+      ...(review ? { review: JSON.stringify(review) } : {}),
       'ours: seconds (classify + screen of every row)': ourSeconds.toFixed(1),
       ...Object.fromEntries(Object.entries(peerSeconds).map(([n, s]) => [`${n}: seconds`, s.toFixed(2)])),
       date: new Date().toISOString(),
@@ -296,8 +324,11 @@ function printReport(report: EvalReport): void {
   if (report.sources) {
     console.log(`\nper source (whole guard under the ${report.settings.policy} policy; model alone at its shipped thresholds, any label):`);
     const w = Math.max(...report.sources.map((s) => s.source.length + s.label.length + 3), 20);
-    console.log(`${'source (label)'.padEnd(w)} ${'rows'.padStart(6)} ${'blocked'.padStart(8)} ${'model flagged'.padStart(14)}`);
-    for (const s of report.sources) console.log(`${`${s.source} (${s.label})`.padEnd(w)} ${String(s.rows).padStart(6)} ${pct(s.blocked).padStart(8)} ${pct(s.modelFlagged).padStart(14)}`);
+    const reviewed = report.sources.some((s) => s.reviewed !== undefined);
+    console.log(`${'source (label)'.padEnd(w)} ${'rows'.padStart(6)} ${'blocked'.padStart(8)} ${'model flagged'.padStart(14)}${reviewed ? ' reviewed'.padStart(10) : ''}`);
+    for (const s of report.sources) {
+      console.log(`${`${s.source} (${s.label})`.padEnd(w)} ${String(s.rows).padStart(6)} ${pct(s.blocked).padStart(8)} ${pct(s.modelFlagged).padStart(14)}${s.reviewed !== undefined ? pct(s.reviewed).padStart(10) : ''}`);
+    }
   }
   if (report.layers) {
     console.log(`\nlayers (our guard, ${report.settings.policy} policy; "caught" = attack rows blocked):`);

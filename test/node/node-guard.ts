@@ -18,7 +18,7 @@
  */
 import { register } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
-import type { Policy } from '../../src/policy/policy.js';
+import type { ClassifierReviewPolicy, Policy } from '../../src/policy/policy.js';
 import type { Verdict } from '../../src/policy/verdict.js';
 import type { LayerSwitches } from '../../src/screen/pipeline.js';
 import type { BackendInfo, CacheReport, ScreenResult } from '../../src/types.js';
@@ -44,6 +44,8 @@ export interface NodeGuardOptions {
   /** The model folder as a URL path under the project root, e.g. `/models/guard-bert-mini/`. */
   modelPath: string;
   policy?: 'strict' | 'balanced' | 'permissive';
+  /** A classifier second review added to the preset (its model's `url` a path under the project root). */
+  review?: ClassifierReviewPolicy;
 }
 
 /**
@@ -67,13 +69,17 @@ export async function createNodeGuard(options: NodeGuardOptions): Promise<NodeGu
   try {
     const source = resolveModelSource({ url: `${server.url}${options.modelPath}` }, `${server.url}/`, {});
     const ready = await api.init({ source, dtype: 'auto', backend: 'wasm', cache: false, window: DEFAULT_WINDOW });
-    const policy = resolvePolicy(options.policy ?? 'balanced', ready.calibration);
+    const preset = resolvePolicy(options.policy ?? 'balanced', ready.calibration);
+    const policy: Policy = options.review ? { ...preset, secondReview: options.review } : preset;
+    const review = options.review
+      ? resolveModelSource({ url: `${server.url}${options.review.model.url}` }, `${server.url}/`, {})
+      : undefined;
     return {
       labels: ready.labels,
       backend: ready.backend,
       cache: ready.cache,
       policy,
-      screen: (text, o = {}) => api.screen({ text, direction: o.direction ?? 'input', ...(o.conversation ? { conversation: o.conversation } : {}) }, policy, o.layers),
+      screen: (text, o = {}) => api.screen({ text, direction: o.direction ?? 'input', ...(o.conversation ? { conversation: o.conversation } : {}) }, policy, o.layers, review),
       classify: (text) => api.classify(text),
       async dispose() {
         await api.dispose();

@@ -103,6 +103,23 @@ describe('validatePolicy: second review', () => {
     expect(paths).toEqual(['secondReview.model', 'secondReview.band']);
   });
 
+  it('accepts a classifier review by margin (the cascade), with the labels it decides', () => {
+    expect(validatePolicy(withReview({ model: { name: 'guard-minilm' }, margin: [2, 1], labels: ['injection', 'jailbreak'] }))).toEqual([]);
+    expect(validatePolicy(withReview({ kind: 'classifier', model: { url: '/m/' }, margin: [0, 3] }))).toEqual([]);
+  });
+
+  it('needs exactly one of band and margin, a margin of logits, named labels, and no unknown field', () => {
+    const problems = (review: Record<string, unknown>) => validatePolicy(withReview({ model: { name: 'guard-minilm' }, ...review })).map((p) => p.path);
+    expect(problems({})).toEqual(['secondReview']);
+    expect(problems({ band: [0.2, 0.8], margin: [1, 1] })).toEqual(['secondReview']);
+    expect(problems({ margin: [-1, 21] })).toEqual(['secondReview.margin.0', 'secondReview.margin.1']);
+    expect(problems({ margin: [0, 0] })).toEqual(['secondReview.margin']);
+    expect(problems({ margin: [1] })).toEqual(['secondReview.margin']);
+    expect(problems({ margin: [2, 1], labels: [] })).toEqual(['secondReview.labels']);
+    expect(problems({ margin: [2, 1], labels: ['injection', 3] })).toEqual(['secondReview.labels']);
+    expect(problems({ margin: [2, 1], timeoutMs: 100 })).toEqual(['secondReview.timeoutMs']);
+  });
+
   it('accepts an llm review of a hub model, its family named or guessed from the id', () => {
     expect(validatePolicy(withReview({ kind: 'llm', model: { hub: 'meta-llama/Llama-Guard-3-1B' }, band: [0.2, 0.8] }))).toEqual([]);
     expect(validatePolicy(withReview({

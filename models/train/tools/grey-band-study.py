@@ -1,0 +1,111 @@
+"""Study (not a stage): the cascade DESIGN.md describes, read from two models' scores. The fast
+model (A) decides every label whose logit is clearly on one side of its shipped `default` threshold;
+where a label's logit lies in A's grey band, [threshold - LO, threshold + HI), the accurate model
+(B) decides that label at its own shipped threshold. A text is flagged when any label is.
+B runs only on texts with some label in the band: that share is what the cascade costs.
+
+A grid of (LO, HI) is read on VALIDATION only, against A alone: attack rows caught (each source
+weighs the same), benign rows flagged (sources weighted as 6-calibrate weighs them; without the
+hard negatives, as A's thresholds were set), the hard negatives' validation rows flagged, and the
+share B runs on. The band chosen is the one that catches most validation attacks while flagging no
+more benign validation text than A alone, on either benign measure, within the review budget. Then
+the test split is reported per source, with tools/per-source-study.py's table, for A, B and the
+chosen cascade.
+
+Usage: .venv/bin/python tools/grey-band-study.py A_NAME A.jsonl B_NAME B.jsonl [--labels L,L] [--review-budget 0.35]
+  --labels: the labels B may decide (default all four); the others stay A's.
+"""
+import argparse
+import importlib.util
+import itertools
+import json
+import os
+import sys
+
+import numpy as np
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "lib"))
+from metrics import LABELS, benign_source_weights, load_scores  # noqa: E402
+
+spec = importlib.util.spec_from_file_location("per_source_study", os.path.join(here, "per-source-study.py"))
+study = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(study)
+
+LOS = [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0]
+HIS = [0.0, 0.5, 1.0, 2.0, 3.0, 4.0, np.inf]
+
+
+def cascade(za, ta, zb, tb, lo, hi, decide):
+    """Per-label flags of the cascade, and which rows B ran on."""
+    d = za - ta
+    band = (d >= -lo) & (d < hi) & decide
+    flags = np.where(band, zb >= tb, d >= 0)
+    return flags.any(1), band.any(1)
+
+
+def val_measures(rows, y, flagged, reviewed):
+    src = np.array([r["source"] for r in rows])
+    val = np.array([r["split"] == "val" for r in rows])
+    prompt = ~np.char.endswith(src.astype(str), ":reply")
+    hn = np.isin(src, sorted(study.HARD_NEGATIVES))
+    attack = val & (y.sum(1) > 0) & prompt
+    recall = np.mean([flagged[attack & (src == s)].mean() for s in sorted(set(src[attack]))])
+    out = {"attacks": recall}
+    for name, sel in (("benign", val & (y.sum(1) == 0) & prompt & ~hn), ("hard negatives", val & (y.sum(1) == 0) & hn)):
+        w, _ = benign_source_weights(list(src[sel]))
+        out[name] = float(np.sum(w * flagged[sel]) / np.sum(w))
+    out["reviewed"] = float(reviewed[val].mean())
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("a_name")
+    ap.add_argument("a_path")
+    ap.add_argument("b_name")
+    ap.add_argument("b_path")
+    ap.add_argument("--labels", default=",".join(LABELS))
+    ap.add_argument("--review-budget", type=float, default=0.35)
+    args = ap.parse_args()
+    ra, ya, za = load_scores(args.a_path)
+    rb, yb, zb = load_scores(args.b_path)
+    if [r["source"] for r in ra] != [r["source"] for r in rb] or not (ya == yb).all():
+        raise SystemExit("the two score files do not list the same rows")
+    ta = study.thresholds(args.a_name, ra, ya, za, "shipped")
+    tb = study.thresholds(args.b_name, rb, yb, zb, "shipped")
+    decide = np.array([l in args.labels.split(",") for l in LABELS])
+
+    base = val_measures(ra, ya, (za >= ta).any(1), np.zeros(len(ra), bool))
+    print(f"validation, {args.a_name} alone: attacks {base['attacks']:.1%}, benign {base['benign']:.2%}, "
+          f"hard negatives {base['hard negatives']:.1%}")
+    print("| LO | HI | attacks caught | benign flagged | hard negatives flagged | B runs on |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    best = None
+    for lo, hi in itertools.product(LOS, HIS):
+        flagged, reviewed = cascade(za, ta, zb, tb, lo, hi, decide)
+        m = val_measures(ra, ya, flagged, reviewed)
+        ok = m["benign"] <= base["benign"] and m["hard negatives"] <= base["hard negatives"] and m["reviewed"] <= args.review_budget
+        print(f"| {lo} | {hi} | {m['attacks']:.1%} | {m['benign']:.2%} | {m['hard negatives']:.1%} | {m['reviewed']:.1%} |{' ok' if ok else ''}")
+        if ok and (best is None or m["attacks"] > best[2]["attacks"]):
+            best = (lo, hi, m)
+    if best is None:
+        raise SystemExit("no band keeps both benign measures at A's and the review share within budget")
+    lo, hi, m = best
+    print(f"\nchosen on validation: LO {lo}, HI {hi} (B decides {args.labels}): attacks {m['attacks']:.1%}, "
+          f"benign {m['benign']:.2%}, hard negatives {m['hard negatives']:.1%}, B runs on {m['reviewed']:.1%}")
+    flagged, reviewed = cascade(za, ta, zb, tb, lo, hi, decide)
+    test = np.array([r["split"] == "test" for r in ra])
+    print(f"test: B runs on {reviewed[test].mean():.1%} of rows\n")
+    columns = {args.a_name: study.per_source(ra, ya, (za >= ta).any(1)), args.b_name: study.per_source(rb, yb, (zb >= tb).any(1)),
+               "cascade": study.per_source(ra, ya, flagged)}
+    keys = sorted({k for c in columns.values() for k in c}, key=lambda k: ("(validation)" in k, k))
+    print("| test source | " + " | ".join(columns) + " |")
+    print("|---" * (len(columns) + 1) + "|")
+    for k in keys:
+        print(f"| {k} | " + " | ".join(f"{c[k]:.1f}" if k in c else "–" for c in columns.values()) + " |")
+    print(json.dumps({"lo": lo, "hi": hi, "labels": args.labels.split(",")}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,75 @@
+/**
+ * `npm run bench:review -- <file.jsonl>... --review JSON [--model NAME|/path/] [--limit N]`
+ *
+ * What a classifier second review (the cascade: `policy.secondReview` with a `margin`) costs per
+ * screen on real texts: how often the second model runs depends on the texts, so the bench texts
+ * of `npm run bench` cannot say. Screens every row one at a time, in Node (the worker's pipeline
+ * code, onnxruntime-web WASM on one thread), first with the preset alone and then with the review,
+ * and prints p50/p95/p99 of each screen's `timings.totalMs`, and the share of texts reviewed.
+ * Each guard screens the first 20 rows once before timing (warm-up). Speed is printed, never asserted.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { validatePolicy, type ClassifierReviewPolicy } from '../../src/policy/policy.js';
+import { POLICY_PRESETS } from '../../src/policy/presets.js';
+import { modelPathFor } from '../eval/model-path.js';
+import { createNodeGuard } from '../node/node-guard.js';
+import { summarize, type LatencySummary } from './stats.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const { values: args, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { review: { type: 'string' }, model: { type: 'string' }, limit: { type: 'string' } },
+});
+
+function reviewOf(json: string | undefined): ClassifierReviewPolicy {
+  if (!json) throw new Error('--review JSON is required, e.g. \'{"model":{"url":"/models/guard-minilm/"},"margin":[2,1],"labels":["injection","jailbreak"]}\'');
+  const review = JSON.parse(json) as ClassifierReviewPolicy;
+  const problems = validatePolicy({ ...POLICY_PRESETS.balanced, secondReview: review });
+  if (problems.length > 0 || typeof review.model?.url !== 'string') {
+    throw new Error(`--review: ${problems.map((p) => `${p.path} ${p.message}`).join('; ') || 'model.url must be a path under the project root'}`);
+  }
+  return review;
+}
+
+async function timeScreens(texts: string[], review?: ClassifierReviewPolicy): Promise<{ all: number[]; reviewed: number[] }> {
+  const guard = await createNodeGuard({ modelPath: modelPathFor(args.model, root), policy: 'balanced', ...(review ? { review } : {}) });
+  try {
+    for (const text of texts.slice(0, 20)) await guard.screen(text);
+    const all: number[] = [];
+    const reviewed: number[] = [];
+    for (const text of texts) {
+      const verdict = await guard.screen(text);
+      if (verdict.secondReview?.failed) throw new Error(`the review failed: ${verdict.secondReview.failed}`);
+      all.push(verdict.timings.totalMs);
+      if (verdict.secondReview) reviewed.push(verdict.timings.totalMs);
+    }
+    return { all, reviewed };
+  } finally {
+    await guard.dispose();
+  }
+}
+
+const line = (name: string, s: LatencySummary) =>
+  `${name.padEnd(34)} ${String(s.n).padStart(6)} ${s.p50.toFixed(1).padStart(8)} ${s.p95.toFixed(1).padStart(8)} ${s.p99.toFixed(1).padStart(8)} ${s.mean.toFixed(1).padStart(8)}`;
+
+async function main(): Promise<void> {
+  const review = reviewOf(args.review);
+  let texts = positionals.flatMap((f) => readFileSync(f, 'utf8').split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { text: string }).text));
+  if (args.limit) texts = texts.slice(0, Number(args.limit));
+  const alone = await timeScreens(texts);
+  const cascade = await timeScreens(texts, review);
+  console.log(`\nper-screen latency, ms (Node ${process.version}, onnxruntime-web WASM, 1 thread; ${texts.length} texts, one at a time)`);
+  console.log(`review: ${JSON.stringify(review)}`);
+  console.log(`${''.padEnd(34)} ${'n'.padStart(6)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'p99'.padStart(8)} ${'mean'.padStart(8)}`);
+  console.log(line('preset alone', summarize(alone.all)));
+  console.log(line('with the review: every screen', summarize(cascade.all)));
+  console.log(line('with the review: screens reviewed', summarize(cascade.reviewed)));
+  console.log(`reviewed: ${cascade.reviewed.length} of ${texts.length} (${((100 * cascade.reviewed.length) / texts.length).toFixed(1)}%)`);
+}
+
+// Exit at once: V8 keeps compiling onnxruntime-web's WASM in the background (see run-eval.ts).
+main().then(() => process.exit(0), (error) => {
+  console.error(error);
+  process.exit(1);
+});
