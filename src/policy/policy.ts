@@ -58,7 +58,8 @@ export interface Policy {
   /**
    * Optional second review: texts whose highest classifier score falls in `band` [low, high)
    * are re-scored by a second (typically larger) model, whose scores replace the first's for
-   * the labels both have. It loads on first use (or ahead, on `setPolicy`).
+   * the labels both have; or, with `margin`, each label near its threshold is (the cascade, see
+   * `ClassifierReviewPolicy`). It loads on first use (or ahead, on `setPolicy`).
    */
   secondReview?: SecondReviewPolicy;
   /**
