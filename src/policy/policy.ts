@@ -206,13 +206,7 @@ function checkSecondReview(problems: PolicyProblem[], review: unknown): void {
     checkClassifierReview(problems, review);
     return;
   }
-  const band = review.band;
-  if (!Array.isArray(band) || band.length !== 2) problems.push({ path: 'secondReview.band', message: 'must be [low, high]' });
-  else {
-    checkUnit(problems, 'secondReview.band.0', band[0]);
-    checkUnit(problems, 'secondReview.band.1', band[1]);
-    if (typeof band[0] === 'number' && typeof band[1] === 'number' && band[0] >= band[1]) problems.push({ path: 'secondReview.band', message: 'low must be below high' });
-  }
+  checkBand(problems, review.band);
   const oneOf = (key: string, allowed: readonly string[]) => {
     if (review[key] !== undefined && !allowed.includes(review[key] as string)) problems.push({ path: `secondReview.${key}`, message: `must be one of ${allowed.join(', ')}` });
   };
@@ -229,19 +223,23 @@ function checkSecondReview(problems: PolicyProblem[], review: unknown): void {
   for (const key of Object.keys(review)) if (!known.has(key)) problems.push({ path: `secondReview.${key}`, message: 'is not a known field' });
 }
 
+/** A review's `band`: [low, high] in [0, 1], low below high. */
+function checkBand(problems: PolicyProblem[], band: unknown): void {
+  if (!Array.isArray(band) || band.length !== 2) {
+    problems.push({ path: 'secondReview.band', message: 'must be [low, high]' });
+    return;
+  }
+  checkUnit(problems, 'secondReview.band.0', band[0]);
+  checkUnit(problems, 'secondReview.band.1', band[1]);
+  if (typeof band[0] === 'number' && typeof band[1] === 'number' && band[0] >= band[1]) problems.push({ path: 'secondReview.band', message: 'low must be below high' });
+}
+
 function checkClassifierReview(problems: PolicyProblem[], review: Record<string, unknown>): void {
   const { band, margin, labels } = review;
   if ((band === undefined) === (margin === undefined)) {
     problems.push({ path: 'secondReview', message: 'a classifier review needs exactly one of band ([low, high]) and margin ([below, above] logits)' });
   }
-  if (band !== undefined) {
-    if (!Array.isArray(band) || band.length !== 2) problems.push({ path: 'secondReview.band', message: 'must be [low, high]' });
-    else {
-      checkUnit(problems, 'secondReview.band.0', band[0]);
-      checkUnit(problems, 'secondReview.band.1', band[1]);
-      if (typeof band[0] === 'number' && typeof band[1] === 'number' && band[0] >= band[1]) problems.push({ path: 'secondReview.band', message: 'low must be below high' });
-    }
-  }
+  if (band !== undefined) checkBand(problems, band);
   if (margin !== undefined) {
     if (!Array.isArray(margin) || margin.length !== 2) problems.push({ path: 'secondReview.margin', message: 'must be [below, above] in logits' });
     else {

@@ -124,41 +124,25 @@ export class ScreeningPipeline {
     let backend: Verdict['backend'] = 'wasm';
     if (layers.classifier) {
       const results = await Promise.all(classifierViews.map(([, viewText]) => this.classify(viewText)));
-      results.forEach((result, i) => {
-        backend = result.backend;
-        for (const label of result.labels) {
-          const score = result.scores[label]!;
-          if (scores[label] === undefined || score > scores[label]!) {
-            scores[label] = score;
-            bestView[label] = classifierViews[i]![0];
-          }
-        }
-      });
+      for (const result of results) backend = result.backend;
+      Object.assign(scores, highestPerLabel(results, classifierViews, bestView));
     }
     let secondReview: Verdict['secondReview'];
     const top = Math.max(0, ...Object.values(scores));
     const classifierReview = policy.secondReview?.kind !== 'llm' ? policy.secondReview : undefined;
+    const classifierReviewer = reviewer?.kind !== 'llm' ? reviewer : undefined;
     // Labels whose scores the second model now decides (a classifier review).
     const reviewedLabels = new Set<string>();
-    const toReview = layers.classifier && reviewer && reviewer.kind !== 'llm' && classifierReview
+    const toReview = layers.classifier && classifierReviewer && classifierReview
       ? labelsToReview(classifierReview, scores, top, policy, direction) : [];
-    if (toReview.length > 0 && reviewer && reviewer.kind !== 'llm' && classifierReview) {
+    if (toReview.length > 0 && classifierReviewer && classifierReview) {
       try {
         const [reviewed, theirs] = await Promise.all([
-          Promise.all(classifierViews.map(([, viewText]) => reviewer.classify(viewText))),
-          classifierReview.margin ? reviewer.thresholds?.() : undefined,
+          Promise.all(classifierViews.map(([, viewText]) => classifierReviewer.classify(viewText))),
+          classifierReview.margin ? classifierReviewer.thresholds?.() : undefined,
         ]);
-        const reviewScores: Record<string, number> = {};
         const reviewView: Record<string, View> = {};
-        reviewed.forEach((result, i) => {
-          for (const label of result.labels) {
-            const score = result.scores[label]!;
-            if (reviewScores[label] === undefined || score > reviewScores[label]!) {
-              reviewScores[label] = score;
-              reviewView[label] = classifierViews[i]![0];
-            }
-          }
-        });
+        const reviewScores = highestPerLabel(reviewed, classifierViews, reviewView);
         // The larger model's judgement replaces the first's on the labels under review that both have:
         // as it is (`band`), or read at its own calibrated threshold (`margin`).
         for (const label of toReview) {
@@ -171,9 +155,9 @@ export class ScreeningPipeline {
           bestView[label] = reviewView[label]!;
           reviewedLabels.add(label);
         }
-        secondReview = { model: reviewer.id, scores: reviewScores, ...(classifierReview.margin ? { labels: [...reviewedLabels] } : {}) };
+        secondReview = { model: classifierReviewer.id, scores: reviewScores, ...(classifierReview.margin ? { labels: [...reviewedLabels] } : {}) };
       } catch (error) {
-        secondReview = { model: reviewer.id, scores: {}, failed: error instanceof Error ? error.message : String(error) };
+        secondReview = { model: classifierReviewer.id, scores: {}, failed: error instanceof Error ? error.message : String(error) };
       }
     }
     const classifiedAt = performance.now();
@@ -270,6 +254,21 @@ export class ScreeningPipeline {
   resetConversation(id: string): void {
     this.tracker.reset(id);
   }
+}
+
+/** Per label, the highest score over the views a model read, and (into `viewOf`) the view it came from. */
+function highestPerLabel(results: readonly ScreenResult[], views: readonly [View, string][], viewOf: Record<string, View>): Record<string, number> {
+  const highest: Record<string, number> = {};
+  results.forEach((result, i) => {
+    for (const label of result.labels) {
+      const score = result.scores[label]!;
+      if (highest[label] === undefined || score > highest[label]!) {
+        highest[label] = score;
+        viewOf[label] = views[i]![0];
+      }
+    }
+  });
+  return highest;
 }
 
 /**

@@ -10,9 +10,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { validatePolicy, type ClassifierReviewPolicy } from '../../src/policy/policy.js';
-import { POLICY_PRESETS } from '../../src/policy/presets.js';
+import type { ClassifierReviewPolicy } from '../../src/policy/policy.js';
 import { modelPathFor } from '../eval/model-path.js';
+import { parseReviewOption } from '../eval/review-option.js';
 import { createNodeGuard } from '../node/node-guard.js';
 import { summarize, type LatencySummary } from './stats.js';
 
@@ -24,12 +24,7 @@ const { values: args, positionals } = parseArgs({
 
 function reviewOf(json: string | undefined): ClassifierReviewPolicy {
   if (!json) throw new Error('--review JSON is required, e.g. \'{"model":{"url":"/models/guard-minilm/"},"margin":[2,1],"labels":["injection","jailbreak"]}\'');
-  const review = JSON.parse(json) as ClassifierReviewPolicy;
-  const problems = validatePolicy({ ...POLICY_PRESETS.balanced, secondReview: review });
-  if (problems.length > 0 || typeof review.model?.url !== 'string') {
-    throw new Error(`--review: ${problems.map((p) => `${p.path} ${p.message}`).join('; ') || 'model.url must be a path under the project root'}`);
-  }
-  return review;
+  return parseReviewOption(json);
 }
 
 async function timeScreens(texts: string[], review?: ClassifierReviewPolicy): Promise<{ all: number[]; reviewed: number[] }> {

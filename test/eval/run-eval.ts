@@ -17,14 +17,13 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { validatePolicy, type ClassifierReviewPolicy } from '../../src/policy/policy.js';
-import { POLICY_PRESETS } from '../../src/policy/presets.js';
 import { openGuardRuntime, type GuardScript, type RuntimeName } from '../node/guard-runtime.js';
 import { PEERS } from './baselines/index.js';
 import { renderEvalHtml } from './eval-html.js';
 import type { EvalReport, SystemResult } from './eval-report.js';
 import { labelMetrics } from './metrics.js';
 import { modelPathFor } from './model-path.js';
+import { parseReviewOption } from './review-option.js';
 import { rocPoints, thinCurve } from './roc.js';
 import { shippedThreshold } from './thresholds.js';
 
@@ -144,21 +143,6 @@ function systemResult(rows: readonly Row[], labels: readonly string[], scoreOf: 
   return out;
 }
 
-/** `--review '{"model":{"url":"/models/NAME/"},"margin":[2,1],"labels":["injection"]}'`: a classifier second review on top of the preset. */
-function parseReview(json: string): ClassifierReviewPolicy {
-  let review: ClassifierReviewPolicy;
-  try {
-    review = JSON.parse(json) as ClassifierReviewPolicy;
-  } catch (error) {
-    throw new Error(`--review is not JSON: ${(error as Error).message}`);
-  }
-  const problems = validatePolicy({ ...POLICY_PRESETS.balanced, secondReview: review });
-  if (problems.length > 0 || typeof review.model?.url !== 'string') {
-    throw new Error(`--review: ${problems.map((p) => `${p.path} ${p.message}`).join('; ') || 'model.url must be a path under the project root'}`);
-  }
-  return review;
-}
-
 async function main(): Promise<void> {
   if (positionals.length === 0) {
     console.error('usage: npm run eval -- <file.jsonl>... [--baseline] [--layers] [--list-blocked] [--runtime chromium|node] [--model NAME|/path/] [--json OUT] [--html OUT] [--limit N]');
@@ -173,7 +157,7 @@ async function main(): Promise<void> {
   const manifest = existsSync(manifestFile) ? JSON.parse(readFileSync(manifestFile, 'utf8')) : {};
 
   const started = performance.now();
-  const review = args.review ? parseReview(args.review) : undefined;
+  const review = args.review ? parseReviewOption(args.review) : undefined;
   const runtime = await openGuardRuntime(runtimeName, {
     modelPath: model, policy, backend: args.backend === 'webgpu' ? 'webgpu' : 'wasm', build: !args['no-build'], ...(review ? { review } : {}),
   });

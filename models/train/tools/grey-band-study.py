@@ -99,11 +99,7 @@ def main():
     print(f"test: B runs on {reviewed[test].mean():.1%} of rows\n")
     columns = {args.a_name: study.per_source(ra, ya, (za >= ta).any(1)), args.b_name: study.per_source(rb, yb, (zb >= tb).any(1)),
                "cascade": study.per_source(ra, ya, flagged)}
-    keys = sorted({k for c in columns.values() for k in c}, key=lambda k: ("(validation)" in k, k))
-    print("| test source | " + " | ".join(columns) + " |")
-    print("|---" * (len(columns) + 1) + "|")
-    for k in keys:
-        print(f"| {k} | " + " | ".join(f"{c[k]:.1f}" if k in c else "–" for c in columns.values()) + " |")
+    study.print_table(columns)
     print(json.dumps({"lo": lo, "hi": hi, "labels": args.labels.split(",")}))
 
 

@@ -74,6 +74,11 @@ def main():
                 raise SystemExit(f"{spec!r}: the score files do not list the same rows")
             flagged = flagged | other_flagged
         columns[" + ".join(title for *_, title in parts)] = per_source(rows, y, flagged)
+    print_table(columns)
+
+
+def print_table(columns):
+    """Columns of per_source() side by side, a row per test source (the hard negatives' validation rows last)."""
     keys = sorted({k for c in columns.values() for k in c}, key=lambda k: ("(validation)" in k, k))
     print("| test source | " + " | ".join(columns) + " |")
     print("|---" * (len(columns) + 1) + "|")
