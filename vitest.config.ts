@@ -20,6 +20,9 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
+          // expect.poll waits for a state (a streamed reply withheld after its review, a status line):
+          // how long that takes depends on the machine's load, so wait long; a met condition returns at once.
+          expect: { poll: { timeout: 30_000 } },
         },
       },
     ],
