@@ -214,7 +214,7 @@ minilm_card() {
 }
 minilm_verify() {
   step "guard-minilm 8 verify: loads offline in transformers.js (q8, fp16, fp32)"
-  node "$here/8-verify/transformersjs-load.mjs" "$repo/models" guard-minilm
+  node "$here/8-verify/transformersjs-load.mjs" "$(dirname "$minilm_model")" "$(basename "$minilm_model")"
 }
 
 # The recipe's Python: a venv with the pinned packages, made or brought up to date when the pins change.

@@ -73,6 +73,13 @@ def load_encoder(pretrained_dir, attn="sdpa"):
     return BertModel.from_pretrained(pretrained_dir, add_pooling_layer=False, attn_implementation=attn, local_files_only=True)
 
 
+def load_encoder_from_config(config, attn="sdpa"):
+    from transformers import BertConfig, BertModel
+    cfg = BertConfig.from_dict(config.to_dict())
+    cfg._attn_implementation = attn
+    return BertModel(cfg, add_pooling_layer=False)
+
+
 def cut(ids, max_len):
     """The engine's first window: [CLS] + the first max_len - 2 pieces + [SEP]."""
     return ids if len(ids) <= max_len else ids[: max_len - 1] + [ids[-1]]
@@ -97,7 +104,15 @@ def batches_by_length(sample, ids, rng, batch, bucket):
 
 
 def build(args, cfg):
-    model = MiniLMGuard(load_encoder(args.pretrained), cfg["dropout"])
+    if args.init:
+        # Go on from a classifier save_classifier wrote (say, tools/trim-work.py's trimmed one).
+        from export_minilm import load_classifier
+        init, _ = load_classifier(args.init)
+        encoder = load_encoder_from_config(init.encoder.config)
+        model = MiniLMGuard(encoder, cfg["dropout"])
+        model.load_state_dict(init.state_dict())
+    else:
+        model = MiniLMGuard(load_encoder(args.pretrained), cfg["dropout"])
     if cfg["freeze_word_embeddings"]:
         model.encoder.embeddings.word_embeddings.weight.requires_grad_(False)
     no_decay = lambda n: n.endswith("bias") or "LayerNorm" in n
@@ -121,7 +136,7 @@ def head_first(model, cfg, by_label, benign, ids, yt, seed):
     t0 = time.time()
     done, loss_sum, n = 0, 0.0, 0
     while done < cfg["head_first"]:
-        sample = epoch_sample(by_label, benign, rng, cfg["per_epoch"], cfg["benign_groups"])
+        sample = epoch_sample(by_label, benign, rng, cfg["per_epoch"], cfg["benign_groups"], cfg["benign_weights"])
         for b in batches_by_length(sample, ids, rng, cfg["batch"], cfg["length_bucket_batches"]):
             t, m = pad([ids[i] for i in b])
             with torch.no_grad():
@@ -164,10 +179,15 @@ def main():
     ap.add_argument("--stop-after", type=int, default=0, help="smoke runs only: checkpoint and exit after this many steps (as a stopped sitting would)")
     ap.add_argument("--per-epoch", action="append", default=[], metavar="LABEL=N", help="rows of LABEL (or benign) per epoch, instead of the default")
     ap.add_argument("--lr-encoder", type=float, default=CFG["lr_encoder"], help="the encoder's peak learning rate")
+    ap.add_argument("--lr-head", type=float, default=CFG["lr_head"], help="the head's peak learning rate")
     ap.add_argument("--head-first", type=int, default=0, metavar="STEPS",
                     help="train the head alone on the frozen encoder's embeddings for STEPS batches first (linear probe, then fine-tune)")
     ap.add_argument("--benign-group", action="append", default=[], metavar="NAME=SRC,SRC",
                     help="these benign sources share one source's quota (e.g. the hard negatives weigh as one source)")
+    ap.add_argument("--benign-weight", action="append", default=[], metavar="SRC=K",
+                    help="this benign source (or --benign-group name) gets K sources' shares of each epoch's benign rows")
+    ap.add_argument("--init", default="", metavar="DIR",
+                    help="start from this classifier (config.json + model.safetensors as save_classifier writes them) instead of the pretrained encoder")
     args = ap.parse_args()
     per_epoch = dict(CFG["per_epoch"])
     for kv in args.per_epoch:
@@ -179,7 +199,12 @@ def main():
     for kv in args.benign_group:
         name, srcs = kv.split("=", 1)
         groups.update({s: name for s in srcs.split(",") if s})
-    cfg = dict(CFG, epochs=args.epochs, lr_encoder=args.lr_encoder, head_first=args.head_first, per_epoch={k: max(1, int(v * args.scale)) for k, v in per_epoch.items()}, benign_groups=groups)
+    weights = {}
+    for kv in args.benign_weight:
+        name, k = kv.split("=", 1)
+        weights[name] = float(k)
+    cfg = dict(CFG, epochs=args.epochs, lr_encoder=args.lr_encoder, lr_head=args.lr_head, head_first=args.head_first, per_epoch={k: max(1, int(v * args.scale)) for k, v in per_epoch.items()},
+               benign_groups=groups, benign_weights=weights, init=args.init)
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
     out = os.path.join(args.work, "minilm")
@@ -196,6 +221,9 @@ def main():
     unknown = sorted(set(cfg["benign_groups"]) - set(benign))
     if unknown:
         raise SystemExit(f"--benign-group: no benign training rows from {', '.join(unknown)}")
+    unknown = sorted(set(cfg["benign_weights"]) - set(benign) - set(cfg["benign_groups"].values()))
+    if unknown:
+        raise SystemExit(f"--benign-weight: no benign training source or group named {', '.join(unknown)}")
     model, opt = build(args, cfg)
     per_epoch_rows = sum(cfg["per_epoch"].values())
     steps_per_epoch = -(-per_epoch_rows // cfg["batch"])
@@ -234,7 +262,7 @@ def main():
     trained = [p for g in opt.param_groups for p in g["params"]]
     while state["epoch"] < cfg["epochs"]:
         if state["batches"] is None:
-            sample = epoch_sample(by_label, benign, rng, cfg["per_epoch"], cfg["benign_groups"])
+            sample = epoch_sample(by_label, benign, rng, cfg["per_epoch"], cfg["benign_groups"], cfg["benign_weights"])
             state["batches"] = batches_by_length(sample, ids, rng, cfg["batch"], cfg["length_bucket_batches"])
             state["loss_sum"], state["loss_n"] = 0.0, 0
         model.train()

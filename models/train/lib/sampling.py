@@ -22,13 +22,14 @@ def draw(pool, n, rng):
     return rng.sample(pool, n) if len(pool) >= n else [rng.choice(pool) for _ in range(n)]
 
 
-def epoch_sample(by_label, benign, rng, per_epoch, benign_groups=None):
+def epoch_sample(by_label, benign, rng, per_epoch, benign_groups=None, benign_weights=None):
     """One epoch's rows. Each label's positives are shared among its sources in proportion to the
     square root of their size (no source dominates, and a 90-row source is not repeated 20 times
     an epoch); benign rows are drawn equally from each benign source.
 
     benign_groups ({source: group}) makes the grouped benign sources share one source's quota
-    between them, so that six files of one kind (say, hard negatives) weigh as one source."""
+    between them, so that six files of one kind (say, hard negatives) weigh as one source.
+    benign_weights ({source or group: k}) gives a unit k shares of the benign quota instead of one."""
     out = []
     for k, l in enumerate(LABELS):
         srcs = sorted(by_label[k])
@@ -36,17 +37,19 @@ def epoch_sample(by_label, benign, rng, per_epoch, benign_groups=None):
         quota = np.floor(per_epoch[l] * w / w.sum()).astype(int)
         for s, q in zip(srcs, quota):
             out += draw(by_label[k][s], int(q), rng)
-    if not benign_groups:
+    if not benign_groups and not benign_weights:
         share = per_epoch["benign"] // len(benign)
         for s in sorted(benign):
             out += draw(benign[s], share, rng)
         return out
+    benign_groups, benign_weights = benign_groups or {}, benign_weights or {}
     units = {}
     for s in sorted(benign):
         units.setdefault(benign_groups.get(s, s), []).append(s)
-    share = per_epoch["benign"] // len(units)
+    one = per_epoch["benign"] / sum(benign_weights.get(u, 1) for u in units)
     for u in sorted(units):
         members = units[u]
+        share = int(one * benign_weights.get(u, 1)) if benign_weights else per_epoch["benign"] // len(units)
         for j, s in enumerate(members):
             out += draw(benign[s], share // len(members) + (1 if j < share % len(members) else 0), rng)
     return out

@@ -12,8 +12,10 @@ more benign validation text than A alone, on either benign measure, within the r
 the test split is reported per source, with tools/per-source-study.py's table, for A, B and the
 chosen cascade.
 
-Usage: .venv/bin/python tools/grey-band-study.py A_NAME A.jsonl B_NAME B.jsonl [--labels L,L] [--review-budget 0.35]
+Usage: .venv/bin/python tools/grey-band-study.py A_NAME A.jsonl B_NAME B.jsonl [--labels L,L] [--review-budget 0.35] [--b-mode shipped]
   --labels: the labels B may decide (default all four); the others stay A's.
+  --b-mode: B's thresholds from models/B_NAME/manifest.json (shipped) or set on validation (hn, nohn:
+  tools/per-source-study.py's modes), for a B that is not exported yet.
 """
 import argparse
 import importlib.util
@@ -67,13 +69,15 @@ def main():
     ap.add_argument("b_path")
     ap.add_argument("--labels", default=",".join(LABELS))
     ap.add_argument("--review-budget", type=float, default=0.35)
+    ap.add_argument("--b-mode", default="shipped", choices=["shipped", "hn", "nohn"],
+                    help="B's thresholds: its manifest's, or set on validation (a model not exported yet)")
     args = ap.parse_args()
     ra, ya, za = load_scores(args.a_path)
     rb, yb, zb = load_scores(args.b_path)
     if [r["source"] for r in ra] != [r["source"] for r in rb] or not (ya == yb).all():
         raise SystemExit("the two score files do not list the same rows")
     ta = study.thresholds(args.a_name, ra, ya, za, "shipped")
-    tb = study.thresholds(args.b_name, rb, yb, zb, "shipped")
+    tb = study.thresholds(args.b_name, rb, yb, zb, args.b_mode)
     decide = np.array([l in args.labels.split(",") for l in LABELS])
 
     base = val_measures(ra, ya, (za >= ta).any(1), np.zeros(len(ra), bool))

@@ -2,12 +2,9 @@
 word-embedding table is half the encoder (11.7M of 22.7M weights; 11.8 MB of the 23.1 MB int8
 file), and most pieces never occur in what the guard reads.
 
-Kept: ids 0-103 (padding, the unused slots and the special tokens keep their ids, so nothing that
-inserts [CLS]/[SEP] by id changes), every single-character piece and its "##" form (any word can
-still be spelled out, so trimming never makes a word [UNK] that was not), and every piece that
-occurs at least MIN_COUNT times in the training split's token ids (the augmented rows and the
-everyday-chat rows included). Dropped pieces' words are tokenized again by the same WordPiece rules
-over the smaller vocabulary (greedy longest match), so they split into more, shorter pieces.
+What is kept: lib/vocab_trim.py (counts over the training split's token ids, the augmented rows
+and the everyday-chat rows included). tools/trim-work.py makes a work folder that trains on the
+trimmed vocabulary instead of trimming after training.
 
 The trimmed network (the fine-tuned classifier with the kept embedding rows) is exported to ONNX
 fp32 and int8 (4-export/quantize.py); every val/test row is re-tokenized with the trimmed tokenizer
@@ -29,25 +26,7 @@ from torch import nn
 from export_minilm import export_onnx, load_classifier, onnx_scores
 from finetune_minilm import cut
 from quantize import to_int8
-
-KEEP_BELOW = 104  # [PAD] 0, [unused*] 1-99, [UNK] 100, [CLS] 101, [SEP] 102, [MASK] 103
-
-
-def trimmed_vocab(vocab, counts, min_count):
-    """Old ids kept, in old order."""
-    keep = []
-    for piece, i in sorted(vocab.items(), key=lambda kv: kv[1]):
-        bare = piece[2:] if piece.startswith("##") else piece
-        if i < KEEP_BELOW or len(bare) == 1 or counts[i] >= min_count:
-            keep.append(i)
-    return keep
-
-
-def trimmed_tokenizer(tok_json, keep):
-    inv = {i: p for p, i in tok_json["model"]["vocab"].items()}
-    out = json.loads(json.dumps(tok_json))
-    out["model"]["vocab"] = {inv[old]: new for new, old in enumerate(keep)}
-    return out
+from vocab_trim import trimmed_tokenizer, trimmed_vocab
 
 
 def main():

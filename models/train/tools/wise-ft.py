@@ -7,7 +7,9 @@ tools/per-source-study.py can read the scores.
 
 Usage: .venv/bin/python tools/wise-ft.py <work folder> <out folder> ALPHA [ALPHA ...]
   (reads <work>/pretrained.json, <work>/prep/minilm/model/, <work>/prep/rows.jsonl, prep/framed_eval.jsonl;
-   writes <out>/alpha-<A>/scores.jsonl)
+   writes <out>/alpha-<A>/scores.jsonl (val/test rows, in rows.jsonl's order, as 5-measure's score
+   files), framed.jsonl (the eval-only framed rows) and model/ (the classifier in save_classifier's
+   layout: stage 4 exports it from a work folder's prep/minilm/model))
 """
 import json
 import os
@@ -18,6 +20,7 @@ import torch
 from safetensors.torch import load_file
 
 from export_minilm import export_onnx, load_classifier, onnx_scores
+from finetune_minilm import save_classifier
 
 
 def main():
@@ -29,7 +32,9 @@ def main():
     model, meta = load_classifier(os.path.join(work, "prep", "minilm", "model"))
     tuned = {k: v.clone() for k, v in model.state_dict().items()}
     rows = [json.loads(l) for l in open(os.path.join(work, "prep", "rows.jsonl"))]
-    ev = [r for r in rows if r["split"] in ("val", "test")] + [json.loads(l) for l in open(os.path.join(work, "prep", "framed_eval.jsonl"))]
+    ev = [r for r in rows if r["split"] in ("val", "test")]
+    n_ev = len(ev)
+    ev += [json.loads(l) for l in open(os.path.join(work, "prep", "framed_eval.jsonl"))]
     for alpha in alphas:
         t0 = time.time()
         mixed, matched = {}, 0
@@ -48,11 +53,13 @@ def main():
         path = os.path.join(folder, "model.onnx")
         export_onnx(model, path)
         z = onnx_scores(path, ev, meta["max_len"])
-        with open(os.path.join(folder, "scores.jsonl"), "w") as f:
-            for r, v in zip(ev, z):
-                f.write(json.dumps({"split": r["split"], "source": r["source"], "category": r.get("category"),
-                                    "y": r["y"], "logits": [round(float(x), 6) for x in v]}) + "\n")
+        for name, part in (("scores.jsonl", slice(0, n_ev)), ("framed.jsonl", slice(n_ev, None))):
+            with open(os.path.join(folder, name), "w") as f:
+                for r, v in zip(ev[part], z[part]):
+                    f.write(json.dumps({"split": r["split"], "source": r["source"], "category": r.get("category"),
+                                        "y": r["y"], "logits": [round(float(x), 6) for x in v]}) + "\n")
         os.remove(path)
+        save_classifier(model, os.path.join(folder, "model"), meta)
         print(f"alpha {alpha:g}: {matched} encoder tensors interpolated; {len(ev)} rows scored in {time.time() - t0:.0f}s", flush=True)
 
 
