@@ -131,6 +131,19 @@ export interface ClassifierReviewPolicy {
   margin?: [number, number];
   /** The labels the second model decides (default: every label both models have). */
   labels?: string[];
+  /**
+   * For model replies (direction `output`), with `margin`: their own `margin` and `labels`, where
+   * they differ from the prompts' (each field left out is the prompts'). A reply is read for other
+   * things than a prompt: the second model may be worth asking about harm in replies and about
+   * injections in prompts.
+   */
+  output?: ReplyReviewPolicy;
+}
+
+/** A `margin` review's settings for replies; see `ClassifierReviewPolicy.output`. */
+export interface ReplyReviewPolicy {
+  margin?: [number, number];
+  labels?: string[];
 }
 
 /** The most logits a `margin` may reach either side of a threshold. */
@@ -234,25 +247,43 @@ function checkBand(problems: PolicyProblem[], band: unknown): void {
   if (typeof band[0] === 'number' && typeof band[1] === 'number' && band[0] >= band[1]) problems.push({ path: 'secondReview.band', message: 'low must be below high' });
 }
 
+function checkMargin(problems: PolicyProblem[], path: string, margin: unknown): void {
+  if (!Array.isArray(margin) || margin.length !== 2) {
+    problems.push({ path, message: 'must be [below, above] in logits' });
+    return;
+  }
+  margin.forEach((m, i) => {
+    if (typeof m !== 'number' || !(m >= 0 && m <= MAX_REVIEW_MARGIN)) problems.push({ path: `${path}.${i}`, message: `must be a number of logits from 0 to ${MAX_REVIEW_MARGIN}` });
+  });
+  if (margin[0] === 0 && margin[1] === 0) problems.push({ path, message: 'an empty margin reviews nothing: widen one side' });
+}
+
+function checkLabels(problems: PolicyProblem[], path: string, labels: unknown): void {
+  if (labels !== undefined && (!Array.isArray(labels) || labels.length === 0 || labels.some((l) => typeof l !== 'string' || !l))) {
+    problems.push({ path, message: 'must be a non-empty list of label names' });
+  }
+}
+
 function checkClassifierReview(problems: PolicyProblem[], review: Record<string, unknown>): void {
-  const { band, margin, labels } = review;
+  const { band, margin, labels, output } = review;
   if ((band === undefined) === (margin === undefined)) {
     problems.push({ path: 'secondReview', message: 'a classifier review needs exactly one of band ([low, high]) and margin ([below, above] logits)' });
   }
   if (band !== undefined) checkBand(problems, band);
-  if (margin !== undefined) {
-    if (!Array.isArray(margin) || margin.length !== 2) problems.push({ path: 'secondReview.margin', message: 'must be [below, above] in logits' });
+  if (margin !== undefined) checkMargin(problems, 'secondReview.margin', margin);
+  checkLabels(problems, 'secondReview.labels', labels);
+  if (output !== undefined) {
+    if (!isObject(output)) problems.push({ path: 'secondReview.output', message: 'must be an object with margin and/or labels' });
     else {
-      margin.forEach((m, i) => {
-        if (typeof m !== 'number' || !(m >= 0 && m <= MAX_REVIEW_MARGIN)) problems.push({ path: `secondReview.margin.${i}`, message: `must be a number of logits from 0 to ${MAX_REVIEW_MARGIN}` });
-      });
-      if (margin[0] === 0 && margin[1] === 0) problems.push({ path: 'secondReview.margin', message: 'an empty margin reviews nothing: widen one side' });
+      if (margin === undefined) problems.push({ path: 'secondReview.output', message: 'replies get their own settings in a margin review only' });
+      if (output.margin !== undefined) checkMargin(problems, 'secondReview.output.margin', output.margin);
+      checkLabels(problems, 'secondReview.output.labels', output.labels);
+      for (const key of Object.keys(output)) {
+        if (key !== 'margin' && key !== 'labels') problems.push({ path: `secondReview.output.${key}`, message: 'is not a known field' });
+      }
     }
   }
-  if (labels !== undefined && (!Array.isArray(labels) || labels.length === 0 || labels.some((l) => typeof l !== 'string' || !l))) {
-    problems.push({ path: 'secondReview.labels', message: 'must be a non-empty list of label names' });
-  }
-  const known = new Set(['kind', 'model', 'band', 'margin', 'labels']);
+  const known = new Set(['kind', 'model', 'band', 'margin', 'labels', 'output']);
   for (const key of Object.keys(review)) if (!known.has(key)) problems.push({ path: `secondReview.${key}`, message: 'is not a known field' });
 }
 

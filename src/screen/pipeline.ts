@@ -275,13 +275,16 @@ function highestPerLabel(results: readonly ScreenResult[], views: readonly [View
  * The labels a classifier review decides for this text. `band`: every label (or those named),
  * when the highest score is in [low, high). `margin`: each label (of those named) whose score lies
  * within [threshold - below, threshold + above) in logits, the threshold being the policy's for it
- * in this direction (a label the policy does not score is not reviewed).
+ * in this direction (a label the policy does not score is not reviewed); a reply reads the
+ * review's `output` settings where it has them.
  */
 export function labelsToReview(review: ClassifierReviewPolicy, scores: Record<string, number>, top: number, policy: Policy,
   direction: 'input' | 'output'): string[] {
-  const named = Object.keys(scores).filter((label) => !review.labels || review.labels.includes(label));
+  const reply = direction === 'output' && review.margin ? review.output : undefined;
+  const only = reply?.labels ?? review.labels;
+  const named = Object.keys(scores).filter((label) => !only || only.includes(label));
   if (review.margin) {
-    const [below, above] = review.margin;
+    const [below, above] = reply?.margin ?? review.margin;
     return named.filter((label) => {
       const rule = policy[direction].categories[label];
       if (!rule) return false;

@@ -1,12 +1,13 @@
 /**
- * `npm run bench:review -- <file.jsonl>... --review JSON [--model NAME|/path/] [--limit N]`
+ * `npm run bench:review -- <file.jsonl>... --review JSON [--model NAME|/path/] [--direction input|output] [--limit N]`
  *
  * What a classifier second review (the cascade: `policy.secondReview` with a `margin`) costs per
  * screen on real texts: how often the second model runs depends on the texts, so the bench texts
  * of `npm run bench` cannot say. Screens every row one at a time, in Node (the worker's pipeline
  * code, onnxruntime-web WASM on one thread), first with the preset alone and then with the review,
  * and prints p50/p95/p99 of each screen's `timings.totalMs`, and the share of texts reviewed.
- * Each guard screens the first 20 rows once before timing (warm-up). Speed is printed, never asserted.
+ * Each guard screens the first 20 rows once before timing (warm-up). `--direction output` screens
+ * the rows as model replies. Speed is printed, never asserted.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -19,8 +20,12 @@ import { summarize, type LatencySummary } from './stats.js';
 const root = new URL('../../', import.meta.url).pathname;
 const { values: args, positionals } = parseArgs({
   allowPositionals: true,
-  options: { review: { type: 'string' }, model: { type: 'string' }, limit: { type: 'string' } },
+  options: { review: { type: 'string' }, model: { type: 'string' }, limit: { type: 'string' }, direction: { type: 'string', default: 'input' } },
 });
+const direction = ((value: string | undefined): 'input' | 'output' => {
+  if (value !== 'input' && value !== 'output') throw new Error(`--direction: input or output, not ${JSON.stringify(value)}`);
+  return value;
+})(args.direction);
 
 function reviewOf(json: string | undefined): ClassifierReviewPolicy {
   if (!json) throw new Error('--review JSON is required, e.g. \'{"model":{"url":"/models/guard-minilm/"},"margin":[2,1],"labels":["injection","jailbreak"]}\'');
@@ -30,11 +35,11 @@ function reviewOf(json: string | undefined): ClassifierReviewPolicy {
 async function timeScreens(texts: string[], review?: ClassifierReviewPolicy): Promise<{ all: number[]; reviewed: number[] }> {
   const guard = await createNodeGuard({ modelPath: modelPathFor(args.model, root), policy: 'balanced', ...(review ? { review } : {}) });
   try {
-    for (const text of texts.slice(0, 20)) await guard.screen(text);
+    for (const text of texts.slice(0, 20)) await guard.screen(text, { direction });
     const all: number[] = [];
     const reviewed: number[] = [];
     for (const text of texts) {
-      const verdict = await guard.screen(text);
+      const verdict = await guard.screen(text, { direction });
       if (verdict.secondReview?.failed) throw new Error(`the review failed: ${verdict.secondReview.failed}`);
       all.push(verdict.timings.totalMs);
       if (verdict.secondReview) reviewed.push(verdict.timings.totalMs);
@@ -54,7 +59,7 @@ async function main(): Promise<void> {
   if (args.limit) texts = texts.slice(0, Number(args.limit));
   const alone = await timeScreens(texts);
   const cascade = await timeScreens(texts, review);
-  console.log(`\nper-screen latency, ms (Node ${process.version}, onnxruntime-web WASM, 1 thread; ${texts.length} texts, one at a time)`);
+  console.log(`\nper-screen latency, ms (Node ${process.version}, onnxruntime-web WASM, 1 thread; ${texts.length} texts as ${direction === 'output' ? 'replies' : 'prompts'}, one at a time)`);
   console.log(`review: ${JSON.stringify(review)}`);
   console.log(`${''.padEnd(34)} ${'n'.padStart(6)} ${'p50'.padStart(8)} ${'p95'.padStart(8)} ${'p99'.padStart(8)} ${'mean'.padStart(8)}`);
   console.log(line('preset alone', summarize(alone.all)));

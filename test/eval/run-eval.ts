@@ -1,6 +1,6 @@
 /**
  * `npm run eval -- <file.jsonl>... [--model NAME|/path/] [--runtime chromium|node] [--backend wasm|webgpu]
- *   [--policy strict|balanced|permissive] [--review JSON] [--baseline] [--layers] [--list-blocked] [--json OUT] [--html OUT] [--limit N] [--no-build]`
+ *   [--policy strict|balanced|permissive] [--direction input|output] [--review JSON] [--baseline] [--layers] [--list-blocked] [--json OUT] [--html OUT] [--limit N] [--no-build]`
  *
  * Screens every row of labelled JSONL files (`{"text", "label"}`; label `benign` or one of the
  * model's labels) through the guard — the built library in headless Chromium (default), or the
@@ -13,6 +13,8 @@
  * false positives to read, not only to count. `--review` adds a classifier second review to the
  * preset (`policy.secondReview`, its model's `url` a path under the project root), e.g. the cascade
  * `'{"model":{"url":"/models/guard-minilm/"},"margin":[2,1],"labels":["injection","jailbreak"]}'`.
+ * `--direction output` screens every row as a model's reply (the policy's `output` rules and reply
+ * thresholds); the "model alone" view stays the model's prompt thresholds.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -43,6 +45,7 @@ const { values: args, positionals } = parseArgs({
     baseline: { type: 'boolean', default: false },
     policy: { type: 'string', default: 'balanced' },
     review: { type: 'string' },
+    direction: { type: 'string', default: 'input' },
   },
 });
 
@@ -73,14 +76,14 @@ interface Scored {
 }
 
 /** Runs in the page or in Node: keep it self-contained. */
-const scoreRows: GuardScript<{ texts: string[] }, Scored> = async (guard, { texts }) => {
+const scoreRows: GuardScript<{ texts: string[]; direction: 'input' | 'output' }, Scored> = async (guard, { texts, direction }) => {
   const labels = [...guard.labels];
   const out: Scored = { labels, classify: [], screen: [] };
   for (let i = 0; i < texts.length; i += 128) {
     const chunk = texts.slice(i, i + 128);
     const [classified, screened] = await Promise.all([
       Promise.all(chunk.map((t) => guard.classify(t))),
-      Promise.all(chunk.map((t) => guard.screen(t))),
+      Promise.all(chunk.map((t) => guard.screen(t, { direction }))),
     ]);
     for (const r of classified) out.classify.push(labels.map((l) => r.scores[l]!));
     for (const v of screened) {
@@ -98,21 +101,21 @@ const scoreRows: GuardScript<{ texts: string[] }, Scored> = async (guard, { text
 };
 
 /** Runs in the page or in Node: each layer step's action per row. */
-const layerActions: GuardScript<{ rows: Row[]; steps: typeof LAYER_STEPS }, string[][]> = async (guard, { rows, steps }) => {
+const layerActions: GuardScript<{ rows: Row[]; steps: typeof LAYER_STEPS; direction: 'input' | 'output' }, string[][]> = async (guard, { rows, steps, direction }) => {
   const out: string[][] = [];
   for (const step of steps) {
     const actions: string[] = new Array(rows.length);
     const single = rows.flatMap((r, i) => (r.conversation && step.layers.conversation ? [] : [i]));
     for (let i = 0; i < single.length; i += 128) {
       const chunk = single.slice(i, i + 128);
-      const verdicts = await Promise.all(chunk.map((j) => guard.screen(rows[j]!.text, { layers: step.layers })));
+      const verdicts = await Promise.all(chunk.map((j) => guard.screen(rows[j]!.text, { layers: step.layers, direction })));
       verdicts.forEach((v, k) => { actions[chunk[k]!] = v.action; });
     }
     // Turns of a conversation go in order, each conversation under its own id for this step.
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i]!;
       if (!row.conversation || !step.layers.conversation) continue;
-      actions[i] = (await guard.screen(row.text, { layers: step.layers, conversation: `${step.name}:${row.conversation}` })).action;
+      actions[i] = (await guard.screen(row.text, { layers: step.layers, direction, conversation: `${step.name}:${row.conversation}` })).action;
     }
     out.push(actions);
   }
@@ -158,14 +161,16 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const review = args.review ? parseReviewOption(args.review) : undefined;
+  const direction = args.direction;
+  if (direction !== 'input' && direction !== 'output') throw new Error(`--direction: input or output, not ${JSON.stringify(direction)}`);
   const runtime = await openGuardRuntime(runtimeName, {
     modelPath: model, policy, backend: args.backend === 'webgpu' ? 'webgpu' : 'wasm', build: !args['no-build'], ...(review ? { review } : {}),
   });
   let scored: Scored;
   let actions: string[][] = [];
   try {
-    scored = await runtime.run(scoreRows, { texts: rows.map((r) => r.text) });
-    if (args.layers) actions = await runtime.run(layerActions, { rows, steps: LAYER_STEPS });
+    scored = await runtime.run(scoreRows, { texts: rows.map((r) => r.text), direction });
+    if (args.layers) actions = await runtime.run(layerActions, { rows, steps: LAYER_STEPS, direction });
   } finally {
     await runtime.close();
   }
@@ -253,6 +258,7 @@ async function main(): Promise<void> {
       model: model,
       runtime: runtime.description,
       policy,
+      direction,
       ...(review ? { review: JSON.stringify(review) } : {}),
       'ours: seconds (classify + screen of every row)': ourSeconds.toFixed(1),
       ...Object.fromEntries(Object.entries(peerSeconds).map(([n, s]) => [`${n}: seconds`, s.toFixed(2)])),

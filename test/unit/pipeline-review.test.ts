@@ -101,6 +101,29 @@ describe('a classifier review by margin (the cascade)', () => {
     expect(harmful.fired).toBe(true);
   });
 
+  it('reads a reply with the review\'s own settings for replies, a prompt with the prompts\'', async () => {
+    const policy = withReview({ margin: [2, 1], labels: ['injection'], output: { margin: [3, 0], labels: ['harmful'] } });
+    const review = policy.secondReview as ClassifierReviewPolicy;
+    const scores = (injection: number, harmful: number) => ({ injection, jailbreak: 0.01, harmful, toxic: 0.01 });
+    const atHarmful = (d: number) => sigmoid(logit(0.7) + d); // the output threshold is 0.7
+    // Replies: harmful, within [threshold - 3, threshold) logits; injection is not asked about.
+    expect(labelsToReview(review, scores(0.5, atHarmful(-3)), 0, policy, 'output')).toEqual(['harmful']);
+    expect(labelsToReview(review, scores(0.5, atHarmful(-3.01)), 0, policy, 'output')).toEqual([]);
+    expect(labelsToReview(review, scores(0.5, atHarmful(0)), 0, policy, 'output')).toEqual([]); // above: the first model's flag stands
+    // Prompts: injection within [threshold - 2, threshold + 1), as before.
+    expect(labelsToReview(review, scores(0.5, 0.7), 0, policy, 'input')).toEqual(['injection']);
+    // Fields the reply settings leave out are the prompts'.
+    const labelsOnly = { ...review, output: { labels: ['harmful'] } };
+    expect(labelsToReview(labelsOnly, scores(0.5, atHarmful(0.99)), 0, policy, 'output')).toEqual(['harmful']);
+    expect(labelsToReview(labelsOnly, scores(0.5, atHarmful(-2.5)), 0, policy, 'output')).toEqual([]);
+
+    const reviewer = recordingReviewer({ injection: 0.99, harmful: 0.5 }, { injection: { default: 0.5 }, harmful: { default: 0.9, output: 0.4 } });
+    const verdict = await new ScreeningPipeline(first(0.5, 0.01, atHarmful(-2.5))).screen({ text, direction: 'output' }, policy, undefined, reviewer);
+    expect(verdict.secondReview?.labels).toEqual(['harmful']);
+    expect(verdict.categories.find((c) => c.category === 'harmful')).toMatchObject({ layer: 'review', fired: true });
+    expect(verdictProblems(verdict, text)).toEqual([]);
+  });
+
   it('takes a second model without calibrated thresholds as it is', async () => {
     const reviewer = recordingReviewer({ injection: 0.45 });
     const verdict = await new ScreeningPipeline(first(0.55)).screen({ text }, withReview({ margin: [2, 1], labels: ['injection'] }), undefined, reviewer);

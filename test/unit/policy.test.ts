@@ -120,6 +120,17 @@ describe('validatePolicy: second review', () => {
     expect(problems({ margin: [2, 1], timeoutMs: 100 })).toEqual(['secondReview.timeoutMs']);
   });
 
+  it('gives replies their own margin and labels in a margin review only, each checked as the prompts\' are', () => {
+    const problems = (review: Record<string, unknown>) => validatePolicy(withReview({ model: { name: 'guard-minilm' }, ...review })).map((p) => p.path);
+    expect(problems({ margin: [2, 1], labels: ['injection'], output: { margin: [2, 0], labels: ['harmful'] } })).toEqual([]);
+    expect(problems({ margin: [2, 1], output: { labels: ['harmful'] } })).toEqual([]);
+    expect(problems({ band: [0.2, 0.8], output: { labels: ['harmful'] } })).toEqual(['secondReview.output']);
+    expect(problems({ margin: [2, 1], output: { margin: [0, 0], labels: [] } })).toEqual(['secondReview.output.margin', 'secondReview.output.labels']);
+    expect(problems({ margin: [2, 1], output: { margin: [2, 25] } })).toEqual(['secondReview.output.margin.1']);
+    expect(problems({ margin: [2, 1], output: { band: [0.2, 0.8] } })).toEqual(['secondReview.output.band']);
+    expect(problems({ margin: [2, 1], output: 'harmful' })).toEqual(['secondReview.output']);
+  });
+
   it('accepts an llm review of a hub model, its family named or guessed from the id', () => {
     expect(validatePolicy(withReview({ kind: 'llm', model: { hub: 'meta-llama/Llama-Guard-3-1B' }, band: [0.2, 0.8] }))).toEqual([]);
     expect(validatePolicy(withReview({
