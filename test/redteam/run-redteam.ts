@@ -1,15 +1,17 @@
 /**
- * `npm run redteam -- --seeds <file.jsonl> [--n N] [--benign <file.jsonl>] [--model NAME|/path/] [--seed S] [--out DIR]`
+ * `npm run redteam -- --seeds <file.jsonl> [--n N] [--benign <file.jsonl>] [--model NAME|/path/] [--review JSON] [--seed S] [--out DIR]`
  *
  * Dresses the seed goals (rows not labelled benign) in every red-team technique, and benign
  * goals in the same techniques, screens them all through the built library in headless
  * Chromium (balanced policy; `--runtime node`: the worker's pipeline code in Node, in-process),
  * and prints catch rate and benign false-positive rate per technique. Writes redteam.json and
- * redteam.html (per-technique bar chart) to --out (default reports/).
+ * redteam.html (per-technique bar chart) to --out (default reports/). `--review` adds a classifier
+ * second review to the preset, as `npm run eval --review` does (test/eval/review-option.ts).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { modelPathFor } from '../eval/model-path.js';
+import { parseReviewOption } from '../eval/review-option.js';
 import { generateCases, type RedTeamGoal } from '../../src/redteam/generate.js';
 import type { RedTeamCase } from '../../src/redteam/generate.js';
 import type { RedTeamReport } from '../../src/redteam/runner.js';
@@ -27,6 +29,7 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: 'reports' },
     runtime: { type: 'string', default: 'chromium' },
     'no-build': { type: 'boolean', default: false },
+    review: { type: 'string' },
   },
 });
 
@@ -53,7 +56,7 @@ const readGoals = (file: string, wantBenign: boolean): RedTeamGoal[] => readFile
 
 async function main(): Promise<void> {
   if (!args.seeds) {
-    console.error('usage: npm run redteam -- --seeds <file.jsonl> [--n N] [--benign <file.jsonl>] [--model NAME] [--seed S] [--out DIR]');
+    console.error('usage: npm run redteam -- --seeds <file.jsonl> [--n N] [--benign <file.jsonl>] [--model NAME] [--review JSON] [--seed S] [--out DIR]');
     process.exit(2);
   }
   const n = Number(args.n);
@@ -65,7 +68,10 @@ async function main(): Promise<void> {
     ...generateCases(benignGoals, 'benign', { perTechnique: n, seed: seed + 1 }),
   ];
   const model = modelPath();
-  const runtime = await openGuardRuntime(args.runtime === 'node' ? 'node' : 'chromium', { modelPath: model, policy: 'balanced', build: !args['no-build'] });
+  const review = args.review ? parseReviewOption(args.review) : undefined;
+  const runtime = await openGuardRuntime(args.runtime === 'node' ? 'node' : 'chromium', {
+    modelPath: model, policy: 'balanced', build: !args['no-build'], ...(review ? { review } : {}),
+  });
   const started = performance.now();
   let report: RedTeamReport;
   try {
@@ -75,7 +81,7 @@ async function main(): Promise<void> {
   }
   const seconds = (performance.now() - started) / 1000;
   const pct = (x: number) => (Number.isNaN(x) ? '   n/a' : `${(100 * x).toFixed(1).padStart(5)}%`);
-  console.log(`\nred team: ${attackGoals.length} seed goals from ${args.seeds}, up to ${n} per technique (seed ${seed}); model ${model}; balanced policy; ${runtime.description}; ${cases.length} cases in ${seconds.toFixed(1)} s`);
+  console.log(`\nred team: ${attackGoals.length} seed goals from ${args.seeds}, up to ${n} per technique (seed ${seed}); model ${model}; balanced policy${review ? `, review ${JSON.stringify(review)}` : ''}; ${runtime.description}; ${cases.length} cases in ${seconds.toFixed(1)} s`);
   // "kept": of the attacks blocked as written, the share still blocked once dressed; "benign as
   // written": the same benign goals undressed, so the benign column's excess is the technique's.
   console.log(`${'technique'.padEnd(22)} ${'family'.padEnd(20)} ${'caught'.padStart(8)} ${'kept'.padStart(8)} ${'benign FPR'.padStart(11)} ${'as written'.padStart(11)}`);
@@ -92,7 +98,8 @@ async function main(): Promise<void> {
   }
   console.log(`worst three: ${worst.map((t) => `${t.technique} ${pct(t.catchRate).trim()}`).join(', ')}`);
   mkdirSync(args.out!, { recursive: true });
-  const settings = { seeds: args.seeds!, benign: args.benign ?? 'built-in benign requests', 'cases per technique': n, seed, model, policy: 'balanced', runtime: runtime.description, seconds: seconds.toFixed(1), date: new Date().toISOString() };
+  const settings = { seeds: args.seeds!, benign: args.benign ?? 'built-in benign requests', 'cases per technique': n, seed, model, policy: 'balanced',
+    ...(review ? { review: JSON.stringify(review) } : {}), runtime: runtime.description, seconds: seconds.toFixed(1), date: new Date().toISOString() };
   writeFileSync(`${args.out}/redteam.json`, JSON.stringify({ ...settings, ...report }, null, 2));
   writeFileSync(`${args.out}/redteam.html`, renderRedTeamHtml(report, `guarded-chat red team — ${model}`, settings));
   console.log(`wrote ${args.out}/redteam.json and ${args.out}/redteam.html`);
