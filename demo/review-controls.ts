@@ -1,4 +1,4 @@
-import type { Guard, JudgeStatus, LlmReviewPolicy, LoadProgress, Policy } from '../src/index.js';
+import type { ClassifierReviewPolicy, Guard, JudgeStatus, LlmReviewPolicy, LoadProgress, Policy } from '../src/index.js';
 import { el } from './element.js';
 
 /**
@@ -12,14 +12,29 @@ const TINY_JUDGE = {
   size: '0.5 MB',
 };
 
+/**
+ * The cascade (docs/models.md, "The cascade"): guard-minilm, which this build serves from
+ * `models/`, decides the labels in the default model's grey band: injection and jailbreak in
+ * prompts, harm in replies, in the bands chosen on validation.
+ */
+const CASCADE = {
+  review: (): ClassifierReviewPolicy => ({
+    model: { url: new URL('models/guard-minilm/', document.baseURI).href },
+    margin: [2, 1], labels: ['injection', 'jailbreak'],
+    output: { margin: [2, 0], labels: ['harmful'] },
+  }),
+  size: '23.1 MB on WASM, 45.3 MB on WebGPU',
+};
+
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
 
 /**
- * The policy tab's "Second review" switch: a guard LLM judges the texts whose classifier score
- * falls in the band. Turning it on says how much it downloads first; the download's progress
- * and the model's state (`guard.judge`) show below it.
+ * The policy tab's second reviews, one at a time: the cascade (a larger classifier on the grey
+ * band) or a guard LLM judging the texts whose classifier score falls in the band. Turning one on
+ * says how much it downloads first; the guard LLM's progress and state (`guard.judge`) show below it.
  */
 export class SecondReviewControls {
+  private readonly cascade = el('input', { type: 'checkbox', id: 'cascade-on' });
   private readonly on = el('input', { type: 'checkbox', id: 'review-on' });
   private readonly low = el('input', { type: 'number', id: 'review-low', min: 0, max: 1, step: 0.05, value: '0.2' });
   private readonly high = el('input', { type: 'number', id: 'review-high', min: 0, max: 1, step: 0.05, value: '0.95' });
@@ -29,6 +44,10 @@ export class SecondReviewControls {
 
   constructor(private readonly edit: (change: (policy: Policy) => void) => void) {
     const apply = () => this.edit((policy) => {
+      if (this.cascade.checked) {
+        policy.secondReview = CASCADE.review();
+        return;
+      }
       if (!this.on.checked) {
         delete policy.secondReview;
         return;
@@ -39,7 +58,15 @@ export class SecondReviewControls {
       };
       policy.secondReview = review;
     });
-    this.on.addEventListener('change', apply);
+    // A policy has one second review: turning one on turns the other off.
+    this.cascade.addEventListener('change', () => {
+      if (this.cascade.checked) this.on.checked = false;
+      apply();
+    });
+    this.on.addEventListener('change', () => {
+      if (this.on.checked) this.cascade.checked = false;
+      apply();
+    });
     for (const bound of [this.low, this.high]) bound.addEventListener('change', () => this.on.checked && apply());
     this.warning.textContent = `Turning this on downloads the model once (${TINY_JUDGE.size}) and keeps it in this browser's storage: later visits and offline use need no network. Until it has loaded, texts in the band keep the classifier's decision.`;
   }
@@ -54,18 +81,25 @@ export class SecondReviewControls {
       this.state.textContent = `Downloading the guard LLM: ${mb(overall.loaded)} of ${mb(overall.total)} (${file})`;
     });
     guard.addEventListener('judgechange', (event) => this.showStatus((event as CustomEvent<JudgeStatus>).detail));
-    return el('fieldset', { class: 'review-controls' },
+    return el('div', {}, el('fieldset', { class: 'review-controls' },
+      el('legend', {}, 'Cascade: a larger classifier on the grey band'),
+      el('p', {}, this.cascade, ' ', el('label', { for: 'cascade-on' },
+        'Let guard-minilm (all-MiniLM-L6-v2, fine-tuned) decide injection and jailbreak in prompts, and harm in replies, where the default model\'s score is near its threshold')),
+      el('p', { class: 'hint', id: 'cascade-warning' },
+        `Downloads guard-minilm once (${CASCADE.size}) when a text first needs it, and keeps it in this browser's storage. About 5% of prompts are re-scored; each verdict says which labels were.`)),
+    el('fieldset', { class: 'review-controls' },
       el('legend', {}, 'Second review by a guard LLM'),
       el('p', {}, this.on, ' ', el('label', { for: 'review-on' }, 'Judge texts in the band with a guard LLM (transformers.js, in its own worker)')),
       el('p', {}, `Model: ${TINY_JUDGE.label}`),
       el('p', {}, el('label', { for: 'review-low' }, 'Band: top classifier score from '), this.low, el('label', { for: 'review-high' }, ' to below '), this.high),
-      this.warning, this.progress, this.state);
+      this.warning, this.progress, this.state));
   }
 
   /** The controls as the policy has them (after a preset replaced it, say). */
   show(policy: Policy): void {
     const review = policy.secondReview;
     this.on.checked = review?.kind === 'llm';
+    this.cascade.checked = review !== undefined && review.kind !== 'llm' && review.margin !== undefined;
     if (review?.kind === 'llm') {
       this.low.value = String(review.band[0]);
       this.high.value = String(review.band[1]);

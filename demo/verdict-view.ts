@@ -40,9 +40,17 @@ function scoreBar(score: number, threshold: number | undefined, fired: boolean):
   return bar;
 }
 
-/** What the second review's guard LLM answered, or why it did not decide. */
+/** What the second review's guard LLM answered, or why it did not decide; which labels a cascade re-scored. */
 function reviewLine(verdict: Verdict): HTMLParagraphElement | null {
   const review = verdict.secondReview;
+  if (review?.labels) {
+    return el('p', { class: 'review' },
+      el('span', { class: 'label' }, `second review (${review.model}): `),
+      review.labels.length ? `re-scored ${review.labels.join(', ')}` : 'nothing re-scored');
+  }
+  if (review?.failed && !review.judge && !review.note) {
+    return el('p', { class: 'review' }, el('span', { class: 'label' }, `second review (${review.model}): `), `failed: ${review.failed}`);
+  }
   if (!review?.judge && !review?.note) return null;
   const answer = review.judge ? `${review.judge.verdict}${review.judge.categories.length ? ` (${review.judge.categories.map((c) => `${c.label} → ${c.category}`).join(', ')})` : ''}` : '';
   return el('p', { class: 'review', 'data-note': review.note },
