@@ -58,6 +58,15 @@ export interface JudgeContext {
 /** How long one screen may take before the worker is presumed hung (default; `timeoutMs` changes it). */
 export const DEFAULT_TIMEOUT_MS = 30_000;
 
+/** How long loading a classifier second review's model may take before the worker is presumed hung. */
+export const REVIEW_LOAD_DEADLINE_MS = 10 * 60_000;
+
+/**
+ * How long a screen waits for a classifier second review's model that is still loading (at most
+ * half the screen's deadline); past it, the first model decides that text and the verdict says so.
+ */
+export const REVIEW_LOAD_WAIT_MS = 10_000;
+
 /** How many screens may wait at once before `screen()` rejects with `overloaded` (default; `maxPendingScreens` changes it). */
 export const DEFAULT_MAX_PENDING_SCREENS = 2_000;
 
@@ -108,8 +117,8 @@ export class Guard extends EventTarget {
     this.prepareReview();
   }
 
-  private call<T>(fn: (remote: Remote<GuardWorkerApi>) => Promise<T>): Promise<T> {
-    return this.connection.call(fn, this.timeoutMs);
+  private call<T>(fn: (remote: Remote<GuardWorkerApi>) => Promise<T>, deadlineMs = this.timeoutMs): Promise<T> {
+    return this.connection.call(fn, deadlineMs);
   }
 
   /** Resolves the policy's second-review model and starts loading it in the worker. */
@@ -126,8 +135,9 @@ export class Guard extends EventTarget {
       : undefined;
     const source = this.reviewSource;
     const policy = this.currentPolicy;
-    // A load failure shows up on the verdict of the first text that needs the review.
-    if (source) void this.call((remote) => remote.prepareReview(source, policy)).catch(() => undefined);
+    // A load failure shows up on the verdict of the first text that needs the review. A download
+    // is not a hung worker: the load has its own deadline, not a screen's.
+    if (source) void this.call((remote) => remote.prepareReview(source, policy), REVIEW_LOAD_DEADLINE_MS).catch(() => undefined);
   }
 
   /** Loads the llm review's model in the judge's worker (unless it is the one loaded already). */
@@ -292,7 +302,9 @@ export class Guard extends EventTarget {
     const policy = this.currentPolicy;
     const review = this.reviewSource;
     const id = ++this.screens;
-    const screening = this.call((remote) => remote.screen(request, policy, options.layers, review, id));
+    // A screen waits for a second model still loading only so long that it keeps its own deadline.
+    const reviewWaitMs = Math.min(REVIEW_LOAD_WAIT_MS, this.timeoutMs / 2);
+    const screening = this.call((remote) => remote.screen(request, policy, options.layers, review, id, reviewWaitMs));
     let verdict: Verdict;
     try {
       verdict = await withCancel(screening, options.signal, () => void this.call((remote) => remote.cancelScreen(id)).catch(() => undefined));

@@ -11,6 +11,16 @@ import { wrap } from 'comlink';
 import type { JudgeWorkerApi } from '../judge/judge-worker-api.js';
 import { JudgeClient, DEFAULT_MAX_WAITING_REVIEWS, ManualReviewClock, TIMER_CLOCK, type ReviewControl } from './judge-client.js';
 
+/** `promise`, or `late()` as a rejection once `ms` passed first (no limit when `ms` is undefined). */
+function within<T>(promise: Promise<T>, ms: number | undefined, late: () => Error): Promise<T> {
+  if (ms === undefined) return promise;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(late()), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** What the worker tells the main thread while it works. */
 export type WorkerEvent =
   | { type: 'progress'; progress: LoadProgress }
@@ -88,18 +98,25 @@ export class GuardWorkerApi {
     this.loading.abort();
   }
 
-  /** The full layered screen of one text under `policy`. */
-  async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS, review?: ResolvedModelSource, screen?: number): Promise<Verdict> {
+  /**
+   * The full layered screen of one text under `policy`. `reviewWaitMs`: how long it waits for a
+   * classifier review's model that is still loading (default: as long as the load takes); past
+   * it, the review fails for this text and the first model's scores stand.
+   */
+  async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS, review?: ResolvedModelSource, screen?: number,
+    reviewWaitMs?: number): Promise<Verdict> {
     if (!this.pipeline) throw new GuardError('worker-failed', 'the guard worker has no model loaded');
     let reviewer: Reviewer | LlmReviewer | undefined;
     if (policy.secondReview?.kind === 'llm') {
       const client = this.judge?.client ?? this.judgeClient({ status: 'failed', model: policy.secondReview.model.hub, message: 'no judge is connected to this guard' });
       reviewer = { kind: 'llm', id: client.id, judge: (judged, timeoutMs) => client.judge(judged, timeoutMs, screen) };
     } else if (review) {
+      const engine = () => within(this.reviewEngine(review, policy), reviewWaitMs,
+        () => new GuardError('timeout', `the second model is still loading after ${reviewWaitMs} ms; the first model decided this text`));
       reviewer = {
         id: review.id,
-        classify: async (text) => (await this.reviewEngine(review, policy)).classify(text),
-        thresholds: async () => (await this.reviewEngine(review, policy)).calibration,
+        classify: async (text) => (await engine()).classify(text),
+        thresholds: async () => (await engine()).calibration,
       };
     }
     return this.pipeline.screen(request, policy, layers, reviewer);
