@@ -86,7 +86,7 @@ export class SecondReviewControls {
       el('p', {}, this.cascade, ' ', el('label', { for: 'cascade-on' },
         'Let guard-minilm (all-MiniLM-L6-v2, fine-tuned) decide injection and jailbreak in prompts, and harm in replies, where the default model\'s score is near its threshold')),
       el('p', { class: 'hint', id: 'cascade-warning' },
-        `Downloads guard-minilm once (${CASCADE.size}) when a text first needs it, and keeps it in this browser's storage. About 5% of prompts are re-scored; each verdict says which labels were.`)),
+        `Turning this on downloads guard-minilm once (${CASCADE.size}) and keeps it in this browser's storage. About 5% of prompts are re-scored; each verdict says which labels were.`)),
     el('fieldset', { class: 'review-controls' },
       el('legend', {}, 'Second review by a guard LLM'),
       el('p', {}, this.on, ' ', el('label', { for: 'review-on' }, 'Judge texts in the band with a guard LLM (transformers.js, in its own worker)')),
