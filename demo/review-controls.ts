@@ -1,4 +1,4 @@
-import type { ClassifierReviewPolicy, Guard, JudgeStatus, LlmReviewPolicy, LoadProgress, Policy } from '../src/index.js';
+import type { ClassifierReviewPolicy, Guard, GuardStatusReport, JudgeStatus, LlmReviewPolicy, LoadProgress, Policy } from '../src/index.js';
 import { el } from './element.js';
 
 /**
@@ -35,6 +35,7 @@ const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
  */
 export class SecondReviewControls {
   private readonly cascade = el('input', { type: 'checkbox', id: 'cascade-on' });
+  private readonly cascadeState = el('p', { id: 'cascade-status', role: 'status' });
   private readonly on = el('input', { type: 'checkbox', id: 'review-on' });
   private readonly low = el('input', { type: 'number', id: 'review-low', min: 0, max: 1, step: 0.05, value: '0.2' });
   private readonly high = el('input', { type: 'number', id: 'review-high', min: 0, max: 1, step: 0.05, value: '0.95' });
@@ -81,12 +82,15 @@ export class SecondReviewControls {
       this.state.textContent = `Downloading the guard LLM: ${mb(overall.loaded)} of ${mb(overall.total)} (${file})`;
     });
     guard.addEventListener('judgechange', (event) => this.showStatus((event as CustomEvent<JudgeStatus>).detail));
+    guard.addEventListener('statuschange', (event) => this.showCascade((event as CustomEvent<GuardStatusReport>).detail));
+    this.showCascade(guard.status);
     return el('div', {}, el('fieldset', { class: 'review-controls' },
       el('legend', {}, 'Cascade: a larger classifier on the grey band'),
       el('p', {}, this.cascade, ' ', el('label', { for: 'cascade-on' },
         'Let guard-minilm (all-MiniLM-L6-v2, fine-tuned) decide injection and jailbreak in prompts, and harm in replies, where the default model\'s score is near its threshold')),
       el('p', { class: 'hint', id: 'cascade-warning' },
-        `Turning this on downloads guard-minilm once (${CASCADE.size}) and keeps it in this browser's storage. About 5% of prompts are re-scored; each verdict says which labels were.`)),
+        `Turning this on downloads guard-minilm once (${CASCADE.size}) and keeps it in this browser's storage. About 5% of prompts are re-scored; each verdict says which labels were.`),
+      this.cascadeState),
     el('fieldset', { class: 'review-controls' },
       el('legend', {}, 'Second review by a guard LLM'),
       el('p', {}, this.on, ' ', el('label', { for: 'review-on' }, 'Judge texts in the band with a guard LLM (transformers.js, in its own worker)')),
@@ -107,6 +111,17 @@ export class SecondReviewControls {
       this.progress.hidden = true;
       this.state.textContent = '';
     }
+  }
+
+  /** The cascade's model as `guard.status.review` has it. */
+  private showCascade(status: GuardStatusReport): void {
+    const review = status.review;
+    const name = review?.model.replace(/\/$/, '').split('/').pop();
+    this.cascadeState.textContent = !review ? ''
+      : review.state === 'loading' ? `Loading ${name}…`
+      : review.state === 'ready'
+        ? `Ready: ${name} (${review.cache && review.cache.fromNetwork.length === 0 ? 'from this device' : 'downloaded'}).`
+        : `${name} could not be loaded: ${review.message ?? 'unknown cause'}. Texts in the band keep the default model's decision.`;
   }
 
   private showStatus(status: JudgeStatus): void {

@@ -45,6 +45,18 @@ export interface GuardStatusReport {
   language: OptionalPartStatus;
   /** The guard LLM of an llm second review, when the policy has one (see `guard.judge`). */
   judge: JudgeStatus | null;
+  /**
+   * The second model of a classifier second review (the cascade), when the policy has one: it
+   * starts loading when the policy is set. While it loads (up to 10 s a screen) and when it is
+   * unavailable, texts in its band keep the first model's decision and their verdicts say so.
+   */
+  review: ReviewModelStatus | null;
+}
+
+/** A classifier second review's model: which one, and its state (`GuardStatusReport.review`). */
+export interface ReviewModelStatus extends OptionalPartStatus {
+  /** The model's id, as verdicts name it in `secondReview.model`. */
+  model: string;
 }
 
 /** What the guard needs to load an llm second review's model, from `createGuard`'s options. */
@@ -90,6 +102,7 @@ export class Guard extends EventTarget {
   readonly labels: readonly string[];
   private readonly classifierCache: CacheReport;
   private languageStatus: OptionalPartStatus;
+  private reviewStatus: ReviewModelStatus | null = null;
   private settledWaiters: (() => void)[] = [];
   /** Where this load spent its time (see `LoadTimings`). */
   readonly loadTimings: LoadTimings;
@@ -126,6 +139,7 @@ export class Guard extends EventTarget {
     const review = this.currentPolicy.secondReview;
     if (review?.kind === 'llm') {
       this.reviewSource = undefined;
+      if (this.reviewStatus) this.setReviewStatus(null);
       void this.useJudge(review);
       return;
     }
@@ -135,9 +149,33 @@ export class Guard extends EventTarget {
       : undefined;
     const source = this.reviewSource;
     const policy = this.currentPolicy;
-    // A load failure shows up on the verdict of the first text that needs the review. A download
-    // is not a hung worker: the load has its own deadline, not a screen's.
-    if (source) void this.call((remote) => remote.prepareReview(source, policy), REVIEW_LOAD_DEADLINE_MS).catch(() => undefined);
+    if (!source) {
+      if (this.reviewStatus) this.setReviewStatus(null);
+      return;
+    }
+    // The worker keeps a loaded model (asking again costs nothing, and brings it back into a
+    // replaced worker); the status says `loading` only for a model not ready yet.
+    const known = this.reviewStatus?.model === source.id && this.reviewStatus.state !== 'unavailable';
+    if (!known) this.setReviewStatus({ model: source.id, state: 'loading' });
+    // A download is not a hung worker: the load has its own deadline, not a screen's. A failure
+    // also shows on the verdicts of the texts that needed the review.
+    const current = () => !this.disposed && this.reviewSource?.id === source.id;
+    this.call((remote) => remote.prepareReview(source, policy), REVIEW_LOAD_DEADLINE_MS).then(
+      (cache) => current() && this.reviewStatus?.state !== 'ready' && this.setReviewStatus({ model: source.id, state: 'ready', cache }),
+      (error: unknown) => current() && this.setReviewStatus({ model: source.id, state: 'unavailable', message: error instanceof Error ? error.message : String(error) }),
+    );
+  }
+
+  private setReviewStatus(status: ReviewModelStatus | null): void {
+    this.reviewStatus = status;
+    this.dispatchEvent(new CustomEvent('statuschange', { detail: this.status }));
+    this.wakeIfSettled();
+  }
+
+  /** Wakes the `settled()` callers once no optional part is loading. */
+  private wakeIfSettled(): void {
+    if (this.languageStatus.state === 'loading' || this.reviewStatus?.state === 'loading') return;
+    for (const wake of this.settledWaiters.splice(0)) wake();
   }
 
   /** Loads the llm review's model in the judge's worker (unless it is the one loaded already). */
@@ -241,7 +279,7 @@ export class Guard extends EventTarget {
 
   /** Each part's state: the classifier (ready), the language-id model, the judge. See `GuardStatusReport`. */
   get status(): GuardStatusReport {
-    return { classifier: { state: 'ready', backend: this.currentBackend }, language: this.languageStatus, judge: this.judge };
+    return { classifier: { state: 'ready', backend: this.currentBackend }, language: this.languageStatus, judge: this.judge, review: this.reviewStatus };
   }
 
   /**
@@ -249,7 +287,7 @@ export class Guard extends EventTarget {
    * unavailable. A guard screens before that; this is for pages (and tests) that want to know.
    */
   settled(): Promise<GuardStatusReport> {
-    if (this.languageStatus.state !== 'loading') return Promise.resolve(this.status);
+    if (this.languageStatus.state !== 'loading' && this.reviewStatus?.state !== 'loading') return Promise.resolve(this.status);
     return new Promise((resolve) => this.settledWaiters.push(() => resolve(this.status)));
   }
 
@@ -266,7 +304,7 @@ export class Guard extends EventTarget {
     } else if (event.type === 'language') {
       this.languageStatus = event.status;
       this.dispatchEvent(new CustomEvent('statuschange', { detail: this.status }));
-      if (event.status.state !== 'loading') for (const wake of this.settledWaiters.splice(0)) wake();
+      this.wakeIfSettled();
     }
   }
 

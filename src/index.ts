@@ -2,7 +2,7 @@
  * guarded-chat: an on-device guardrail for LLM chat. Prompts and replies are screened in a
  * Web Worker by small ONNX classifiers on WebGPU or WASM; nothing is sent anywhere to screen it.
  */
-export { createGuard, Guard, resolvePolicy, type GuardEventMap, type GuardStatusReport, type ScreenOptions } from './guard.js';
+export { createGuard, Guard, resolvePolicy, type GuardEventMap, type GuardStatusReport, type ReviewModelStatus, type ScreenOptions } from './guard.js';
 export { clearModelCache, evictCachedModel, listCachedModels, requestPersistentStorage } from './store/model-cache.js';
 export type { StoredModelSummary } from './store/model-store.js';
 export { DEFAULT_DOWNLOAD_RETRY, type DownloadRetryOptions } from './store/download-retry.js';

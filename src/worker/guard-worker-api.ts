@@ -186,8 +186,8 @@ export class GuardWorkerApi {
   }
 
   /** Starts loading the second-review model now, so the first grey-band text does not wait for it. */
-  prepareReview(review: ResolvedModelSource, policy: Policy): Promise<void> {
-    return this.reviewEngine(review, policy).then(() => undefined);
+  prepareReview(review: ResolvedModelSource, policy: Policy): Promise<CacheReport> {
+    return this.reviewEngine(review, policy).then((engine) => engine.cacheReport);
   }
 
   private reviewEngine(review: ResolvedModelSource, policy: Policy): Promise<ClassifierEngine> {

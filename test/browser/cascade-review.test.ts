@@ -103,6 +103,37 @@ describe('the cascade: guard-minilm decides guard-use-lite\'s grey band (a class
     expect(run.together[1]!.action).toBe('allow');
   });
 
+  it('guard.status.review follows the second model: loading, ready (settled() waits for it), unavailable with why, null without one', async () => {
+    const run = await page.evaluate(async ({ reviewer }) => {
+      const { createGuard } = window.guardedChat;
+      const guard = await createGuard({ model: { name: 'guard-use-lite' }, backend: 'wasm' });
+      const states: string[] = [];
+      // statuschange also fires for the language-id model: keep the review's changes only.
+      guard.addEventListener('statuschange', (event) => {
+        const state = (event as CustomEvent<typeof guard.status>).detail.review?.state ?? 'none';
+        if (states.at(-1) !== state) states.push(state);
+      });
+      const before = guard.status.review;
+      guard.setPolicy({ ...guard.policy, secondReview: { model: { url: reviewer }, margin: [2, 1] } });
+      const loading = guard.status.review;
+      const ready = (await guard.settled()).review;
+      guard.setPolicy({ ...guard.policy, secondReview: { model: { url: '/models/no-such-model/' }, margin: [2, 1] } });
+      const missing = (await guard.settled()).review;
+      const { secondReview: _, ...without } = guard.policy;
+      guard.setPolicy(without);
+      const off = guard.status.review;
+      await guard.dispose();
+      return { before, loading, ready, missing, off, states };
+    }, { reviewer: REVIEWER });
+    expect(run.before).toBeNull();
+    expect(run.loading).toMatchObject({ state: 'loading', model: expect.stringContaining('guard-minilm') });
+    expect(run.ready).toMatchObject({ state: 'ready', model: run.loading!.model });
+    expect(run.ready!.cache!.fromCache.length + run.ready!.cache!.fromNetwork.length).toBeGreaterThan(0);
+    expect(run.missing).toMatchObject({ state: 'unavailable', message: expect.stringContaining('no-such-model') });
+    expect(run.off).toBeNull();
+    expect(run.states).toEqual(['loading', 'ready', 'loading', 'unavailable', 'none']);
+  });
+
   it('reads replies with the review\'s settings for replies: harm near the reply threshold, nothing else', async () => {
     const run = await page.evaluate(async ({ probes, reviewer, margin, labels, output }) => {
       const { createGuard } = window.guardedChat;

@@ -126,6 +126,7 @@ describe('the demo (built)', () => {
     await page.locator('#tab-policy').click();
     expect(await page.locator('#cascade-warning').textContent()).toContain('23.1 MB');
     await page.locator('#cascade-on').check();
+    await expect.poll(() => page.locator('#cascade-status').textContent(), { timeout: 90_000 }).toMatch(/^Ready: guard-minilm \((downloaded|from this device)\)\.$/);
     expect(await page.locator('#policy-preset').inputValue()).toBe('custom');
     expect(await page.locator('#review-on').isChecked()).toBe(false);
 
@@ -140,6 +141,7 @@ describe('the demo (built)', () => {
     await page.locator('#tab-policy').click();
     await page.locator('#review-on').check();
     expect(await page.locator('#cascade-on').isChecked()).toBe(false);
+    expect(await page.locator('#cascade-status').textContent()).toBe('');
     await page.locator('#review-on').uncheck();
     await page.locator('#policy-preset').selectOption('balanced');
     expect(await page.locator('#cascade-on').isChecked()).toBe(false);
