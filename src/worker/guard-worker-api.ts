@@ -48,7 +48,7 @@ export class GuardWorkerApi {
   private pipeline: ScreeningPipeline | null = null;
   private readonly loading = new AbortController();
   private init_: EngineInit | null = null;
-  /** Second-review engines by model id, loaded on first use. */
+  /** Second-review engines by model id: loaded when a policy names one (`prepareReview`), else on first use. */
   private readonly reviewers = new Map<string, Promise<ClassifierEngine>>();
   /** The guard LLM of an llm second review, as the page's guard last described it. */
   private judge: { client: JudgeClient; port?: MessagePort } | null = null;
