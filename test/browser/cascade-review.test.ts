@@ -36,6 +36,20 @@ const REPLY_PROBES = [
 const logit = (p: number) => Math.log(p / (1 - p));
 const onScaleOf = (score: number, own: number, threshold: number) => 1 / (1 + Math.exp(-(logit(threshold) + logit(score) - logit(own))));
 
+/** Each probe's scores by the second model and by the default, each alone (`classify`: the model, no layer). */
+function scoresOfBoth(page: Page, probes: string[]) {
+  return page.evaluate(async ({ probes, reviewer }) => {
+    const scoresBy = async (model: { url: string } | { name: string }) => {
+      const guard = await window.guardedChat.createGuard({ model, backend: 'wasm' });
+      const scores = [];
+      for (const p of probes) scores.push((await guard.classify(p)).scores);
+      await guard.dispose();
+      return scores;
+    };
+    return { accurateScores: await scoresBy({ url: reviewer }), fastScores: await scoresBy({ name: 'guard-use-lite' }) };
+  }, { probes, reviewer: REVIEWER });
+}
+
 describe('the cascade: guard-minilm decides guard-use-lite\'s grey band (a classifier review by margin)', () => {
   let page: Page;
   useHarnessPage((opened) => {
@@ -43,16 +57,9 @@ describe('the cascade: guard-minilm decides guard-use-lite\'s grey band (a class
   });
 
   it('re-scores exactly the labels in the band, at the second model\'s own thresholds, whatever the batch', async () => {
-    const run = await page.evaluate(async ({ probes, reviewer, margin, labels }) => {
-      const { createGuard } = window.guardedChat;
-      const accurate = await createGuard({ model: { url: reviewer }, backend: 'wasm' });
-      const accurateScores = [];
-      for (const p of probes) accurateScores.push((await accurate.classify(p)).scores);
-      await accurate.dispose();
-
-      const guard = await createGuard({ model: { name: 'guard-use-lite' }, backend: 'wasm' });
-      const fastScores = [];
-      for (const p of probes) fastScores.push((await guard.classify(p)).scores);
+    const { accurateScores, fastScores } = await scoresOfBoth(page, PROBES);
+    const screened = await page.evaluate(async ({ probes, reviewer, margin, labels }) => {
+      const guard = await window.guardedChat.createGuard({ model: { name: 'guard-use-lite' }, backend: 'wasm' });
       const thresholds = Object.fromEntries(labels.map((l) => [l, guard.policy.input.categories[l]!.threshold]));
       guard.setPolicy({ ...guard.policy, secondReview: { model: { url: reviewer }, margin, labels } });
       const together = await Promise.all(probes.map((p) => guard.screen(p)));
@@ -64,8 +71,9 @@ describe('the cascade: guard-minilm decides guard-use-lite\'s grey band (a class
         review: v.secondReview ?? null,
         categories: Object.fromEntries(v.categories.filter((c) => labels.includes(c.category)).map((c) => [c.category, { score: c.score, layer: c.layer, fired: c.fired }])),
       });
-      return { accurateScores, fastScores, thresholds, together: together.map(shape), alone: alone.map(shape) };
+      return { thresholds, together: together.map(shape), alone: alone.map(shape) };
     }, { probes: PROBES, reviewer: REVIEWER, margin: MARGIN, labels: LABELS });
+    const run = { accurateScores, fastScores, ...screened };
 
     // Batch-mates change nothing: the review's verdicts screened together equal those screened alone.
     expect(run.together).toEqual(run.alone);
@@ -135,16 +143,9 @@ describe('the cascade: guard-minilm decides guard-use-lite\'s grey band (a class
   });
 
   it('reads replies with the review\'s settings for replies: harm near the reply threshold, nothing else', async () => {
-    const run = await page.evaluate(async ({ probes, reviewer, margin, labels, output }) => {
-      const { createGuard } = window.guardedChat;
-      const accurate = await createGuard({ model: { url: reviewer }, backend: 'wasm' });
-      const accurateScores = [];
-      for (const p of probes) accurateScores.push((await accurate.classify(p)).scores);
-      await accurate.dispose();
-
-      const guard = await createGuard({ model: { name: 'guard-use-lite' }, backend: 'wasm' });
-      const fastScores = [];
-      for (const p of probes) fastScores.push((await guard.classify(p)).scores);
+    const { accurateScores, fastScores } = await scoresOfBoth(page, REPLY_PROBES);
+    const screened = await page.evaluate(async ({ probes, reviewer, margin, labels, output }) => {
+      const guard = await window.guardedChat.createGuard({ model: { name: 'guard-use-lite' }, backend: 'wasm' });
       const threshold = guard.policy.output.categories.harmful!.threshold;
       guard.setPolicy({ ...guard.policy, secondReview: { model: { url: reviewer }, margin, labels, output } });
       const together = await Promise.all(probes.map((p) => guard.screen(p, { direction: 'output' })));
@@ -156,8 +157,9 @@ describe('the cascade: guard-minilm decides guard-use-lite\'s grey band (a class
         review: v.secondReview ?? null,
         harmful: v.categories.filter((c) => c.category === 'harmful').map((c) => ({ score: c.score, layer: c.layer, fired: c.fired }))[0],
       });
-      return { accurateScores, fastScores, threshold, together: together.map(shape), alone: alone.map(shape) };
+      return { threshold, together: together.map(shape), alone: alone.map(shape) };
     }, { probes: REPLY_PROBES, reviewer: REVIEWER, margin: MARGIN, labels: LABELS, output: REPLY_OUTPUT });
+    const run = { accurateScores, fastScores, ...screened };
 
     expect(run.together).toEqual(run.alone);
     const distances = run.fastScores.map((s) => logit(s.harmful!) - logit(run.threshold));
