@@ -134,8 +134,19 @@ export class Guard extends EventTarget {
     return this.connection.call(fn, deadlineMs);
   }
 
-  /** Resolves the policy's second-review model and starts loading it in the worker. */
-  private prepareReview(): void {
+  /**
+   * @internal After a worker restart: the second model of a classifier review loads again in the
+   * new worker (from IndexedDB, as the classifier did), and the status says so.
+   */
+  reloadReview(): void {
+    if (this.reviewSource) this.prepareReview(true);
+  }
+
+  /**
+   * Resolves the policy's second-review model and starts loading it in the worker. `again`: the
+   * worker lost it (a restart), so its status is `loading` even if it was ready.
+   */
+  private prepareReview(again = false): void {
     const review = this.currentPolicy.secondReview;
     if (review?.kind === 'llm') {
       this.reviewSource = undefined;
@@ -155,7 +166,7 @@ export class Guard extends EventTarget {
     }
     // The worker keeps a loaded model (asking again costs nothing, and brings it back into a
     // replaced worker); the status says `loading` only for a model not ready yet.
-    const known = this.reviewStatus?.model === source.id && this.reviewStatus.state !== 'unavailable';
+    const known = !again && this.reviewStatus?.model === source.id && this.reviewStatus.state !== 'unavailable';
     if (!known) this.setReviewStatus({ model: source.id, state: 'loading' });
     // A download is not a hung worker: the load has its own deadline, not a screen's. A failure
     // also shows on the verdicts of the texts that needed the review.
@@ -528,7 +539,11 @@ export async function createGuard(options: GuardOptions = {}): Promise<Guard> {
     init,
     onEvent,
     onRestart: (info) => guard?.dispatchEvent(new CustomEvent('workerrestart', { detail: info })),
-    onRestarted: (remote) => guard?.relinkJudge(remote) ?? Promise.resolve(),
+    onRestarted: (remote) => {
+      // Not awaited: its call waits for the restart to finish, and this is part of the restart.
+      guard?.reloadReview();
+      return guard?.relinkJudge(remote) ?? Promise.resolve();
+    },
     ...(options.signal ? { signal: options.signal } : {}),
   });
   try {

@@ -111,10 +111,17 @@ describe('the cascade: guard-minilm decides guard-use-lite\'s grey band (a class
     expect(run.together[1]!.action).toBe('allow');
   });
 
-  it('guard.status.review follows the second model: loading, ready (settled() waits for it), unavailable with why, null without one', async () => {
-    const run = await page.evaluate(async ({ reviewer }) => {
+  it('guard.status.review and <guard-status> follow the second model: loading, ready, again after a worker restart, unavailable with why, gone without one', async () => {
+    const run = await page.evaluate(async ({ reviewer, probe }) => {
       const { createGuard } = window.guardedChat;
       const guard = await createGuard({ model: { name: 'guard-use-lite' }, backend: 'wasm' });
+      const element = document.createElement('guard-status') as HTMLElement & { guard: typeof guard; updateComplete: Promise<unknown> };
+      element.guard = guard;
+      document.body.append(element);
+      const line = async () => {
+        await element.updateComplete;
+        return element.shadowRoot!.querySelector('[part="review"]')?.textContent?.trim() ?? null;
+      };
       const states: string[] = [];
       // statuschange also fires for the language-id model: keep the review's changes only.
       guard.addEventListener('statuschange', (event) => {
@@ -122,24 +129,42 @@ describe('the cascade: guard-minilm decides guard-use-lite\'s grey band (a class
         if (states.at(-1) !== state) states.push(state);
       });
       const before = guard.status.review;
-      guard.setPolicy({ ...guard.policy, secondReview: { model: { url: reviewer }, margin: [2, 1] } });
+      guard.setPolicy({ ...guard.policy, secondReview: { model: { url: reviewer }, margin: [2, 1], labels: ['injection', 'jailbreak'] } });
       const loading = guard.status.review;
+      const loadingLine = await line();
       const ready = (await guard.settled()).review;
+      const readyLine = await line();
+      // A replaced worker loads the second model again, and the status says so.
+      const restarted = new Promise((resolve) => guard.addEventListener('workerrestart', resolve, { once: true }));
+      window.guardFaults.crashWorker(guard);
+      await restarted;
+      const reloaded = (await guard.settled()).review;
+      const afterRestart = await guard.screen(probe);
       guard.setPolicy({ ...guard.policy, secondReview: { model: { url: '/models/no-such-model/' }, margin: [2, 1] } });
       const missing = (await guard.settled()).review;
+      const missingLine = await line();
       const { secondReview: _, ...without } = guard.policy;
       guard.setPolicy(without);
       const off = guard.status.review;
+      const offLine = await line();
+      element.remove();
       await guard.dispose();
-      return { before, loading, ready, missing, off, states };
-    }, { reviewer: REVIEWER });
+      return { before, loading, loadingLine, ready, readyLine, reloaded, reviewAfterRestart: afterRestart.secondReview ?? null, missing, missingLine, off, offLine, states };
+    }, { reviewer: REVIEWER, probe: IN_BAND_ATTACK });
     expect(run.before).toBeNull();
     expect(run.loading).toMatchObject({ state: 'loading', model: expect.stringContaining('guard-minilm') });
+    expect(run.loadingLine).toBe('Loading the second model (guard-minilm)…');
     expect(run.ready).toMatchObject({ state: 'ready', model: run.loading!.model });
     expect(run.ready!.cache!.fromCache.length + run.ready!.cache!.fromNetwork.length).toBeGreaterThan(0);
+    expect(run.readyLine).toBe('The second model (guard-minilm) is ready.');
+    expect(run.reloaded).toMatchObject({ state: 'ready', model: run.loading!.model });
+    expect(run.reviewAfterRestart).toMatchObject({ labels: ['injection'] });
+    expect(run.reviewAfterRestart!.failed).toBeUndefined();
     expect(run.missing).toMatchObject({ state: 'unavailable', message: expect.stringContaining('no-such-model') });
+    expect(run.missingLine).toMatch(/^The second model \(no-such-model\) is unavailable \(.*no-such-model.*\)\. The safety model decides alone\.$/);
     expect(run.off).toBeNull();
-    expect(run.states).toEqual(['loading', 'ready', 'loading', 'unavailable', 'none']);
+    expect(run.offLine).toBeNull();
+    expect(run.states).toEqual(['loading', 'ready', 'loading', 'ready', 'loading', 'unavailable', 'none']);
   });
 
   it('reads replies with the review\'s settings for replies: harm near the reply threshold, nothing else', async () => {

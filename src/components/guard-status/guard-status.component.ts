@@ -1,6 +1,6 @@
 import { html, type PropertyValues } from 'lit';
 import { GuardError } from '../../errors.js';
-import type { Guard } from '../../guard.js';
+import type { Guard, GuardStatusReport, ReviewModelStatus } from '../../guard.js';
 import { SHIPPED_MODEL_FILES } from '../../shipped-models.js';
 import { GuardSourceElement } from '../guard-source-element.js';
 import { modelSourceOf } from '../model-attribute.js';
@@ -37,6 +37,7 @@ type Status = 'idle' | 'loading' | 'ready' | 'error';
  * @csspart backend - the backend line
  * @csspart cache - the cache line
  * @csspart language - the language check's line, shown while the language-id model is unavailable
+ * @csspart review - the second model's line, shown while the policy has a classifier second review
  * @csspart prefetch - the prefetch button
  *
  * @cssprop --guard-status-border, --guard-status-radius, --guard-status-font
@@ -56,6 +57,7 @@ export class GuardStatus extends GuardSourceElement {
     cacheState: { state: true },
     problem: { state: true },
     language: { state: true },
+    review: { state: true },
   };
 
   /** UI texts to replace (i18n); the rest keep `DEFAULT_GUARD_STATUS_STRINGS`. */
@@ -67,6 +69,7 @@ export class GuardStatus extends GuardSourceElement {
   declare cacheState: CacheState;
   declare problem: string;
   declare language: OptionalPartStatus;
+  declare review: ReviewModelStatus | null;
 
   /** Stops following the shared guard. */
   private unwatch: (() => void) | null = null;
@@ -89,6 +92,7 @@ export class GuardStatus extends GuardSourceElement {
     this.cacheState = { kind: 'unknown' };
     this.problem = '';
     this.language = { state: 'off' };
+    this.review = null;
   }
 
   private get text(): GuardStatusStrings {
@@ -120,6 +124,7 @@ export class GuardStatus extends GuardSourceElement {
     this.unlisten?.();
     this.unlisten = null;
     this.language = { state: 'off' };
+    this.review = null;
     this.progress = null;
     this.downloading = false;
     this.problem = '';
@@ -159,12 +164,23 @@ export class GuardStatus extends GuardSourceElement {
     this.cacheReport = guard.cache;
     this.unlisten?.();
     this.language = guard.status.language;
+    this.review = guard.status.review;
     const onStatus = (event: Event) => {
-      this.language = (event as CustomEvent<{ language: OptionalPartStatus }>).detail.language;
+      const detail = (event as CustomEvent<GuardStatusReport>).detail;
+      this.language = detail.language;
+      this.review = detail.review;
     };
     guard.addEventListener('statuschange', onStatus);
     this.unlisten = () => guard.removeEventListener('statuschange', onStatus);
     void this.readCache();
+  }
+
+  private reviewLine(text: GuardStatusStrings, review: ReviewModelStatus): string {
+    // The model's folder or hub name reads better than its full id (a URL, or hub:org/name@revision).
+    const name = review.model.replace(/\/+$/, '').split(/[/:]/).pop()!.replace(/@.*$/, '');
+    if (review.state === 'loading') return text.reviewLoading(name);
+    if (review.state === 'ready') return text.reviewReady(name);
+    return text.reviewUnavailable(name, review.message ?? '');
   }
 
   /** Reads again what this device stores of the model: call it after the page cleared or evicted cached models. */
@@ -263,6 +279,7 @@ export class GuardStatus extends GuardSourceElement {
       <p part="backend">${this.backendInfo ? text.backend(this.backendInfo.summary) : text.backendUnknown}</p>
       <p part="cache">${this.cacheLine(text)}</p>
       ${this.language.state === 'unavailable' ? html`<p part="language" role="status">${text.languageUnavailable(this.language.message ?? '')}</p>` : ''}
+      ${this.review ? html`<p part="review" role="status">${this.reviewLine(text, this.review)}</p>` : ''}
     `;
   }
 }

@@ -34,6 +34,12 @@ export interface GuardStatusStrings {
   prefetch: string;
   /** The language-id model could not load: the guard screens without it (`message` says why). */
   languageUnavailable: (message: string) => string;
+  /** A classifier second review's model (`model`: its name) is loading. */
+  reviewLoading: (model: string) => string;
+  /** A classifier second review's model is ready. */
+  reviewReady: (model: string) => string;
+  /** A classifier second review's model could not load: the first model decides (`message` says why). */
+  reviewUnavailable: (model: string, message: string) => string;
 }
 
 /** The English defaults. */
@@ -52,4 +58,7 @@ export const DEFAULT_GUARD_STATUS_STRINGS: Readonly<GuardStatusStrings> = Object
   storageProblem: (message: string) => `Not stored on this device: ${message}`,
   prefetch: 'Load the safety model now',
   languageUnavailable: (message: string) => `Languages are not checked: the language-id model is unavailable (${message}). Texts are screened as if in a covered language.`,
+  reviewLoading: (model: string) => `Loading the second model (${model})…`,
+  reviewReady: (model: string) => `The second model (${model}) is ready.`,
+  reviewUnavailable: (model: string, message: string) => `The second model (${model}) is unavailable (${message}). The safety model decides alone.`,
 });
