@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { ClassifierReviewPolicy } from '../../src/policy/policy.js';
 import { modelPathFor } from '../eval/model-path.js';
-import { parseReviewOption } from '../eval/review-option.js';
+import { parseDirectionOption, parseReviewOption } from '../eval/script-options.js';
 import { createNodeGuard } from '../node/node-guard.js';
 import { summarize, type LatencySummary } from './stats.js';
 
@@ -22,10 +22,7 @@ const { values: args, positionals } = parseArgs({
   allowPositionals: true,
   options: { review: { type: 'string' }, model: { type: 'string' }, limit: { type: 'string' }, direction: { type: 'string', default: 'input' } },
 });
-const direction = ((value: string | undefined): 'input' | 'output' => {
-  if (value !== 'input' && value !== 'output') throw new Error(`--direction: input or output, not ${JSON.stringify(value)}`);
-  return value;
-})(args.direction);
+const direction = parseDirectionOption(args.direction);
 
 function reviewOf(json: string | undefined): ClassifierReviewPolicy {
   if (!json) throw new Error('--review JSON is required, e.g. \'{"model":{"url":"/models/guard-minilm/"},"margin":[2,1],"labels":["injection","jailbreak"]}\'');

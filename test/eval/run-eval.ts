@@ -25,7 +25,7 @@ import { renderEvalHtml } from './eval-html.js';
 import type { EvalReport, SystemResult } from './eval-report.js';
 import { labelMetrics } from './metrics.js';
 import { modelPathFor } from './model-path.js';
-import { parseReviewOption } from './review-option.js';
+import { parseDirectionOption, parseReviewOption } from './script-options.js';
 import { rocPoints, thinCurve } from './roc.js';
 import { shippedThreshold } from './thresholds.js';
 
@@ -161,8 +161,7 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const review = args.review ? parseReviewOption(args.review) : undefined;
-  const direction = args.direction;
-  if (direction !== 'input' && direction !== 'output') throw new Error(`--direction: input or output, not ${JSON.stringify(direction)}`);
+  const direction = parseDirectionOption(args.direction);
   const runtime = await openGuardRuntime(runtimeName, {
     modelPath: model, policy, backend: args.backend === 'webgpu' ? 'webgpu' : 'wasm', build: !args['no-build'], ...(review ? { review } : {}),
   });

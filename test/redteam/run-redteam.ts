@@ -6,12 +6,12 @@
  * Chromium (balanced policy; `--runtime node`: the worker's pipeline code in Node, in-process),
  * and prints catch rate and benign false-positive rate per technique. Writes redteam.json and
  * redteam.html (per-technique bar chart) to --out (default reports/). `--review` adds a classifier
- * second review to the preset, as `npm run eval --review` does (test/eval/review-option.ts).
+ * second review to the preset, as `npm run eval --review` does (test/eval/script-options.ts).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { modelPathFor } from '../eval/model-path.js';
-import { parseReviewOption } from '../eval/review-option.js';
+import { parseReviewOption } from '../eval/script-options.js';
 import { generateCases, type RedTeamGoal } from '../../src/redteam/generate.js';
 import type { RedTeamCase } from '../../src/redteam/generate.js';
 import type { RedTeamReport } from '../../src/redteam/runner.js';

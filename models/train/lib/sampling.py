@@ -37,19 +37,15 @@ def epoch_sample(by_label, benign, rng, per_epoch, benign_groups=None, benign_we
         quota = np.floor(per_epoch[l] * w / w.sum()).astype(int)
         for s, q in zip(srcs, quota):
             out += draw(by_label[k][s], int(q), rng)
-    if not benign_groups and not benign_weights:
-        share = per_epoch["benign"] // len(benign)
-        for s in sorted(benign):
-            out += draw(benign[s], share, rng)
-        return out
+    # A source is its own unit unless grouped; each unit weighs 1 unless weighted.
     benign_groups, benign_weights = benign_groups or {}, benign_weights or {}
     units = {}
     for s in sorted(benign):
         units.setdefault(benign_groups.get(s, s), []).append(s)
-    one = per_epoch["benign"] / sum(benign_weights.get(u, 1) for u in units)
+    total = sum(benign_weights.get(u, 1) for u in units)
     for u in sorted(units):
         members = units[u]
-        share = int(one * benign_weights.get(u, 1)) if benign_weights else per_epoch["benign"] // len(units)
+        share = int(per_epoch["benign"] * benign_weights.get(u, 1) // total)
         for j, s in enumerate(members):
             out += draw(benign[s], share // len(members) + (1 if j < share % len(members) else 0), rng)
     return out

@@ -19,3 +19,9 @@ export function parseReviewOption(json: string): ClassifierReviewPolicy {
   }
   return review;
 }
+
+/** `--direction input|output` of the eval and bench scripts: screen the rows as prompts or as model replies. */
+export function parseDirectionOption(value: string | undefined): 'input' | 'output' {
+  if (value !== 'input' && value !== 'output') throw new Error(`--direction: input or output, not ${JSON.stringify(value)}`);
+  return value;
+}
