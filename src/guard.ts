@@ -51,13 +51,22 @@ export interface GuardStatusReport {
    * unavailable, texts in its band keep the first model's decision and their verdicts say so.
    */
   review: ReviewModelStatus | null;
+  /**
+   * The multilingual reader (`policy.language.multilingual`), when the policy has one: it starts
+   * loading when the policy is set. While it loads (up to 10 s a screen) and when it is
+   * unavailable, texts in its languages are handled as not covered and their verdicts say so.
+   */
+  reader: ReviewModelStatus | null;
 }
 
-/** A classifier second review's model: which one, and its state (`GuardStatusReport.review`). */
+/** A second classifier (the review's or the multilingual reader): which one, and its state (`GuardStatusReport.review`, `.reader`). */
 export interface ReviewModelStatus extends OptionalPartStatus {
   /** The model's id, as verdicts name it in `secondReview.model`. */
   model: string;
 }
+
+/** The second classifiers a policy may name: the classifier review's model, the multilingual reader. */
+type SecondModelSlot = 'review' | 'reader';
 
 /** What the guard needs to load an llm second review's model, from `createGuard`'s options. */
 export interface JudgeContext {
@@ -93,7 +102,8 @@ export class Guard extends EventTarget {
   private currentBackend: BackendInfo;
   private currentPolicy: Policy;
   private calibration: PresetCalibration = {};
-  private reviewSource: ResolvedModelSource | undefined;
+  /** The second classifiers' sources: the classifier review's, the multilingual reader. */
+  private readonly secondSources: Record<SecondModelSlot, ResolvedModelSource | undefined> = { review: undefined, reader: undefined };
   private judgeHost: JudgeHostHandle | null = null;
   private pending = 0;
   private screens = 0;
@@ -102,7 +112,7 @@ export class Guard extends EventTarget {
   readonly labels: readonly string[];
   private readonly classifierCache: CacheReport;
   private languageStatus: OptionalPartStatus;
-  private reviewStatus: ReviewModelStatus | null = null;
+  private readonly secondStatus: Record<SecondModelSlot, ReviewModelStatus | null> = { review: null, reader: null };
   private settledWaiters: (() => void)[] = [];
   /** Where this load spent its time (see `LoadTimings`). */
   readonly loadTimings: LoadTimings;
@@ -128,6 +138,7 @@ export class Guard extends EventTarget {
     this.calibration = ready.calibration;
     this.currentPolicy = resolvePolicy(policy, this.calibration);
     this.prepareReview();
+    this.prepareReader();
   }
 
   private call<T>(fn: (remote: Remote<GuardWorkerApi>) => Promise<T>, deadlineMs = this.timeoutMs): Promise<T> {
@@ -139,7 +150,8 @@ export class Guard extends EventTarget {
    * new worker (from IndexedDB, as the classifier did), and the status says so.
    */
   reloadReview(): void {
-    if (this.reviewSource) this.prepareReview(true);
+    if (this.secondSources.review) this.prepareReview(true);
+    if (this.secondSources.reader) this.prepareReader(true);
   }
 
   /**
@@ -149,43 +161,57 @@ export class Guard extends EventTarget {
   private prepareReview(again = false): void {
     const review = this.currentPolicy.secondReview;
     if (review?.kind === 'llm') {
-      this.reviewSource = undefined;
-      if (this.reviewStatus) this.setReviewStatus(null);
+      this.secondSources.review = undefined;
+      if (this.secondStatus.review) this.setSecondStatus('review', null);
       void this.useJudge(review);
       return;
     }
     void this.judgeHost?.release();
-    this.reviewSource = review
-      ? resolveModelSource(review.model as ModelSource, globalThis.document?.baseURI ?? globalThis.location?.href, SHIPPED_MODEL_FILES)
-      : undefined;
-    const source = this.reviewSource;
+    this.prepareSecondModel('review', review?.model as ModelSource | undefined, again);
+  }
+
+  /** Resolves the policy's multilingual reader (`policy.language.multilingual`) and starts loading it, as `prepareReview` does. */
+  private prepareReader(again = false): void {
+    this.prepareSecondModel('reader', this.currentPolicy.language?.multilingual?.model as ModelSource | undefined, again);
+  }
+
+  /** Resolves a second classifier (`model`; none: the policy has none) and starts loading it in the worker; its status follows. */
+  private prepareSecondModel(slot: SecondModelSlot, model: ModelSource | undefined, again: boolean): void {
+    const source = model ? resolveModelSource(model, globalThis.document?.baseURI ?? globalThis.location?.href, SHIPPED_MODEL_FILES) : undefined;
+    this.secondSources[slot] = source;
     const policy = this.currentPolicy;
+    const status = () => this.secondStatus[slot];
     if (!source) {
-      if (this.reviewStatus) this.setReviewStatus(null);
+      if (status()) this.setSecondStatus(slot, null);
       return;
     }
     // The worker keeps a loaded model (asking again costs nothing, and brings it back into a
     // replaced worker); the status says `loading` only for a model not ready yet.
-    const known = !again && this.reviewStatus?.model === source.id && this.reviewStatus.state !== 'unavailable';
-    if (!known) this.setReviewStatus({ model: source.id, state: 'loading' });
+    const known = !again && status()?.model === source.id && status()!.state !== 'unavailable';
+    if (!known) this.setSecondStatus(slot, { model: source.id, state: 'loading' });
     // A download is not a hung worker: the load has its own deadline, not a screen's. A failure
-    // also shows on the verdicts of the texts that needed the review.
-    const current = () => !this.disposed && this.reviewSource?.id === source.id;
-    this.call((remote) => remote.prepareReview(source, policy), REVIEW_LOAD_DEADLINE_MS).then(
-      (cache) => current() && this.reviewStatus?.state !== 'ready' && this.setReviewStatus({ model: source.id, state: 'ready', cache }),
-      (error: unknown) => current() && this.setReviewStatus({ model: source.id, state: 'unavailable', message: error instanceof Error ? error.message : String(error) }),
+    // also shows on the verdicts of the texts that needed the model.
+    const current = () => !this.disposed && this.secondSources[slot]?.id === source.id;
+    const load = (remote: Remote<GuardWorkerApi>) => (slot === 'review' ? remote.prepareReview(source, policy) : remote.prepareReader(source, policy));
+    this.call(load, REVIEW_LOAD_DEADLINE_MS).then(
+      (cache) => current() && status()?.state !== 'ready' && this.setSecondStatus(slot, { model: source.id, state: 'ready', cache }),
+      (error: unknown) => current() && this.setSecondStatus(slot, { model: source.id, state: 'unavailable', message: error instanceof Error ? error.message : String(error) }),
     );
   }
 
-  private setReviewStatus(status: ReviewModelStatus | null): void {
-    this.reviewStatus = status;
+  private setSecondStatus(slot: SecondModelSlot, status: ReviewModelStatus | null): void {
+    this.secondStatus[slot] = status;
     this.dispatchEvent(new CustomEvent('statuschange', { detail: this.status }));
     this.wakeIfSettled();
   }
 
+  private anyLoading(): boolean {
+    return this.languageStatus.state === 'loading' || this.secondStatus.review?.state === 'loading' || this.secondStatus.reader?.state === 'loading';
+  }
+
   /** Wakes the `settled()` callers once no optional part is loading. */
   private wakeIfSettled(): void {
-    if (this.languageStatus.state === 'loading' || this.reviewStatus?.state === 'loading') return;
+    if (this.anyLoading()) return;
     for (const wake of this.settledWaiters.splice(0)) wake();
   }
 
@@ -249,6 +275,7 @@ export class Guard extends EventTarget {
     checkJudgeAvailable(resolved, this.judgeContext.provider);
     this.currentPolicy = resolved;
     this.prepareReview();
+    this.prepareReader();
   }
 
   /** Which backend runs the model, and why. Changes if the WebGPU device is lost (see `backendchange`). */
@@ -290,7 +317,7 @@ export class Guard extends EventTarget {
 
   /** Each part's state: the classifier (ready), the language-id model, the judge. See `GuardStatusReport`. */
   get status(): GuardStatusReport {
-    return { classifier: { state: 'ready', backend: this.currentBackend }, language: this.languageStatus, judge: this.judge, review: this.reviewStatus };
+    return { classifier: { state: 'ready', backend: this.currentBackend }, language: this.languageStatus, judge: this.judge, review: this.secondStatus.review, reader: this.secondStatus.reader };
   }
 
   /**
@@ -298,7 +325,7 @@ export class Guard extends EventTarget {
    * unavailable. A guard screens before that; this is for pages (and tests) that want to know.
    */
   settled(): Promise<GuardStatusReport> {
-    if (this.languageStatus.state !== 'loading' && this.reviewStatus?.state !== 'loading') return Promise.resolve(this.status);
+    if (!this.anyLoading()) return Promise.resolve(this.status);
     return new Promise((resolve) => this.settledWaiters.push(() => resolve(this.status)));
   }
 
@@ -349,11 +376,11 @@ export class Guard extends EventTarget {
       ...(options.replyTo !== undefined ? { replyTo: options.replyTo } : {}),
     };
     const policy = this.currentPolicy;
-    const review = this.reviewSource;
+    const { review, reader } = this.secondSources;
     const id = ++this.screens;
     // A screen waits for a second model still loading only so long that it keeps its own deadline.
     const reviewWaitMs = Math.min(REVIEW_LOAD_WAIT_MS, this.timeoutMs / 2);
-    const screening = this.call((remote) => remote.screen(request, policy, options.layers, review, id, reviewWaitMs));
+    const screening = this.call((remote) => remote.screen(request, policy, options.layers, review, id, reviewWaitMs, reader));
     let verdict: Verdict;
     try {
       verdict = await withCancel(screening, options.signal, () => void this.call((remote) => remote.cancelScreen(id)).catch(() => undefined));

@@ -26,7 +26,7 @@ export type {
   ScreenResult,
 } from './types.js';
 export { AuditLog, redactForLog, type AuditEntry, type AuditOptions, type AuditTextMode } from './audit/audit-log.js';
-export { validatePolicy, type SecondReviewPolicy, type ClassifierReviewPolicy, type LlmReviewPolicy, type JudgeFamilyName, type Action, type CategoryRule, type ConversationPolicy, type DirectionPolicy, type LanguagePolicy, type Policy, type PolicyProblem, type UncoveredLanguageAction } from './policy/policy.js';
+export { validatePolicy, type SecondReviewPolicy, type ClassifierReviewPolicy, type LlmReviewPolicy, type JudgeFamilyName, type Action, type CategoryRule, type ConversationPolicy, type DirectionPolicy, type LanguagePolicy, type MultilingualReaderPolicy, type Policy, type PolicyProblem, type UncoveredLanguageAction } from './policy/policy.js';
 export { calibratedPreset, POLICY_PRESETS, type PresetCalibration } from './policy/presets.js';
 export type { CategoryVerdict, JudgeNote, JudgeReading, LanguageVerdict, Layer, Verdict } from './policy/verdict.js';
 export type { JudgeProvider, JudgeStatus } from './worker/judge-link.js';

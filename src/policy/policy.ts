@@ -104,6 +104,22 @@ export interface LanguagePolicy {
    *   (`language:not-checked`), as it could be in a language the classifiers cannot read.
    */
   unavailable?: UnavailableLanguageAction;
+  /**
+   * A classifier that reads other languages (e.g. `models/guard-use-m3/`, the multilingual
+   * reader): a text mostly in one of its `languages` (and in none of `covered`) is scored by it
+   * instead of the first model, each score read at the reader's own calibrated threshold, and the
+   * text counts as covered (`verdict.language.model` names the reader). If the reader cannot be
+   * loaded, such texts are handled as uncovered (`verdict.language.modelFailed` says why).
+   */
+  multilingual?: MultilingualReaderPolicy;
+}
+
+/** `LanguagePolicy.multilingual`: the model, and the languages it is trusted to read. */
+export interface MultilingualReaderPolicy {
+  /** `{ url }`, `{ hub, revision?, host? }` or `{ name }`, as for the first model. */
+  model: { url?: string; hub?: string; name?: string; revision?: string; host?: string; dtype?: 'auto' | 'fp32' | 'fp16' | 'q8' };
+  /** fastText labels of the languages it reads (its model card says which were measured). */
+  languages: string[];
 }
 
 /** What happens to texts when the language-id model cannot be used. */
@@ -207,9 +223,7 @@ function checkSecondReview(problems: PolicyProblem[], review: unknown): void {
   const llm = review.kind === 'llm';
   const model = review.model;
   if (!llm) {
-    if (!isObject(model) || [model.url, model.hub, model.name].filter((v) => typeof v === 'string' && v).length !== 1) {
-      problems.push({ path: 'secondReview.model', message: 'must name exactly one of url, hub, name' });
-    }
+    checkClassifierModel(problems, 'secondReview.model', model);
   } else if (!isObject(model) || typeof model.hub !== 'string' || !/^[\w.-]+\/[\w.-]+$/.test(model.hub) || model.url !== undefined || model.name !== undefined) {
     problems.push({ path: 'secondReview.model', message: 'an llm review names a hub-shaped model: { hub: "org/name", revision?, host?, sha256? }' });
   } else if (review.family === undefined && guessJudgeFamily(model.hub) === null) {
@@ -333,7 +347,7 @@ function checkLanguage(problems: PolicyProblem[], language: unknown): void {
     return;
   }
   const covered = language.covered;
-  if (!Array.isArray(covered) || covered.length === 0 || covered.some((c) => typeof c !== 'string' || !/^[a-z]{2,3}$/.test(c))) {
+  if (!isLanguageList(covered)) {
     problems.push({ path: 'language.covered', message: 'must be a non-empty list of language codes as fastText labels them (en, fr, zh, yue)' });
   }
   if (!UNCOVERED_LANGUAGE_ACTIONS.includes(language.uncovered as UncoveredLanguageAction)) {
@@ -346,8 +360,33 @@ function checkLanguage(problems: PolicyProblem[], language: unknown): void {
   if (language.minWords !== undefined && (!Number.isInteger(language.minWords) || (language.minWords as number) < 1)) {
     problems.push({ path: 'language.minWords', message: 'must be a whole number ≥ 1' });
   }
+  if (language.multilingual !== undefined) checkMultilingual(problems, language.multilingual);
   for (const key of Object.keys(language)) {
-    if (!['covered', 'uncovered', 'minShare', 'minWords', 'unavailable'].includes(key)) problems.push({ path: `language.${key}`, message: 'is not a known field' });
+    if (!['covered', 'uncovered', 'minShare', 'minWords', 'unavailable', 'multilingual'].includes(key)) problems.push({ path: `language.${key}`, message: 'is not a known field' });
+  }
+}
+
+const isLanguageList = (v: unknown): v is string[] =>
+  Array.isArray(v) && v.length > 0 && v.every((c) => typeof c === 'string' && /^[a-z]{2,3}$/.test(c));
+
+function checkMultilingual(problems: PolicyProblem[], reader: unknown): void {
+  if (!isObject(reader)) {
+    problems.push({ path: 'language.multilingual', message: 'must be { model, languages }' });
+    return;
+  }
+  checkClassifierModel(problems, 'language.multilingual.model', reader.model);
+  if (!isLanguageList(reader.languages)) {
+    problems.push({ path: 'language.multilingual.languages', message: 'must be a non-empty list of language codes as fastText labels them (zh, fr, de)' });
+  }
+  for (const key of Object.keys(reader)) {
+    if (key !== 'model' && key !== 'languages') problems.push({ path: `language.multilingual.${key}`, message: 'is not a known field' });
+  }
+}
+
+/** A classifier model named by exactly one of url, hub, name (the second review's and the multilingual reader's). */
+function checkClassifierModel(problems: PolicyProblem[], path: string, model: unknown): void {
+  if (!isObject(model) || [model.url, model.hub, model.name].filter((v) => typeof v === 'string' && v).length !== 1) {
+    problems.push({ path, message: 'must name exactly one of url, hub, name' });
   }
 }
 

@@ -1,3 +1,4 @@
+import { modelDisplayName } from '../store/model-source.js';
 import { severity } from './decide.js';
 import type { Action, LanguagePolicy } from './policy.js';
 import type { CategoryVerdict, LanguageVerdict } from './verdict.js';
@@ -65,8 +66,10 @@ export function describeLanguage(language: LanguageVerdict | undefined, policy: 
       ? ' Language not checked (the language-id model is unavailable): the policy blocks such text.'
       : ' Language not checked (the language-id model is unavailable): classifier scores decide as for covered text; rules apply as usual.';
   }
+  if (language?.model) return ` Language ${language.language} (${language.confidence.toFixed(2)}): read by the multilingual model ${modelDisplayName(language.model)}.`;
   if (!language || language.covered || !policy) return '';
-  const what = `Language ${language.language} (${language.confidence.toFixed(2)}) is not covered by the classifiers`;
+  const unread = language.modelFailed ? ` (the multilingual model could not read it: ${language.modelFailed})` : '';
+  const what = `Language ${language.language} (${language.confidence.toFixed(2)}) is not covered by the classifiers${unread}`;
   if (policy.uncovered === 'warn') return ` ${what}: their scores warn, not block; rules apply as usual.`;
   if (policy.uncovered === 'block') return ` ${what}: the policy blocks such text.`;
   return ` ${what}: their scores are used as for covered text.`;

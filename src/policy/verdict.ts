@@ -51,6 +51,13 @@ export interface LanguageVerdict {
   basis: 'language' | 'short-text' | 'low-confidence' | 'covered-part' | 'unavailable';
   /** Why the language-id model could not be used: the language was not checked (the reason says so). */
   failed?: string;
+  /**
+   * The multilingual reader (`policy.language.multilingual`) that scored this text in place of the
+   * first model, which does not read its language; the text then counts as covered.
+   */
+  model?: string;
+  /** Why the multilingual reader could not score this text: it was handled as not covered. */
+  modelFailed?: string;
 }
 
 /**

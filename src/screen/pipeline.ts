@@ -75,7 +75,11 @@ export class ScreeningPipeline {
     private readonly languageId?: LanguageIdentifier,
   ) {}
 
-  async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS, reviewer?: Reviewer | LlmReviewer): Promise<Verdict> {
+  /**
+   * `reviewer`: the second review's model (policy.secondReview); `reader`: the multilingual
+   * reader (policy.language.multilingual), for texts in its languages.
+   */
+  async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS, reviewer?: Reviewer | LlmReviewer, reader?: Reviewer): Promise<Verdict> {
     const started = performance.now();
     const direction = request.direction ?? 'input';
     const text = request.text;
@@ -122,7 +126,30 @@ export class ScreeningPipeline {
     const scores: Record<string, number> = {};
     const bestView: Record<string, View> = {};
     let backend: Verdict['backend'] = 'wasm';
-    if (layers.classifier) {
+    // A text in a language the first model does not read but the multilingual reader does is the
+    // reader's to score: its language is known first (the language step is quick), then one model reads it.
+    const readerLanguages = languagePolicy?.multilingual?.languages;
+    let readBy: string | undefined;
+    let readerFailed: string | undefined;
+    if (layers.classifier && reader && readerLanguages) {
+      const found = await languageFound;
+      if (found && !found.covered && found.basis === 'language' && readerLanguages.includes(found.language)) {
+        try {
+          const [results, theirs] = await Promise.all([Promise.all(classifierViews.map(([, viewText]) => reader.classify(viewText))), reader.thresholds?.()]);
+          for (const result of results) backend = result.backend;
+          for (const [label, score] of Object.entries(highestPerLabel(results, classifierViews, bestView))) {
+            const rule = policy[direction].categories[label];
+            const own = theirs?.[label];
+            const ownThreshold = own && (direction === 'output' ? own.output ?? own.default : own.default);
+            scores[label] = rule && ownThreshold ? onScaleOf(score, ownThreshold, rule.threshold) : score;
+          }
+          readBy = reader.id;
+        } catch (error) {
+          readerFailed = error instanceof Error ? error.message : String(error);
+        }
+      }
+    }
+    if (layers.classifier && !readBy) {
       const results = await Promise.all(classifierViews.map(([, viewText]) => this.classify(viewText)));
       for (const result of results) backend = result.backend;
       Object.assign(scores, highestPerLabel(results, classifierViews, bestView));
@@ -133,7 +160,8 @@ export class ScreeningPipeline {
     const classifierReviewer = reviewer?.kind !== 'llm' ? reviewer : undefined;
     // Labels whose scores the second model now decides (a classifier review).
     const reviewedLabels = new Set<string>();
-    const toReview = layers.classifier && classifierReviewer && classifierReview
+    // A second review is a second opinion on the first model's English reading: not on the reader's.
+    const toReview = layers.classifier && !readBy && classifierReviewer && classifierReview
       ? labelsToReview(classifierReview, scores, top, policy, direction) : [];
     if (toReview.length > 0 && classifierReviewer && classifierReview) {
       try {
@@ -199,7 +227,8 @@ export class ScreeningPipeline {
 
     // Awaited before the conversation is read: from reading its state to recording this turn
     // nothing may yield, or two screens of one conversation could interleave.
-    const language = await languageFound;
+    const found = await languageFound;
+    const language = found && readBy ? { ...found, covered: true, model: readBy } : found && readerFailed ? { ...found, modelFailed: readerFailed } : found;
     let conversation: Verdict['conversation'];
     let thresholdFactor = 1;
     let turnRiskNow: Record<string, number> = {};

@@ -58,3 +58,8 @@ export function resolveModelSource(source: ModelSource, pageUrl: string, shipped
   }
   throw new GuardError('invalid-input', 'a model source needs one of: url, hub, name');
 }
+
+/** A model id's folder or hub name (`guard-minilm` for `https://host/models/guard-minilm/` or `hub:org/guard-minilm@rev`): shorter in messages. */
+export function modelDisplayName(id: string): string {
+  return id.replace(/\/+$/, '').split(/[/:]/).pop()!.replace(/@.*$/, '');
+}

@@ -6,7 +6,7 @@ import { loadFastTextLid } from '../screen/language/fasttext-lid.js';
 import { LanguageIdentifier, type LanguageModelLoader } from '../screen/language/language-identifier.js';
 import { ALL_LAYERS, ScreeningPipeline, type LayerSwitches, type LlmReviewer, type Reviewer, type ScreenRequest } from '../screen/pipeline.js';
 import type { ResolvedModelSource } from '../store/model-source.js';
-import type { BackendInfo, CacheReport, LoadProgress, LoadTimings, OptionalPartStatus, ScreenResult } from '../types.js';
+import type { BackendInfo, CacheReport, LoadProgress, LoadTimings, ModelDtype, OptionalPartStatus, ScreenResult } from '../types.js';
 import { wrap } from 'comlink';
 import type { JudgeWorkerApi } from '../judge/judge-worker-api.js';
 import { JudgeClient, DEFAULT_MAX_WAITING_REVIEWS, ManualReviewClock, TIMER_CLOCK, type ReviewControl } from './judge-client.js';
@@ -48,7 +48,7 @@ export class GuardWorkerApi {
   private pipeline: ScreeningPipeline | null = null;
   private readonly loading = new AbortController();
   private init_: EngineInit | null = null;
-  /** Second-review engines by model id: loaded when a policy names one (`prepareReview`), else on first use. */
+  /** Second-review and multilingual-reader engines by model id: loaded when a policy names one (`prepareReview`, `prepareReader`), else on first use. */
   private readonly reviewers = new Map<string, Promise<ClassifierEngine>>();
   /** The guard LLM of an llm second review, as the page's guard last described it. */
   private judge: { client: JudgeClient; port?: MessagePort } | null = null;
@@ -104,22 +104,29 @@ export class GuardWorkerApi {
    * it, the review fails for this text and the first model's scores stand.
    */
   async screen(request: ScreenRequest, policy: Policy, layers: LayerSwitches = ALL_LAYERS, review?: ResolvedModelSource, screen?: number,
-    reviewWaitMs?: number): Promise<Verdict> {
+    reviewWaitMs?: number, reader?: ResolvedModelSource): Promise<Verdict> {
     if (!this.pipeline) throw new GuardError('worker-failed', 'the guard worker has no model loaded');
     let reviewer: Reviewer | LlmReviewer | undefined;
     if (policy.secondReview?.kind === 'llm') {
       const client = this.judge?.client ?? this.judgeClient({ status: 'failed', model: policy.secondReview.model.hub, message: 'no judge is connected to this guard' });
       reviewer = { kind: 'llm', id: client.id, judge: (judged, timeoutMs) => client.judge(judged, timeoutMs, screen) };
     } else if (review) {
-      const engine = () => within(this.reviewEngine(review, policy), reviewWaitMs,
-        () => new GuardError('timeout', `the second model is still loading after ${reviewWaitMs} ms; the first model decided this text`));
-      reviewer = {
-        id: review.id,
-        classify: async (text) => (await engine()).classify(text),
-        thresholds: async () => (await engine()).calibration,
-      };
+      reviewer = this.extraModel(review, reviewDtype(policy), reviewWaitMs, 'the second model', 'the first model decided this text');
     }
-    return this.pipeline.screen(request, policy, layers, reviewer);
+    const readerModel = reader && this.extraModel(reader, policy.language?.multilingual?.model.dtype ?? 'auto', reviewWaitMs,
+      'the multilingual model', 'the text was handled as not covered');
+    return this.pipeline.screen(request, policy, layers, reviewer, readerModel);
+  }
+
+  /** A second classifier (review or multilingual reader) as the pipeline sees it; a screen waits at most `waitMs` for its load. */
+  private extraModel(source: ResolvedModelSource, dtype: ModelDtype, waitMs: number | undefined, what: string, then: string): Reviewer {
+    const engine = () => within(this.extraEngine(source, dtype), waitMs,
+      () => new GuardError('timeout', `${what} is still loading after ${waitMs} ms; ${then}`));
+    return {
+      id: source.id,
+      classify: async (text) => (await engine()).classify(text),
+      thresholds: async () => (await engine()).calibration,
+    };
   }
 
   /** The page cancelled screen `screen` (its text was edited): its review, waiting or running, stops. */
@@ -187,18 +194,20 @@ export class GuardWorkerApi {
 
   /** Starts loading the second-review model now, so the first grey-band text does not wait for it. */
   prepareReview(review: ResolvedModelSource, policy: Policy): Promise<CacheReport> {
-    return this.reviewEngine(review, policy).then((engine) => engine.cacheReport);
+    return this.extraEngine(review, reviewDtype(policy)).then((engine) => engine.cacheReport);
   }
 
-  private reviewEngine(review: ResolvedModelSource, policy: Policy): Promise<ClassifierEngine> {
-    let engine = this.reviewers.get(review.id);
+  /** Starts loading the multilingual reader now, so the first text in its languages does not wait for it. */
+  prepareReader(reader: ResolvedModelSource, policy: Policy): Promise<CacheReport> {
+    return this.extraEngine(reader, policy.language?.multilingual?.model.dtype ?? 'auto').then((engine) => engine.cacheReport);
+  }
+
+  private extraEngine(source: ResolvedModelSource, dtype: ModelDtype): Promise<ClassifierEngine> {
+    let engine = this.reviewers.get(source.id);
     if (!engine) {
-      const base = this.init_!;
-      const reviewPolicy = policy.secondReview;
-      const dtype = reviewPolicy && reviewPolicy.kind !== 'llm' ? reviewPolicy.model.dtype ?? 'auto' : 'auto';
-      engine = ClassifierEngine.create({ ...base, source: review, dtype });
-      engine.catch(() => this.reviewers.delete(review.id)); // a failed load may be retried
-      this.reviewers.set(review.id, engine);
+      engine = ClassifierEngine.create({ ...this.init_!, source, dtype });
+      engine.catch(() => this.reviewers.delete(source.id)); // a failed load may be retried
+      this.reviewers.set(source.id, engine);
     }
     return engine;
   }
@@ -242,3 +251,9 @@ export class GuardWorkerApi {
     this.pipeline = null;
   }
 }
+
+/** The dtype a classifier second review asks for. */
+const reviewDtype = (policy: Policy): ModelDtype => {
+  const review = policy.secondReview;
+  return review && review.kind !== 'llm' ? review.model.dtype ?? 'auto' : 'auto';
+};

@@ -1,6 +1,6 @@
 /**
  * `npm run eval -- <file.jsonl>... [--model NAME|/path/] [--runtime chromium|node] [--backend wasm|webgpu]
- *   [--policy strict|balanced|permissive] [--direction input|output] [--review JSON] [--baseline] [--layers] [--list-blocked] [--json OUT] [--html OUT] [--limit N] [--no-build]`
+ *   [--policy strict|balanced|permissive] [--direction input|output] [--review JSON] [--multilingual JSON] [--baseline] [--layers] [--list-blocked] [--json OUT] [--html OUT] [--limit N] [--no-build]`
  *
  * Screens every row of labelled JSONL files (`{"text", "label"}`; label `benign` or one of the
  * model's labels) through the guard — the built library in headless Chromium (default), or the
@@ -25,7 +25,7 @@ import { renderEvalHtml } from './eval-html.js';
 import type { EvalReport, SystemResult } from './eval-report.js';
 import { labelMetrics } from './metrics.js';
 import { modelPathFor } from './model-path.js';
-import { parseDirectionOption, parseReviewOption } from './script-options.js';
+import { parseDirectionOption, parseMultilingualOption, parseReviewOption } from './script-options.js';
 import { rocPoints, thinCurve } from './roc.js';
 import { shippedThreshold } from './thresholds.js';
 
@@ -45,6 +45,7 @@ const { values: args, positionals } = parseArgs({
     baseline: { type: 'boolean', default: false },
     policy: { type: 'string', default: 'balanced' },
     review: { type: 'string' },
+    multilingual: { type: 'string' },
     direction: { type: 'string', default: 'input' },
   },
 });
@@ -161,9 +162,10 @@ async function main(): Promise<void> {
 
   const started = performance.now();
   const review = args.review ? parseReviewOption(args.review) : undefined;
+  const multilingual = args.multilingual ? parseMultilingualOption(args.multilingual) : undefined;
   const direction = parseDirectionOption(args.direction);
   const runtime = await openGuardRuntime(runtimeName, {
-    modelPath: model, policy, backend: args.backend === 'webgpu' ? 'webgpu' : 'wasm', build: !args['no-build'], ...(review ? { review } : {}),
+    modelPath: model, policy, backend: args.backend === 'webgpu' ? 'webgpu' : 'wasm', build: !args['no-build'], ...(review ? { review } : {}), ...(multilingual ? { multilingual } : {}),
   });
   let scored: Scored;
   let actions: string[][] = [];
@@ -259,6 +261,7 @@ async function main(): Promise<void> {
       policy,
       direction,
       ...(review ? { review: JSON.stringify(review) } : {}),
+      ...(multilingual ? { multilingual: JSON.stringify(multilingual) } : {}),
       'ours: seconds (classify + screen of every row)': ourSeconds.toFixed(1),
       ...Object.fromEntries(Object.entries(peerSeconds).map(([n, s]) => [`${n}: seconds`, s.toFixed(2)])),
       date: new Date().toISOString(),

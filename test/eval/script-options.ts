@@ -1,4 +1,4 @@
-import { validatePolicy, type ClassifierReviewPolicy } from '../../src/policy/policy.js';
+import { validatePolicy, type ClassifierReviewPolicy, type MultilingualReaderPolicy, type Policy } from '../../src/policy/policy.js';
 import { POLICY_PRESETS } from '../../src/policy/presets.js';
 
 /**
@@ -7,17 +7,31 @@ import { POLICY_PRESETS } from '../../src/policy/presets.js';
  * Its model is named by `url`, a path under the project root (the scripts serve the root).
  */
 export function parseReviewOption(json: string): ClassifierReviewPolicy {
-  let review: ClassifierReviewPolicy;
+  return parsePolicyPart<ClassifierReviewPolicy>('--review', json, (review) => ({ ...POLICY_PRESETS.balanced, secondReview: review }));
+}
+
+/**
+ * `--multilingual '{"model":{"url":"/models/guard-use-m3/"},"languages":["zh"]}'` of the eval and
+ * bench scripts: a multilingual reader to add to the preset's language step, checked the same way.
+ */
+export function parseMultilingualOption(json: string): MultilingualReaderPolicy {
+  const preset = POLICY_PRESETS.balanced;
+  return parsePolicyPart<MultilingualReaderPolicy>('--multilingual', json, (reader) => ({ ...preset, language: { ...preset.language!, multilingual: reader } }));
+}
+
+/** A JSON option holding part of a policy whose model is named by `url`: parsed, and validated inside the policy `into` puts it in. */
+function parsePolicyPart<T extends { model?: { url?: string } }>(option: string, json: string, into: (part: T) => Policy): T {
+  let part: T;
   try {
-    review = JSON.parse(json) as ClassifierReviewPolicy;
+    part = JSON.parse(json) as T;
   } catch (error) {
-    throw new Error(`--review is not JSON: ${(error as Error).message}`);
+    throw new Error(`${option} is not JSON: ${(error as Error).message}`);
   }
-  const problems = validatePolicy({ ...POLICY_PRESETS.balanced, secondReview: review });
-  if (problems.length > 0 || typeof review.model?.url !== 'string') {
-    throw new Error(`--review: ${problems.map((p) => `${p.path} ${p.message}`).join('; ') || 'model.url must be a path under the project root'}`);
+  const problems = validatePolicy(into(part));
+  if (problems.length > 0 || typeof part.model?.url !== 'string') {
+    throw new Error(`${option}: ${problems.map((p) => `${p.path} ${p.message}`).join('; ') || 'model.url must be a path under the project root'}`);
   }
-  return review;
+  return part;
 }
 
 /** `--direction input|output` of the eval and bench scripts: screen the rows as prompts or as model replies. */

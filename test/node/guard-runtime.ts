@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { runRedTeam } from '../../src/redteam/runner.js';
-import type { ClassifierReviewPolicy } from '../../src/policy/policy.js';
+import type { ClassifierReviewPolicy, MultilingualReaderPolicy } from '../../src/policy/policy.js';
 import type { Verdict } from '../../src/policy/verdict.js';
 import type { LayerSwitches } from '../../src/screen/pipeline.js';
 import type { BackendInfo, ScreenResult } from '../../src/types.js';
@@ -54,6 +54,8 @@ export interface RuntimeOptions {
   isolated?: boolean;
   /** A classifier second review added to the preset; its model's `url` a path under the project root. */
   review?: ClassifierReviewPolicy;
+  /** A multilingual reader added to the preset's language step; its model's `url` a path under the project root. */
+  multilingual?: MultilingualReaderPolicy;
 }
 
 const threadsOf = (b: BackendInfo) => (b.name === 'wasm' ? ` (${b.threads} thread${b.threads === 1 ? '' : 's'})` : '');
@@ -62,7 +64,7 @@ const threadsOf = (b: BackendInfo) => (b.name === 'wasm' ? ` (${b.threads} threa
 export async function openGuardRuntime(name: RuntimeName, options: RuntimeOptions): Promise<GuardRuntime> {
   const root = new URL('../../', import.meta.url).pathname;
   if (name === 'node') {
-    const guard = await createNodeGuard({ modelPath: options.modelPath, policy: options.policy, ...(options.review ? { review: options.review } : {}) });
+    const guard = await createNodeGuard({ modelPath: options.modelPath, policy: options.policy, ...(options.review ? { review: options.review } : {}), ...(options.multilingual ? { multilingual: options.multilingual } : {}) });
     return {
       name,
       description: `${guard.backend.summary}${threadsOf(guard.backend)}, Node ${process.version} in-process (onnxruntime-web WASM)`,
@@ -73,13 +75,14 @@ export async function openGuardRuntime(name: RuntimeName, options: RuntimeOption
   if (options.build !== false) execFileSync('npm', ['run', '--silent', 'build:lib'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   const { page, close } = await openBuiltLibraryPage(root, { isolated: options.isolated ?? false });
   try {
-    const backend = await page.evaluate(async ({ url, backend, policy, review }) => {
+    const backend = await page.evaluate(async ({ url, backend, policy, review, multilingual }) => {
       const guard = await window.guardedChat.createGuard({ model: { url }, backend, policy, timeoutMs: 600_000 });
       (window as unknown as { scriptGuard: unknown }).scriptGuard = guard;
       // The preset is fitted to the model's calibration when the guard loads; the review goes on top.
       if (review) guard.setPolicy({ ...guard.policy, secondReview: review });
+      if (multilingual && guard.policy.language) guard.setPolicy({ ...guard.policy, language: { ...guard.policy.language, multilingual } });
       return guard.backend;
-    }, { url: options.modelPath, backend: options.backend ?? 'wasm', policy: options.policy, review: options.review ?? null });
+    }, { url: options.modelPath, backend: options.backend ?? 'wasm', policy: options.policy, review: options.review ?? null, multilingual: options.multilingual ?? null });
     return {
       name,
       description: `${backend.summary}${threadsOf(backend)}, headless Chromium (built library, Web Worker)`,

@@ -18,7 +18,7 @@
  */
 import { register } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
-import type { ClassifierReviewPolicy, Policy } from '../../src/policy/policy.js';
+import type { ClassifierReviewPolicy, Policy, MultilingualReaderPolicy } from '../../src/policy/policy.js';
 import type { Verdict } from '../../src/policy/verdict.js';
 import type { LayerSwitches } from '../../src/screen/pipeline.js';
 import type { BackendInfo, CacheReport, ScreenResult } from '../../src/types.js';
@@ -46,6 +46,8 @@ export interface NodeGuardOptions {
   policy?: 'strict' | 'balanced' | 'permissive';
   /** A classifier second review added to the preset (its model's `url` a path under the project root). */
   review?: ClassifierReviewPolicy;
+  /** A multilingual reader added to the preset's language step (its model's `url` a path under the project root). */
+  multilingual?: MultilingualReaderPolicy;
 }
 
 /**
@@ -70,7 +72,12 @@ export async function createNodeGuard(options: NodeGuardOptions): Promise<NodeGu
     const source = resolveModelSource({ url: `${server.url}${options.modelPath}` }, `${server.url}/`, {});
     const ready = await api.init({ source, dtype: 'auto', backend: 'wasm', cache: false, window: DEFAULT_WINDOW });
     const preset = resolvePolicy(options.policy ?? 'balanced', ready.calibration);
-    const policy: Policy = options.review ? { ...preset, secondReview: options.review } : preset;
+    const reviewed: Policy = options.review ? { ...preset, secondReview: options.review } : preset;
+    const policy: Policy = options.multilingual && reviewed.language
+      ? { ...reviewed, language: { ...reviewed.language, multilingual: options.multilingual } } : reviewed;
+    const reader = options.multilingual
+      ? resolveModelSource({ url: `${server.url}${options.multilingual.model.url}` }, `${server.url}/`, {})
+      : undefined;
     const review = options.review
       ? resolveModelSource({ url: `${server.url}${options.review.model.url}` }, `${server.url}/`, {})
       : undefined;
@@ -79,7 +86,7 @@ export async function createNodeGuard(options: NodeGuardOptions): Promise<NodeGu
       backend: ready.backend,
       cache: ready.cache,
       policy,
-      screen: (text, o = {}) => api.screen({ text, direction: o.direction ?? 'input', ...(o.conversation ? { conversation: o.conversation } : {}) }, policy, o.layers, review),
+      screen: (text, o = {}) => api.screen({ text, direction: o.direction ?? 'input', ...(o.conversation ? { conversation: o.conversation } : {}) }, policy, o.layers, review, undefined, undefined, reader),
       classify: (text) => api.classify(text),
       async dispose() {
         await api.dispose();

@@ -91,6 +91,28 @@ describe('redact', () => {
   });
 });
 
+describe('validatePolicy: the multilingual reader', () => {
+  const withReader = (multilingual: unknown) => {
+    const policy = structuredClone(POLICY_PRESETS.balanced);
+    return { ...policy, language: { ...policy.language!, multilingual } };
+  };
+  const problems = (multilingual: unknown) => validatePolicy(withReader(multilingual)).map((p) => p.path);
+
+  it('accepts a model source and the languages it reads', () => {
+    expect(problems({ model: { url: '/models/guard-use-m3/' }, languages: ['zh'] })).toEqual([]);
+    expect(problems({ model: { name: 'guard-use-m3', dtype: 'q8' }, languages: ['zh', 'fr', 'yue'] })).toEqual([]);
+  });
+
+  it('needs exactly one model source, language codes as fastText labels them, and no unknown field', () => {
+    expect(problems('guard-use-m3')).toEqual(['language.multilingual']);
+    expect(problems({ model: { url: '/a/', hub: 'o/b' }, languages: ['zh'] })).toEqual(['language.multilingual.model']);
+    expect(problems({ model: { url: '/a/' }, languages: [] })).toEqual(['language.multilingual.languages']);
+    expect(problems({ model: { url: '/a/' }, languages: ['Chinese'] })).toEqual(['language.multilingual.languages']);
+    expect(problems({ model: { url: '/a/' } })).toEqual(['language.multilingual.languages']);
+    expect(problems({ model: { url: '/a/' }, languages: ['zh'], band: [0.2, 0.8] })).toEqual(['language.multilingual.band']);
+  });
+});
+
 describe('validatePolicy: second review', () => {
   const withReview = (secondReview: unknown) => ({ ...structuredClone(POLICY_PRESETS.balanced), secondReview });
 

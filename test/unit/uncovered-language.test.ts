@@ -110,7 +110,9 @@ describe('the policy\'s language section', () => {
     const language = schema.properties.language;
     expect(language.required).toEqual(['covered', 'uncovered']);
     expect(language.properties.uncovered.enum).toEqual(['warn', 'screen', 'block']);
-    expect(Object.keys(language.properties).sort()).toEqual(['covered', 'minShare', 'minWords', 'unavailable', 'uncovered']);
+    expect(Object.keys(language.properties).sort()).toEqual(['covered', 'minShare', 'minWords', 'multilingual', 'uncovered', 'unavailable'].sort());
+    expect(language.properties.multilingual.required).toEqual(['model', 'languages']);
+    expect(Object.keys(language.properties.multilingual.properties).sort()).toEqual(['languages', 'model']);
   });
 });
 

@@ -5,7 +5,7 @@ import { SHIPPED_MODEL_FILES } from '../../shipped-models.js';
 import { GuardSourceElement } from '../guard-source-element.js';
 import { modelSourceOf } from '../model-attribute.js';
 import { listCachedModels } from '../../store/model-cache.js';
-import { resolveModelSource } from '../../store/model-source.js';
+import { modelDisplayName, resolveModelSource } from '../../store/model-source.js';
 import type { StoredModelSummary } from '../../store/model-store.js';
 import type { BackendInfo, CacheReport, LoadProgress, OptionalPartStatus } from '../../types.js';
 import { sharedGuard, watchSharedGuard } from '../shared-guard.js';
@@ -38,6 +38,7 @@ type Status = 'idle' | 'loading' | 'ready' | 'error';
  * @csspart cache - the cache line
  * @csspart language - the language check's line, shown while the language-id model is unavailable
  * @csspart review - the second model's line, shown while the policy has a classifier second review
+ * @csspart reader - the multilingual reader's line, shown while the policy has one (`language.multilingual`)
  * @csspart prefetch - the prefetch button
  *
  * @cssprop --guard-status-border, --guard-status-radius, --guard-status-font
@@ -58,6 +59,7 @@ export class GuardStatus extends GuardSourceElement {
     problem: { state: true },
     language: { state: true },
     review: { state: true },
+    reader: { state: true },
   };
 
   /** UI texts to replace (i18n); the rest keep `DEFAULT_GUARD_STATUS_STRINGS`. */
@@ -70,6 +72,7 @@ export class GuardStatus extends GuardSourceElement {
   declare problem: string;
   declare language: OptionalPartStatus;
   declare review: ReviewModelStatus | null;
+  declare reader: ReviewModelStatus | null;
 
   /** Stops following the shared guard. */
   private unwatch: (() => void) | null = null;
@@ -93,6 +96,7 @@ export class GuardStatus extends GuardSourceElement {
     this.problem = '';
     this.language = { state: 'off' };
     this.review = null;
+    this.reader = null;
   }
 
   private get text(): GuardStatusStrings {
@@ -125,6 +129,7 @@ export class GuardStatus extends GuardSourceElement {
     this.unlisten = null;
     this.language = { state: 'off' };
     this.review = null;
+    this.reader = null;
     this.progress = null;
     this.downloading = false;
     this.problem = '';
@@ -165,10 +170,12 @@ export class GuardStatus extends GuardSourceElement {
     this.unlisten?.();
     this.language = guard.status.language;
     this.review = guard.status.review;
+    this.reader = guard.status.reader;
     const onStatus = (event: Event) => {
       const detail = (event as CustomEvent<GuardStatusReport>).detail;
       this.language = detail.language;
       this.review = detail.review;
+      this.reader = detail.reader;
     };
     guard.addEventListener('statuschange', onStatus);
     this.unlisten = () => guard.removeEventListener('statuschange', onStatus);
@@ -177,10 +184,17 @@ export class GuardStatus extends GuardSourceElement {
 
   private reviewLine(text: GuardStatusStrings, review: ReviewModelStatus): string {
     // The model's folder or hub name reads better than its full id (a URL, or hub:org/name@revision).
-    const name = review.model.replace(/\/+$/, '').split(/[/:]/).pop()!.replace(/@.*$/, '');
+    const name = modelDisplayName(review.model);
     if (review.state === 'loading') return text.reviewLoading(name);
     if (review.state === 'ready') return text.reviewReady(name);
     return text.reviewUnavailable(name, review.message ?? '');
+  }
+
+  private readerLine(text: GuardStatusStrings, reader: ReviewModelStatus): string {
+    const name = modelDisplayName(reader.model);
+    if (reader.state === 'loading') return text.readerLoading(name);
+    if (reader.state === 'ready') return text.readerReady(name);
+    return text.readerUnavailable(name, reader.message ?? '');
   }
 
   /** Reads again what this device stores of the model: call it after the page cleared or evicted cached models. */
@@ -280,6 +294,7 @@ export class GuardStatus extends GuardSourceElement {
       <p part="cache">${this.cacheLine(text)}</p>
       ${this.language.state === 'unavailable' ? html`<p part="language" role="status">${text.languageUnavailable(this.language.message ?? '')}</p>` : ''}
       ${this.review ? html`<p part="review" role="status">${this.reviewLine(text, this.review)}</p>` : ''}
+      ${this.reader ? html`<p part="reader" role="status">${this.readerLine(text, this.reader)}</p>` : ''}
     `;
   }
 }

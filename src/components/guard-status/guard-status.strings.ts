@@ -40,6 +40,12 @@ export interface GuardStatusStrings {
   reviewReady: (model: string) => string;
   /** A classifier second review's model could not load: the first model decides (`message` says why). */
   reviewUnavailable: (model: string, message: string) => string;
+  /** The multilingual reader (`model`: its name) is loading. */
+  readerLoading: (model: string) => string;
+  /** The multilingual reader is ready. */
+  readerReady: (model: string) => string;
+  /** The multilingual reader could not load: texts in its languages are handled as not covered (`message` says why). */
+  readerUnavailable: (model: string, message: string) => string;
 }
 
 /** The English defaults. */
@@ -61,4 +67,7 @@ export const DEFAULT_GUARD_STATUS_STRINGS: Readonly<GuardStatusStrings> = Object
   reviewLoading: (model: string) => `Loading the second model (${model})…`,
   reviewReady: (model: string) => `The second model (${model}) is ready.`,
   reviewUnavailable: (model: string, message: string) => `The second model (${model}) is unavailable (${message}). The safety model decides alone.`,
+  readerLoading: (model: string) => `Loading the multilingual model (${model})…`,
+  readerReady: (model: string) => `The multilingual model (${model}) is ready.`,
+  readerUnavailable: (model: string, message: string) => `The multilingual model (${model}) is unavailable (${message}). Texts in its languages are handled as not covered.`,
 });
