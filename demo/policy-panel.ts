@@ -1,4 +1,5 @@
 import { GuardError, POLICY_PRESETS, type Action, type Guard, type Policy } from '../src/index.js';
+import { MultilingualControls } from './multilingual-controls.js';
 import { SecondReviewControls } from './review-controls.js';
 import { el } from './element.js';
 
@@ -22,6 +23,7 @@ export class PolicyPanel {
   private readonly json = el('pre', { class: 'policy-json' });
 
   private readonly review = new SecondReviewControls((change) => this.edit(change));
+  private readonly multilingual = new MultilingualControls((change) => this.edit(change));
 
   constructor(root: HTMLElement, private readonly guard: Guard, private readonly onChange: () => void) {
     this.preset.append(...PRESETS.map((name) => el('option', { value: name }, name)), el('option', { value: 'custom', disabled: true }, 'custom (edited)'));
@@ -34,6 +36,7 @@ export class PolicyPanel {
         el('label', { for: 'policy-failure-mode' }, 'When the guard cannot screen'), this.failureMode),
       this.problem,
       this.review.watch(guard),
+      this.multilingual.watch(guard),
       this.tables,
       el('details', {}, el('summary', {}, 'The policy as JSON'), this.json),
     );
@@ -65,6 +68,7 @@ export class PolicyPanel {
     const policy = this.guard.policy;
     this.failureMode.value = policy.failureMode;
     this.review.show(policy);
+    this.multilingual.show(policy);
     this.json.textContent = JSON.stringify(policy, null, 2);
     this.tables.replaceChildren(...(['input', 'output'] as const).map((direction) => {
       const caption = direction === 'input' ? 'Prompts (input)' : 'Replies (output)';

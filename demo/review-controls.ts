@@ -1,4 +1,4 @@
-import type { ClassifierReviewPolicy, Guard, GuardStatusReport, JudgeStatus, LlmReviewPolicy, LoadProgress, Policy } from '../src/index.js';
+import type { ClassifierReviewPolicy, Guard, GuardStatusReport, JudgeStatus, LlmReviewPolicy, LoadProgress, Policy, ReviewModelStatus } from '../src/index.js';
 import { el } from './element.js';
 
 /**
@@ -25,6 +25,15 @@ const CASCADE = {
   }),
   size: '23.1 MB on WASM, 45.3 MB on WebGPU',
 };
+
+/** A second classifier's state line (`guard.status.review` or `.reader`); `fallback`: what happens while it cannot be loaded. */
+export function secondModelLine(model: ReviewModelStatus | null, fallback: string): string {
+  if (!model) return '';
+  const name = model.model.replace(/\/$/, '').split('/').pop();
+  if (model.state === 'loading') return `Loading ${name}…`;
+  if (model.state === 'ready') return `Ready: ${name} (${model.cache && model.cache.fromNetwork.length === 0 ? 'from this device' : 'downloaded'}).`;
+  return `${name} could not be loaded: ${model.message ?? 'unknown cause'}. ${fallback}`;
+}
 
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
 
@@ -115,13 +124,7 @@ export class SecondReviewControls {
 
   /** The cascade's model as `guard.status.review` has it. */
   private showCascade(status: GuardStatusReport): void {
-    const review = status.review;
-    const name = review?.model.replace(/\/$/, '').split('/').pop();
-    this.cascadeState.textContent = !review ? ''
-      : review.state === 'loading' ? `Loading ${name}…`
-      : review.state === 'ready'
-        ? `Ready: ${name} (${review.cache && review.cache.fromNetwork.length === 0 ? 'from this device' : 'downloaded'}).`
-        : `${name} could not be loaded: ${review.message ?? 'unknown cause'}. Texts in the band keep the default model's decision.`;
+    this.cascadeState.textContent = secondModelLine(status.review, 'Texts in the band keep the default model\'s decision.');
   }
 
   private showStatus(status: JudgeStatus): void {
