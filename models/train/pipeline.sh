@@ -242,7 +242,9 @@ m3_export() {
   $py -W ignore "$here/3-train/use_m3.py" export --work "$m3_work" --rows "$m3_rows" --data "$data" --model-dir "$m3_model"
 }
 m3_measure() {
-  step "guard-use-m3 5 measure: in the engine (tools/score-list.mjs in the browser tests); nothing more here"
+  step "guard-use-m3 5 measure: the engine's JS tokenizer against the wheel's (stops below 97% identical)"
+  $py "$here/3-train/use_m3.py" tokenizer-reference --work "$m3_work" --rows "$m3_rows" --data "$data"
+  node "$here/5-measure/use-m3-tokenizer.mjs" "$m3_model" "$m3_work"
 }
 m3_calibrate() {
   step "guard-use-m3 6 calibrate: thresholds on validation (COLD's dev split among the benign sources)"

