@@ -146,10 +146,10 @@ export class Guard extends EventTarget {
   }
 
   /**
-   * @internal After a worker restart: the second model of a classifier review loads again in the
-   * new worker (from IndexedDB, as the classifier did), and the status says so.
+   * @internal After a worker restart: the second classifiers (the review's model, the multilingual
+   * reader) load again in the new worker (from IndexedDB, as the classifier did), and the status says so.
    */
-  reloadReview(): void {
+  reloadSecondModels(): void {
     if (this.secondSources.review) this.prepareReview(true);
     if (this.secondSources.reader) this.prepareReader(true);
   }
@@ -568,7 +568,7 @@ export async function createGuard(options: GuardOptions = {}): Promise<Guard> {
     onRestart: (info) => guard?.dispatchEvent(new CustomEvent('workerrestart', { detail: info })),
     onRestarted: (remote) => {
       // Not awaited: its call waits for the restart to finish, and this is part of the restart.
-      guard?.reloadReview();
+      guard?.reloadSecondModels();
       return guard?.relinkJudge(remote) ?? Promise.resolve();
     },
     ...(options.signal ? { signal: options.signal } : {}),

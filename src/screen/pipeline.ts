@@ -138,10 +138,7 @@ export class ScreeningPipeline {
           const [results, theirs] = await Promise.all([Promise.all(classifierViews.map(([, viewText]) => reader.classify(viewText))), reader.thresholds?.()]);
           for (const result of results) backend = result.backend;
           for (const [label, score] of Object.entries(highestPerLabel(results, classifierViews, bestView))) {
-            const rule = policy[direction].categories[label];
-            const own = theirs?.[label];
-            const ownThreshold = own && (direction === 'output' ? own.output ?? own.default : own.default);
-            scores[label] = rule && ownThreshold ? onScaleOf(score, ownThreshold, rule.threshold) : score;
+            scores[label] = atPolicyThreshold(score, label, theirs, policy, direction);
           }
           readBy = reader.id;
         } catch (error) {
@@ -176,10 +173,7 @@ export class ScreeningPipeline {
         for (const label of toReview) {
           const score = reviewScores[label];
           if (score === undefined) continue;
-          const rule = policy[direction].categories[label];
-          const own = theirs?.[label];
-          const ownThreshold = own && (direction === 'output' ? own.output ?? own.default : own.default);
-          scores[label] = classifierReview.margin && rule && ownThreshold ? onScaleOf(score, ownThreshold, rule.threshold) : score;
+          scores[label] = classifierReview.margin ? atPolicyThreshold(score, label, theirs, policy, direction) : score;
           bestView[label] = reviewView[label]!;
           reviewedLabels.add(label);
         }
@@ -330,6 +324,18 @@ const logit = (p: number) => {
   const q = Math.min(1 - LOGIT_EDGE, Math.max(LOGIT_EDGE, p));
   return Math.log(q / (1 - q));
 };
+
+/**
+ * A second model's score for `label`, read at its own calibrated threshold (`theirs`; for a reply
+ * its reply threshold where it has one): moved so that its threshold lands on the policy's. As
+ * it is when either threshold is unknown.
+ */
+function atPolicyThreshold(score: number, label: string, theirs: ReviewerThresholds | undefined, policy: Policy, direction: 'input' | 'output'): number {
+  const rule = policy[direction].categories[label];
+  const own = theirs?.[label];
+  const ownThreshold = own && (direction === 'output' ? own.output ?? own.default : own.default);
+  return rule && ownThreshold ? onScaleOf(score, ownThreshold, rule.threshold) : score;
+}
 
 /**
  * A second model's score moved onto the scale the policy's threshold is on: the same distance in

@@ -9,12 +9,14 @@ import os
 
 import numpy as np
 
-from manifest import shipped_thresholds, write_manifest
+from manifest import model_files, shipped_thresholds, write_manifest
 from metrics import LABELS, auc, load_scores
 
 # Languages the reader was measured on (test rows it never trained on): the policy's
 # `language.multilingual.languages` should list no others without measuring them.
 MEASURED_LANGUAGES = ["zh"]
+# The folder's files: one ONNX file (no fp16 or fp32 one).
+SHIPPED = ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model_quantized.onnx", "MODEL_CARD.md"]
 ENCODER_LANGUAGES = ["ar", "de", "en", "es", "fr", "it", "ja", "ko", "nl", "pl", "pt", "ru", "th", "tr", "zh"]
 
 
@@ -106,7 +108,7 @@ def main():
     os.makedirs(args.model_dir, exist_ok=True)
     with open(os.path.join(args.model_dir, "MODEL_CARD.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
-    files = model_files_present(args.model_dir)
+    files = model_files(args.model_dir, SHIPPED)
     manifest = {
         "name": "guard-use-m3", "version": "0.1.0", "generated_by": "models/train/pipeline.sh guard-use-m3 (do not edit by hand)",
         "task": "text-classification", "problem_type": "multi_label_classification", "labels": LABELS,
@@ -123,12 +125,6 @@ def main():
     write_manifest(args.model_dir, manifest)
     print(f"card: {args.model_dir}/MODEL_CARD.md, manifest.json ({len(files)} files)")
 
-
-def model_files_present(model_dir):
-    """`model_files` for the files this folder has (no fp16 or fp32 file)."""
-    from hashing import sha256
-    names = ["config.json", "tokenizer.json", "tokenizer_config.json", "onnx/model_quantized.onnx", "MODEL_CARD.md"]
-    return [{"path": n, "bytes": os.path.getsize(os.path.join(model_dir, n)), "sha256": sha256(os.path.join(model_dir, n))} for n in names]
 
 
 if __name__ == "__main__":

@@ -23,10 +23,10 @@ def manifest_head(name, max_length):
     }
 
 
-def model_files(model_dir):
-    """The folder's files as the engine verifies them; the card must be written first."""
+def model_files(model_dir, names=SHIPPED_FILES):
+    """The folder's files (`names`) as the engine verifies them; the card must be written first."""
     return [{"path": rel, "bytes": os.path.getsize(os.path.join(model_dir, rel)), "sha256": sha256(os.path.join(model_dir, rel))}
-            for rel in SHIPPED_FILES]
+            for rel in names]
 
 
 def shipped_thresholds(th):

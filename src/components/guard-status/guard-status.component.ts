@@ -15,6 +15,9 @@ import { guardStatusStyles } from './guard-status.styles.js';
 /** What this device holds of the model: stored files, nothing, or why the cache cannot be read. */
 type CacheState = { kind: 'unknown' } | { kind: 'stored'; summary: StoredModelSummary } | { kind: 'none' } | { kind: 'problem'; message: string };
 
+/** A second classifier's strings: loading, ready, unavailable. */
+type SecondModelStrings = [GuardStatusStrings['reviewLoading'], GuardStatusStrings['reviewReady'], GuardStatusStrings['reviewUnavailable']];
+
 type Status = 'idle' | 'loading' | 'ready' | 'error';
 
 /**
@@ -182,19 +185,13 @@ export class GuardStatus extends GuardSourceElement {
     void this.readCache();
   }
 
-  private reviewLine(text: GuardStatusStrings, review: ReviewModelStatus): string {
+  /** A second classifier's line, in its own strings (`[loading, ready, unavailable]`). */
+  private secondModelLine(model: ReviewModelStatus, [loading, ready, unavailable]: SecondModelStrings): string {
     // The model's folder or hub name reads better than its full id (a URL, or hub:org/name@revision).
-    const name = modelDisplayName(review.model);
-    if (review.state === 'loading') return text.reviewLoading(name);
-    if (review.state === 'ready') return text.reviewReady(name);
-    return text.reviewUnavailable(name, review.message ?? '');
-  }
-
-  private readerLine(text: GuardStatusStrings, reader: ReviewModelStatus): string {
-    const name = modelDisplayName(reader.model);
-    if (reader.state === 'loading') return text.readerLoading(name);
-    if (reader.state === 'ready') return text.readerReady(name);
-    return text.readerUnavailable(name, reader.message ?? '');
+    const name = modelDisplayName(model.model);
+    if (model.state === 'loading') return loading(name);
+    if (model.state === 'ready') return ready(name);
+    return unavailable(name, model.message ?? '');
   }
 
   /** Reads again what this device stores of the model: call it after the page cleared or evicted cached models. */
@@ -293,8 +290,8 @@ export class GuardStatus extends GuardSourceElement {
       <p part="backend">${this.backendInfo ? text.backend(this.backendInfo.summary) : text.backendUnknown}</p>
       <p part="cache">${this.cacheLine(text)}</p>
       ${this.language.state === 'unavailable' ? html`<p part="language" role="status">${text.languageUnavailable(this.language.message ?? '')}</p>` : ''}
-      ${this.review ? html`<p part="review" role="status">${this.reviewLine(text, this.review)}</p>` : ''}
-      ${this.reader ? html`<p part="reader" role="status">${this.readerLine(text, this.reader)}</p>` : ''}
+      ${this.review ? html`<p part="review" role="status">${this.secondModelLine(this.review, [text.reviewLoading, text.reviewReady, text.reviewUnavailable])}</p>` : ''}
+      ${this.reader ? html`<p part="reader" role="status">${this.secondModelLine(this.reader, [text.readerLoading, text.readerReady, text.readerUnavailable])}</p>` : ''}
     `;
   }
 }
