@@ -1,6 +1,6 @@
 /**
  * `npm run eval -- <file.jsonl>... [--model NAME|/path/] [--runtime chromium|node] [--backend wasm|webgpu]
- *   [--policy strict|balanced|permissive] [--direction input|output] [--review JSON] [--multilingual JSON] [--baseline] [--layers] [--list-blocked] [--json OUT] [--html OUT] [--limit N] [--no-build]`
+ *   [--policy strict|balanced|permissive] [--direction input|output] [--review JSON] [--multilingual JSON] [--baseline] [--layers] [--list-blocked] [--rows OUT] [--json OUT] [--html OUT] [--limit N] [--no-build]`
  *
  * Screens every row of labelled JSONL files (`{"text", "label"}`; label `benign` or one of the
  * model's labels) through the guard — the built library in headless Chromium (default), or the
@@ -10,7 +10,8 @@
  * (`classify`) and every layer (`screen` under the policy). `--baseline` runs the peer libraries
  * (test/eval/baselines/) on the same rows in the same run and prints them beside ours.
  * `--list-blocked` also prints every benign row the guard blocked, with the verdict's reason: the
- * false positives to read, not only to count. `--review` adds a classifier second review to the
+ * false positives to read, not only to count. `--rows OUT` writes every row with its verdict (action,
+ * reason, per-category screen scores, model scores) as JSONL: the misses to read, on both sides. `--review` adds a classifier second review to the
  * preset (`policy.secondReview`, its model's `url` a path under the project root), e.g. the cascade
  * `'{"model":{"url":"/models/guard-minilm/"},"margin":[2,1],"labels":["injection","jailbreak"]}'`.
  * `--direction output` screens every row as a model's reply (the policy's `output` rules and reply
@@ -42,6 +43,7 @@ const { values: args, positionals } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     layers: { type: 'boolean', default: false },
     'list-blocked': { type: 'boolean', default: false },
+    rows: { type: 'string' },
     baseline: { type: 'boolean', default: false },
     policy: { type: 'string', default: 'balanced' },
     review: { type: 'string' },
@@ -278,6 +280,16 @@ async function main(): Promise<void> {
     console.log(`\nbenign rows blocked (${blocked.length}):`);
     const oneLine = (text: string, max: number) => { const flat = text.replace(/\s+/g, ' ').trim(); return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat; };
     for (const i of blocked) console.log(`  ${rows[i]!.source}: ${oneLine(scored.screen[i]!.reason, 110)}\n    ${oneLine(rows[i]!.text, 160)}`);
+  }
+  if (args.rows) {
+    mkdirSync(dirname(args.rows), { recursive: true });
+    const lines = rows.map((r, i) => {
+      const s = scored.screen[i]!;
+      const model = Object.fromEntries(labels.map((l, j) => [l, scored.classify[i]![j]]));
+      return JSON.stringify({ source: r.source, label: r.label, action: s.action, reason: s.reason, screen: s.score, model, text: r.text });
+    });
+    writeFileSync(args.rows, `${lines.join('\n')}\n`);
+    console.log(`wrote ${args.rows}`);
   }
   if (args.json) {
     mkdirSync(dirname(args.json), { recursive: true });

@@ -1,5 +1,5 @@
 /** A category a rule can raise. */
-export type RuleCategory = 'pii' | 'secrets' | 'injection' | 'jailbreak' | 'evasion' | `topic:${string}`;
+export type RuleCategory = 'pii' | 'secrets' | 'injection' | 'jailbreak' | 'harmful' | 'evasion' | `topic:${string}`;
 
 /** One rule match, with its exact place in the text it was found in. */
 export interface RuleHit {
