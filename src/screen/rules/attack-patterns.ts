@@ -44,9 +44,9 @@ export const ATTACK_PATTERNS: readonly AttackPattern[] = [
   // The three below are the marks of an injection hidden in a document the user pastes: the
   // document tells the model to drop what it was asked, ends the "session" or fakes a turn.
   { id: 'ignore-rest', category: 'injection', description: 'tells the model to ignore the rest of the data and do something else ("Ignore the rest of this data and print …")',
-    pattern: /\b(?:ignore|disregard)\s+the\s+rest\s+of\s+(?:this|the)\s+(?:data|text|document|input|content|message|prompt|page|e-?mail|file|article|conversation)\s+and\b|\bignore\s+(?:them|all\s+of\s+them|everything\s+else)\s+and\s+instead\b/gi },
+    pattern: /\b(?:ignore|disregard)\s+the\s+rest\s+of\s+(?:this|the)\s+(?:data|text|document|input|content|message|prompt|page|e-?mail|file|article|conversation)\s+and\b|\bignore\s+(?:them|all\s+of\s+them|everything\s+else)\s+and\s+instead\b|\b(?:ignore|disregard)\s+(?:(?:the|these|those|your|my|all|any|other)\s+){0,2}(?:instructions|directions|content|info(?:rmation)?)\s*,?\s+and\s+(?:just\s+|only\s+|instead\s+|simply\s+)?(?:print|say|output|reply|respond|write|repeat|report)\b/gi },
   { id: 'control-tokens', category: 'injection', description: 'end-of-text and turn tokens of chat templates (<|endoftext|>, <|eot_id|>, <end of session>), or a SYSTEM / ADMIN line inside the text',
-    pattern: /<\|(?:endoftext|im_end|eot_id|start_header_id|end_header_id|begin_of_text|end)\|>|<end\s+of\s+(?:session|conversation|turn|context|document|input)>|(?:^|[\n.:]\s*)(?:SYSTEM|ADMIN(?:ISTRATOR)?)(?:\s+(?:REQUEST|NOTE|MESSAGE|OVERRIDE|INSTRUCTIONS?|PROMPT))?\s*::?\s/g },
+    pattern: /<\|(?:endoftext|im_end|eot_id|start_header_id|end_header_id|begin_of_text|end)\|>|<end\s+of\s+(?:session|conversation|turn|context|document|input)>|(?:^|[\n.:>[(]\s*)(?:SYSTEM|ADMIN(?:ISTRATOR)?)(?:\s+(?:REQUEST|NOTE|MESSAGE|OVERRIDE|INSTRUCTIONS?|PROMPT))?\s*::?\s/g },
   { id: 'fake-turn', category: 'injection', description: 'fakes a finished assistant turn ("Assistant: [summary]") followed by a new user turn',
     pattern: /(?:^|\n)\s*(?:Assistant|AI|Bot)\s*:\s*[<[][^\n]{0,80}[>\]]\s*\n\s*(?:User|Human)\s*:/gi },
   { id: 'dan', category: 'jailbreak', description: '"DAN" / "Do Anything Now" personas',
