@@ -5,8 +5,9 @@
  * bidi overrides put back in reading order, upside-down and mirrored text read back,
  * compatibility forms folded (NFKC: fullwidth, math alphanumerics), combining marks on Latin
  * letters stripped and English dressed in accents folded, look-alike letters folded with
- * Unicode's confusables data, spaced-out letters joined, leetspeak folded, and encoded payloads
- * (base64, hex, URL-encoding, rot13, reversed text) decoded. Each trick found is flagged. The
+ * Unicode's confusables data, spaced-out letters joined, leetspeak folded, encoded payloads
+ * (base64, hex, URL-encoding, rot13, reversed text) decoded, and, in the readable form, letters
+ * swapped inside words put back. Each trick found is flagged. The
  * surface steps live in `./normalize/`.
  */
 import { resolveBidi } from './normalize/bidi.js';
@@ -17,6 +18,7 @@ import { applyControlCharacters } from './normalize/control-characters.js';
 import { readFlippedText } from './normalize/flipped-text.js';
 import { extractInvisiblePayloads } from './normalize/invisible-payloads.js';
 import { joinSpacedLetters } from './normalize/spaced-letters.js';
+import { repairSwappedLetters } from './normalize/typos.js';
 
 /** A trick found in the text. */
 export type NormalizationFlag =
@@ -39,6 +41,8 @@ export type NormalizationFlag =
   | 'url-encoding'
   | 'rot13'
   | 'reversed'
+  /** Neighbouring letters swapped inside words, put back in the readable form. */
+  | 'swapped-letters'
   /** An encoding still held another encoding at the depth limit: nesting past it is evasion. */
   | 'decoding-limit';
 
@@ -250,6 +254,7 @@ const FLAG_NAMES: Partial<Record<NormalizationFlag, string>> = {
   'html-comment': 'an HTML comment', 'upside-down': 'upside-down text', mirrored: 'mirrored text',
   'combining-marks': 'combining marks', diacritics: 'accents on English', homoglyphs: 'look-alike letters', leetspeak: 'leetspeak', 'spaced-letters': 'spaced-out letters',
   base64: 'base64', hex: 'hex', 'url-encoding': 'URL-encoding', rot13: 'rot13', reversed: 'reversed text',
+  'swapped-letters': 'swapped letters',
 };
 
 /** The tricks a verdict read through, for its reason line ('' when none worth naming). */
@@ -330,6 +335,10 @@ export function normalize(text: string, options: NormalizeOptions = {}): Normali
       replaced = true;
     }
   }
-  const readable = replaced ? foldSurface(unencoded, new Set(), [], 0) : surface;
-  return { original: text, text: surface, readable, flags: [...flags], decoded };
+  const folded = replaced ? foldSurface(unencoded, new Set(), [], 0) : surface;
+  // Spelling is mended last, on what a reader would read: after the tricks are undone, a word's
+  // letters are the ones it was written with.
+  const respelled = repairSwappedLetters(folded);
+  if (respelled.respelled > 0) flags.add('swapped-letters');
+  return { original: text, text: surface, readable: respelled.text, flags: [...flags], decoded };
 }
