@@ -48,14 +48,18 @@ export function repairSwappedLetters(text: string): { text: string; respelled: n
   const words = englishWords();
   const fixes = new Map<string, string | undefined>();
   let english = 0;
+  let mended = 0;
   let total = 0;
   for (const [word] of text.matchAll(WORD)) {
     total++;
     const lower = word.toLowerCase();
-    if (words.has(lower)) english++;
-    else if (!fixes.has(lower)) fixes.set(lower, unswapped(lower, words));
+    if (words.has(lower)) {
+      english++;
+      continue;
+    }
+    if (!fixes.has(lower)) fixes.set(lower, unswapped(lower, words));
+    if (fixes.get(lower) !== undefined) mended++;
   }
-  const mended = [...text.matchAll(WORD)].filter(([w]) => fixes.get(w.toLowerCase()) !== undefined).length;
   if (mended < MIN_MENDED || (english + mended) / total < ENGLISH_SHARE) return { text, respelled: 0 };
   const out = text.replace(WORD, (word) => {
     const fixed = fixes.get(word.toLowerCase());
