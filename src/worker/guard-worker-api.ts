@@ -113,7 +113,7 @@ export class GuardWorkerApi {
     } else if (review) {
       reviewer = this.extraModel(review, reviewDtype(policy), reviewWaitMs, 'the second model', 'the first model decided this text');
     }
-    const readerModel = reader && this.extraModel(reader, policy.language?.multilingual?.model.dtype ?? 'auto', reviewWaitMs,
+    const readerModel = reader && this.extraModel(reader, readerDtype(policy), reviewWaitMs,
       'the multilingual model', 'the text was handled as not covered');
     return this.pipeline.screen(request, policy, layers, reviewer, readerModel);
   }
@@ -199,7 +199,7 @@ export class GuardWorkerApi {
 
   /** Starts loading the multilingual reader now, so the first text in its languages does not wait for it. */
   prepareReader(reader: ResolvedModelSource, policy: Policy): Promise<CacheReport> {
-    return this.extraEngine(reader, policy.language?.multilingual?.model.dtype ?? 'auto').then((engine) => engine.cacheReport);
+    return this.extraEngine(reader, readerDtype(policy)).then((engine) => engine.cacheReport);
   }
 
   private extraEngine(source: ResolvedModelSource, dtype: ModelDtype): Promise<ClassifierEngine> {
@@ -257,3 +257,6 @@ const reviewDtype = (policy: Policy): ModelDtype => {
   const review = policy.secondReview;
   return review && review.kind !== 'llm' ? review.model.dtype ?? 'auto' : 'auto';
 };
+
+/** The dtype the multilingual reader asks for. */
+const readerDtype = (policy: Policy): ModelDtype => policy.language?.multilingual?.model.dtype ?? 'auto';

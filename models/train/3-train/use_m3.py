@@ -26,7 +26,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from hashing import sha256  # noqa: E402
+from hashing import PretrainedMismatch, pinned_distribution, sha256  # noqa: E402
 from metrics import LABELS  # noqa: E402
 from use_m3_encoder import UseM3  # noqa: E402
 
@@ -46,18 +46,8 @@ PER_SOURCE = 400
 EPOCHS = 12
 
 
-class PretrainedMismatch(Exception):
-    pass
-
-
 def resources():
-    from importlib import metadata
-    try:
-        dist = metadata.distribution(PACKAGE)
-    except metadata.PackageNotFoundError:
-        raise PretrainedMismatch(f"{PACKAGE} is not installed: pipeline.sh installs models/train/requirements.txt")
-    if dist.version != PACKAGE_VERSION:
-        raise PretrainedMismatch(f"{PACKAGE} {dist.version} installed; the recipe pins {PACKAGE_VERSION}")
+    dist = pinned_distribution(PACKAGE, PACKAGE_VERSION)
     import usem3
     return os.path.join(os.path.dirname(usem3.__file__), "resources"), dist
 
