@@ -93,8 +93,10 @@ bert_verify() {
 }
 
 # ---------------------------------------------------------------- guard-use-lite
-use_work="$here/work-use"
-use_model="$repo/models/guard-use-lite"
+# USE_WORK / USE_MODEL: another work folder and model folder (a variant beside the shipped one);
+# USE_TRAIN_ARGS: more arguments for head.py and finetune.py (e.g. --benign-group ...).
+use_work="${USE_WORK:-$here/work-use}"
+use_model="${USE_MODEL:-$repo/models/guard-use-lite}"
 # The head variant that ships: USE_VARIANT, else the one 3-train chose (encoder_choice.json), else
 # the frozen encoder's aug+framed head (fixed before any test number of the variants was seen).
 use_variant() {
@@ -125,11 +127,11 @@ use_train() {
   step "guard-use-lite 3 train: embed every row + framed benign requests with the encoder (onnxruntime-node)"
   node "$here/3-train/embed-rows.mjs" "$use_work/prep" "$use_work" "$use_work/encoder.onnx" "$seed"
   step "guard-use-lite 3 train: heads on frozen embeddings: aug+framed, aug+framed-v1, aug, noaug"
-  $py -W ignore "$here/3-train/head.py" --work "$use_work" --seed "$seed"
+  $py -W ignore "$here/3-train/head.py" --work "$use_work" --seed "$seed" ${USE_TRAIN_ARGS:-}
   rm -f "$use_work/encoder_choice.json"
   if [ "${USE_FINETUNE:-1}" != 0 ]; then
     step "guard-use-lite 3 train: fine-tune the encoder with the aug+framed head (LP-FT, best epoch by validation, ~15 min)"
-    $py -W ignore "$here/3-train/finetune.py" --work "$use_work" --dist "$use_dist" --seed "$seed"
+    $py -W ignore "$here/3-train/finetune.py" --work "$use_work" --dist "$use_dist" --seed "$seed" ${USE_TRAIN_ARGS:-}
     $py "$here/3-train/choose_encoder.py" "$use_work" aug+framed
   fi
 }
@@ -164,7 +166,7 @@ use_card() {
 }
 use_verify() {
   step "guard-use-lite 8 verify: loads offline in transformers.js (q8, fp16, fp32)"
-  node "$here/8-verify/transformersjs-load.mjs" "$repo/models" guard-use-lite
+  node "$here/8-verify/transformersjs-load.mjs" "$(dirname "$use_model")" "$(basename "$use_model")"
 }
 
 # ---------------------------------------------------------------- guard-minilm

@@ -15,7 +15,7 @@ it helps. Test rows are scored once, with the kept weights, and never looked at 
 Writes <work>/finetuned/: scores.jsonl (val, test, framed_test rows; head.py's format),
 encoder.pt + head.pt (export_use.py), train.json (config, per-epoch validation recall, seconds).
 
-Usage: /usr/bin/python3 finetune.py --work WORK_USE --dist USE_DIST [--seed 1234] [--epochs 3] [--hard-negatives 0]
+Usage: /usr/bin/python3 finetune.py --work WORK_USE --dist USE_DIST [--seed 1234] [--epochs 3] [--hard-negatives 0] [--benign-group NAME=SRC,...]
 """
 import argparse
 import copy
@@ -30,7 +30,7 @@ import torch.nn.functional as F
 
 from head import CFG as CFG_HEAD, Head, mean_val_recall, write_scores
 from metrics import LABELS, calibrate
-from sampling import epoch_sample, length_batches, pools
+from sampling import epoch_sample, length_batches, parse_benign_groups, pools
 from use_port import UseLiteEncoder, load_tfjs_weights, pad
 
 FROM_VARIANT = "aug+framed"
@@ -70,6 +70,28 @@ def hard_negatives(encoder, head, ids, benign, n, source_cap):
     return taken, per_source
 
 
+def distil_targets(rows, yt, args):
+    """Soft targets: for each training row the teacher scored, (1 - alpha) * label + alpha *
+    sigmoid(teacher logit) on the distilled labels (on reply rows also the reply labels). Validation
+    and test rows keep their labels: only what training fits changes, never what it is judged by."""
+    teacher = {}
+    with open(args.teacher) as f:
+        for line in f:
+            t = json.loads(line)
+            teacher[t["text"]] = t["logits"]
+    pick = lambda names: [LABELS.index(l) for l in names.split(",") if l]
+    cols, reply_cols = pick(args.distill_labels), pick(args.distill_reply_labels)
+    soft, n = yt.clone(), 0
+    for i, r in enumerate(rows):
+        z = teacher.get(r["text"]) if r["split"] == "train" else None
+        if z is None:
+            continue
+        for k in cols + (reply_cols if r["source"].endswith(":reply") else []):
+            soft[i, k] = (1 - args.distill_alpha) * yt[i, k] + args.distill_alpha / (1 + np.exp(-z[k]))
+        n += 1
+    return soft, n
+
+
 def val_recall(rows, y, ids, val_idx, encoder, head):
     z = np.zeros((len(rows), len(LABELS)))
     z[val_idx] = score(encoder, head, ids, val_idx)
@@ -86,6 +108,13 @@ def main():
     ap.add_argument("--limit-train", type=int, default=0, help="smoke runs only: steps per epoch")
     ap.add_argument("--hard-negatives", type=float, default=0.0,
                     help="share of each epoch's benign rows mined from the benign training rows the model scores highest (0: none)")
+    ap.add_argument("--benign-group", action="append", default=[], metavar="NAME=SRC,SRC",
+                    help="these benign sources share one source's quota of each epoch (as head.py's, which trained the starting head)")
+    ap.add_argument("--teacher", default="", metavar="SCORES_JSONL",
+                    help="a teacher's logits of training rows (tools/teacher-scores.py): distil its --distill-labels into the targets")
+    ap.add_argument("--distill-labels", default="injection,jailbreak", help="labels whose targets mix in the teacher's probability")
+    ap.add_argument("--distill-reply-labels", default="", help="labels distilled on reply rows (source ending ':reply') only")
+    ap.add_argument("--distill-alpha", type=float, default=0.5, help="target = (1 - alpha) * label + alpha * teacher probability")
     args = ap.parse_args()
     CFG["epochs"] = args.epochs
     torch.set_num_threads(2)
@@ -96,10 +125,15 @@ def main():
     rows = [json.loads(l) for l in open(os.path.join(W, "emb-rows.jsonl"))]
     y = np.array([r["y"] for r in rows], dtype=np.int64)
     yt = torch.from_numpy(y.astype(np.float32))
+    distilled = 0
+    if args.teacher:
+        yt, distilled = distil_targets(rows, yt, args)
+        print(f"[finetune] teacher {args.teacher}: {distilled} training rows' targets mixed (alpha {args.distill_alpha})", flush=True)
     ids = [r["ids"] for r in rows]
     train_idx = [i for i, r in enumerate(rows) if r["split"] == "train"]  # aug+framed keeps every train row
     val_idx = [i for i, r in enumerate(rows) if r["split"] == "val"]
     by_label, benign = pools(train_idx, y, [r["source"] for r in rows])
+    groups = parse_benign_groups(args.benign_group, benign)
 
     encoder = UseLiteEncoder(load_tfjs_weights(args.dist))
     encoder.embed.weight.requires_grad_(False)
@@ -133,7 +167,7 @@ def main():
             hard, mined_from = hard_negatives(encoder, head, ids, benign, n_hard, CFG["hard_negative_source_cap"])
             print(f"[finetune] epoch {epoch}: {len(hard)} hard negatives from {len(mined_from)} sources "
                   f"(most: {sorted(mined_from.items(), key=lambda kv: -kv[1])[:4]})", flush=True)
-        sample = epoch_sample(by_label, benign, rng, {**CFG["per_epoch"], "benign": CFG["per_epoch"]["benign"] - n_hard}) + hard
+        sample = epoch_sample(by_label, benign, rng, {**CFG["per_epoch"], "benign": CFG["per_epoch"]["benign"] - n_hard}, groups) + hard
         encoder.train()
         head.train()
         batches = length_batches(sample, [len(t) for t in ids], rng, CFG["batch"], CFG["length_bucket_batches"])[:steps_per_epoch]
@@ -165,6 +199,9 @@ def main():
     torch.save(head.state_dict(), os.path.join(out, "head.pt"))
     json.dump({"variant": "finetuned", "from_variant": FROM_VARIANT, "seed": args.seed, "config": {**CFG_HEAD, "finetune": CFG},
                "hard_negatives": args.hard_negatives,
+               "teacher": {"scores": os.path.basename(args.teacher), "labels": args.distill_labels, "reply_labels": args.distill_reply_labels,
+                           "alpha": args.distill_alpha, "rows": distilled} if args.teacher else None,
+               "benign_groups": sorted(set(groups.values())),
                "train_rows": len(train_idx), "kept_epoch": best[1], "val_mean_recall_at_1pct": round(best[0], 4), "history": history,
                "train_seconds": round(time.time() - t0, 1),
                "trained_params": sum(p.numel() for g in opt.param_groups for p in g["params"])},

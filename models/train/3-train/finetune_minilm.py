@@ -41,7 +41,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from metrics import LABELS
-from sampling import epoch_sample, length_batches, pools
+from sampling import epoch_sample, length_batches, parse_benign_groups, pools
 
 CFG = dict(max_len=128, epochs=4, batch=32, lr_encoder=5e-5, lr_head=1e-3, weight_decay=0.01, warmup=0.06, dropout=0.1,
            length_bucket_batches=50, freeze_word_embeddings=True,
@@ -195,16 +195,12 @@ def main():
         if k not in per_epoch:
             ap.error(f"--per-epoch: unknown label {k!r} (one of {', '.join(per_epoch)})")
         per_epoch[k] = int(v)
-    groups = {}
-    for kv in args.benign_group:
-        name, srcs = kv.split("=", 1)
-        groups.update({s: name for s in srcs.split(",") if s})
     weights = {}
     for kv in args.benign_weight:
         name, k = kv.split("=", 1)
         weights[name] = float(k)
     cfg = dict(CFG, epochs=args.epochs, lr_encoder=args.lr_encoder, lr_head=args.lr_head, head_first=args.head_first, per_epoch={k: max(1, int(v * args.scale)) for k, v in per_epoch.items()},
-               benign_groups=groups, benign_weights=weights, init=args.init)
+               benign_groups={}, benign_weights=weights, init=args.init)
     torch.set_num_threads(2)
     torch.manual_seed(args.seed)
     out = os.path.join(args.work, "minilm")
@@ -218,9 +214,7 @@ def main():
     ids = [cut(r["ids"], cfg["max_len"]) for r in rows]
     train_idx = [i for i, r in enumerate(rows) if r["split"] == "train"]
     by_label, benign = pools(train_idx, y, [r["source"] for r in rows])
-    unknown = sorted(set(cfg["benign_groups"]) - set(benign))
-    if unknown:
-        raise SystemExit(f"--benign-group: no benign training rows from {', '.join(unknown)}")
+    cfg["benign_groups"] = parse_benign_groups(args.benign_group, benign)
     unknown = sorted(set(cfg["benign_weights"]) - set(benign) - set(cfg["benign_groups"].values()))
     if unknown:
         raise SystemExit(f"--benign-weight: no benign training source or group named {', '.join(unknown)}")

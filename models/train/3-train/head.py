@@ -8,7 +8,7 @@ seed and split: `noaug` (original training rows only), `aug` (+ stage 2's augmen
 injection carriers, `aug2:*` rows of 2-augment/injection-carriers.mjs, when stage 2 made them). Writes <work>/<variant>/scores.jsonl (val, test and the
 eval-only framed benign rows) in train_bert.py's format, and head.pt for the export.
 
-Usage: /usr/bin/python3 head.py --work WORK_USE [--variants aug+framed,aug+framed-v1,aug,noaug]
+Usage: python head.py --work WORK_USE [--variants aug+framed,aug+framed-v1,aug,noaug] [--benign-group NAME=SRC,...]
 """
 import argparse
 import json
@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from metrics import LABELS, calibrate, load_scores
-from sampling import epoch_sample, pools
+from sampling import epoch_sample, parse_benign_groups, pools
 
 CFG = dict(hidden=256, dropout=0.2, epochs=30, batch=64, lr=2e-3, weight_decay=1e-4,
            per_epoch={"injection": 1500, "jailbreak": 1000, "harmful": 1500, "toxic": 1500, "benign": 7000})
@@ -60,7 +60,7 @@ def write_scores(path, rows, idx, z):
                                 "logits": [round(float(v), 6) for v in zz]}) + "\n")
 
 
-def train_variant(name, E, rows, y, seed, work):
+def train_variant(name, E, rows, y, seed, work, group_specs=()):
     torch.manual_seed(seed)
     rng = random.Random(seed)
     src = [r["source"] for r in rows]
@@ -68,6 +68,7 @@ def train_variant(name, E, rows, y, seed, work):
             "aug+framed-v1": lambda r: not r["source"].startswith("aug2:")}[name]
     train_idx = [i for i, r in enumerate(rows) if r["split"] == "train" and keep(r)]
     by_label, benign = pools(train_idx, y, src)
+    groups = parse_benign_groups(group_specs, benign)
     model = Head(CFG["hidden"], CFG["dropout"])
     opt = torch.optim.AdamW(model.parameters(), lr=CFG["lr"], weight_decay=CFG["weight_decay"])
     Et, yt = torch.from_numpy(E), torch.from_numpy(y.astype(np.float32))
@@ -76,7 +77,7 @@ def train_variant(name, E, rows, y, seed, work):
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=CFG["lr"], total_steps=steps, pct_start=0.1)
     for epoch in range(CFG["epochs"]):
         model.train()
-        sample = epoch_sample(by_label, benign, rng, CFG["per_epoch"])
+        sample = epoch_sample(by_label, benign, rng, CFG["per_epoch"], groups)
         rng.shuffle(sample)
         tot = 0.0
         for s in range(0, len(sample), CFG["batch"]):
@@ -96,7 +97,7 @@ def train_variant(name, E, rows, y, seed, work):
     out = os.path.join(work, name)
     write_scores(os.path.join(out, "scores.jsonl"), rows, ev, z)
     torch.save(model.state_dict(), os.path.join(out, "head.pt"))
-    json.dump({"variant": name, "seed": seed, "config": CFG, "train_rows": len(train_idx), "train_seconds": round(time.time() - t0, 1),
+    json.dump({"variant": name, "seed": seed, "config": CFG, "benign_groups": sorted(set(groups.values())), "train_rows": len(train_idx), "train_seconds": round(time.time() - t0, 1),
                "params": sum(p.numel() for p in model.parameters())}, open(os.path.join(out, "train.json"), "w"), indent=2)
     print(f"[{name}] {len(train_idx)} train rows, {time.time() - t0:.0f}s", flush=True)
 
@@ -106,13 +107,15 @@ def main():
     ap.add_argument("--work", required=True)
     ap.add_argument("--seed", type=int, default=1234)
     ap.add_argument("--variants", default="aug+framed,aug+framed-v1,aug,noaug")
+    ap.add_argument("--benign-group", action="append", default=[], metavar="NAME=SRC,SRC",
+                    help="these benign sources share one source's quota of each epoch (e.g. the hard negatives weigh as one source)")
     args = ap.parse_args()
     torch.set_num_threads(1)  # a small MLP: more threads only spin on a shared CPU
     rows = [json.loads(l) for l in open(os.path.join(args.work, "emb-rows.jsonl"))]
     E = np.fromfile(os.path.join(args.work, "emb.f32"), dtype="<f4").reshape(len(rows), 512)
     y = np.array([r["y"] for r in rows], dtype=np.int64)
     for v in args.variants.split(","):
-        train_variant(v, E, rows, y, args.seed, args.work)
+        train_variant(v, E, rows, y, args.seed, args.work, args.benign_group)
     choose(args.work, [v for v in ("aug+framed", "aug+framed-v1", "aug", "noaug") if os.path.exists(os.path.join(args.work, v, "scores.jsonl"))])
 
 

@@ -61,3 +61,18 @@ def length_batches(sample, lengths, rng, batch, bucket):
         out += [chunk[j : j + batch] for j in range(0, len(chunk), batch)]
     rng.shuffle(out)
     return out
+
+
+def parse_benign_groups(specs, benign_sources):
+    """`--benign-group NAME=SRC,SRC` values as {source: group name}. A named source with no benign
+    training rows stops the run (a typo would otherwise leave the quota as it was, silently)."""
+    groups = {}
+    for spec in specs:
+        name, _, srcs = spec.partition("=")
+        if not name or not srcs:
+            raise SystemExit(f"--benign-group: expected NAME=SRC,SRC, got {spec!r}")
+        groups.update({s: name for s in srcs.split(",") if s})
+    unknown = sorted(set(groups) - set(benign_sources))
+    if unknown:
+        raise SystemExit(f"--benign-group: no benign training rows from {', '.join(unknown)}")
+    return groups
