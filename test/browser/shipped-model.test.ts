@@ -91,8 +91,9 @@ describe(`the shipped model (${MODEL})`, () => {
     expect(thresholds.permissive).toBeCloseTo(manifest.thresholds.injection.fpr_0_1pct, 10);
   });
 
-  it('with the fine pass turned on, finds an attack placed at the very end of a 100 kB benign text (classifier alone, no rules)', async () => {
-    const filler = prose(100_000);
+  it('with the fine pass turned on, finds an attack placed at the very end of a 50 kB benign text (classifier alone, no rules)', async () => {
+    // 50 kB: ~870 fine windows a screen (100 kB took 17 s a screen here); engine.test.ts screens 100 kB texts.
+    const filler = prose(50_000);
     const result = await page.evaluate(async ({ name, filler, attack }) => {
       const guard = await window.guardedChat.createGuard({ model: { name }, backend: 'wasm', window: { fine: { tokens: 32, overlap: 16 } } });
       const benign = await guard.classify(filler);
@@ -100,7 +101,7 @@ describe(`the shipped model (${MODEL})`, () => {
       await guard.dispose();
       return { benign, attacked };
     }, { name: MODEL, filler, attack: ATTACK });
-    console.log(`${MODEL}: 100 kB + attack at the end: ${result.attacked.windows} windows, ${result.attacked.timings.totalMs.toFixed(0)} ms; ` +
+    console.log(`${MODEL}: 50 kB + attack at the end: ${result.attacked.windows} windows, ${result.attacked.timings.totalMs.toFixed(0)} ms; ` +
       `injection ${result.benign.scores.injection!.toFixed(3)} without, ${result.attacked.scores.injection!.toFixed(3)} with (threshold ${calibrated('injection').toFixed(3)})`);
     expect(result.benign.scores.injection).toBeLessThan(calibrated('injection'));
     expect(result.attacked.scores.injection).toBeGreaterThanOrEqual(calibrated('injection'));
