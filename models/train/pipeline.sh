@@ -94,7 +94,8 @@ bert_verify() {
 
 # ---------------------------------------------------------------- guard-use-lite
 # USE_WORK / USE_MODEL: another work folder and model folder (a variant beside the shipped one);
-# USE_TRAIN_ARGS: more arguments for head.py and finetune.py (e.g. --benign-group ...).
+# USE_TRAIN_ARGS: more arguments for head.py and finetune.py (e.g. --benign-group ...);
+# USE_FINETUNE_ARGS: for finetune.py only (e.g. --teacher SCORES --distill-alpha 0.5).
 use_work="${USE_WORK:-$here/work-use}"
 use_model="${USE_MODEL:-$repo/models/guard-use-lite}"
 # The head variant that ships: USE_VARIANT, else the one 3-train chose (encoder_choice.json), else
@@ -131,7 +132,7 @@ use_train() {
   rm -f "$use_work/encoder_choice.json"
   if [ "${USE_FINETUNE:-1}" != 0 ]; then
     step "guard-use-lite 3 train: fine-tune the encoder with the aug+framed head (LP-FT, best epoch by validation, ~15 min)"
-    $py -W ignore "$here/3-train/finetune.py" --work "$use_work" --dist "$use_dist" --seed "$seed" ${USE_TRAIN_ARGS:-}
+    $py -W ignore "$here/3-train/finetune.py" --work "$use_work" --dist "$use_dist" --seed "$seed" ${USE_TRAIN_ARGS:-} ${USE_FINETUNE_ARGS:-}
     $py "$here/3-train/choose_encoder.py" "$use_work" aug+framed
   fi
 }

@@ -16,6 +16,7 @@ Writes <work>/finetuned/: scores.jsonl (val, test, framed_test rows; head.py's f
 encoder.pt + head.pt (export_use.py), train.json (config, per-epoch validation recall, seconds).
 
 Usage: /usr/bin/python3 finetune.py --work WORK_USE --dist USE_DIST [--seed 1234] [--epochs 3] [--hard-negatives 0] [--benign-group NAME=SRC,...]
+       [--teacher SCORES --distill-labels injection,jailbreak --distill-reply-labels harmful --distill-alpha 0.5]
 """
 import argparse
 import copy
@@ -79,8 +80,15 @@ def distil_targets(rows, yt, args):
         for line in f:
             t = json.loads(line)
             teacher[t["text"]] = t["logits"]
-    pick = lambda names: [LABELS.index(l) for l in names.split(",") if l]
-    cols, reply_cols = pick(args.distill_labels), pick(args.distill_reply_labels)
+    def pick(names, flag):
+        unknown = [l for l in names.split(",") if l and l not in LABELS]
+        if unknown:
+            raise SystemExit(f"{flag}: unknown label {', '.join(unknown)} (one of {', '.join(LABELS)})")
+        return [LABELS.index(l) for l in names.split(",") if l]
+
+    if not 0 <= args.distill_alpha <= 1:
+        raise SystemExit(f"--distill-alpha: {args.distill_alpha} is not between 0 and 1")
+    cols, reply_cols = pick(args.distill_labels, "--distill-labels"), pick(args.distill_reply_labels, "--distill-reply-labels")
     soft, n = yt.clone(), 0
     for i, r in enumerate(rows):
         z = teacher.get(r["text"]) if r["split"] == "train" else None
@@ -89,6 +97,8 @@ def distil_targets(rows, yt, args):
         for k in cols + (reply_cols if r["source"].endswith(":reply") else []):
             soft[i, k] = (1 - args.distill_alpha) * yt[i, k] + args.distill_alpha / (1 + np.exp(-z[k]))
         n += 1
+    if not n:
+        raise SystemExit(f"--teacher: none of the {len(teacher)} texts in {args.teacher} is a training row of this work folder")
     return soft, n
 
 
