@@ -13,17 +13,15 @@ Usage: .venv/bin/python tools/teacher-scores.py MODEL_DIR ROWS_JSONL OUT_JSONL [
 import argparse
 import json
 import os
+import sys
 import time
 
 import numpy as np
 import onnxruntime as ort
 
-WINDOW = 128
-CLS, SEP = 101, 102
-
-
-def first_window(ids):
-    return ids if len(ids) <= WINDOW else ids[: WINDOW - 1] + [SEP]
+for part in ("lib", "3-train"):
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", part))
+from finetune_minilm import CFG, cut  # noqa: E402  the engine's first window, as guard-minilm trains on it
 
 
 def main():
@@ -55,7 +53,7 @@ def main():
             if (k - 1) % args.every or r["text"] in seen:
                 continue
             seen.add(r["text"])
-            todo.append((r["text"], first_window(r["ids"])))
+            todo.append((r["text"], cut(r["ids"], CFG["max_len"])))
     todo.sort(key=lambda t: len(t[1]))  # similar lengths per batch: little padding
     print(f"teacher: {len(todo)} rows to score ({len(done)} already in {args.out})", flush=True)
 
